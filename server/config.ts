@@ -1,0 +1,123 @@
+// The environment, parsed once with zod and frozen. A bad value stops start-up with one line that
+// names the variable (see ../shared/API.md, "Configuration"), never a stack trace.
+import path from 'node:path';
+import { z } from 'zod';
+
+const DURATION = /^(\d+)\s*(m|h|d)$/;
+
+/** "2d" -> milliseconds. Minutes, hours and days are the only units an organiser needs. */
+export function parseDuration(text: string): number | null {
+  const m = DURATION.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 86_400_000;
+  return n * unit;
+}
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const isValidTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Officina <no-reply@localhost>'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  REMINDER_OFFSETS: z
+    .string()
+    .default('2d,2h')
+    .transform((text, ctx) => {
+      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      const out: number[] = [];
+      for (const p of parts) {
+        const ms = parseDuration(p);
+        if (ms === null || ms <= 0) {
+          ctx.addIssue({ code: 'custom', message: `"${p}" is not a duration like 2d, 2h or 30m` });
+          return z.NEVER;
+        }
+        out.push(ms);
+      }
+      return out.sort((a, b) => b - a);
+    }),
+  APP_TIMEZONE: z.string().default('Europe/Rome').refine(isValidTimeZone, 'is not a known IANA time zone'),
+  DEMO_DATA: flag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<{
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  reminderOffsetsMs: readonly number[];
+  timezone: string;
+  demoData: boolean;
+  logLevel: string;
+  /** Version of the privacy notice a person accepts when signing up; stored with each consent. */
+  privacyVersion: string;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default). Throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are treated as unset: `FOO= npm start` should mean "default", not "invalid".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  const isProduction = e.NODE_ENV === 'production';
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    reminderOffsetsMs: Object.freeze(e.REMINDER_OFFSETS),
+    timezone: e.APP_TIMEZONE,
+    demoData: e.DEMO_DATA ?? !isProduction,
+    logLevel: e.LOG_LEVEL,
+    privacyVersion: '2026-11-01',
+  });
+}

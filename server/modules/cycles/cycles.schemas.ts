@@ -1,0 +1,49 @@
+// The public shapes of cycles and sessions (API.md), as zod schemas: routes use them as response
+// schemas, so nothing that is not listed here can leak out.
+import { z } from 'zod';
+
+export const SessionSchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  location: z.string().nullable(),
+  onlineUrl: z.string().nullable(),
+  status: z.enum(['scheduled', 'cancelled']),
+});
+
+export const CycleStatusSchema = z.enum(['open', 'full', 'closed', 'upcoming', 'past']);
+
+export const CycleSchema = z.object({
+  id: z.uuid(),
+  slug: z.string(),
+  kind: z.enum(['cycle', 'conference']),
+  title: z.string(),
+  theme: z.object({ slug: z.string(), name: z.string() }),
+  summary: z.string(),
+  description: z.string(),
+  format: z.enum(['in_person', 'online', 'hybrid']),
+  location: z.string().nullable(),
+  capacity: z.number().int(),
+  seatsTaken: z.number().int(),
+  seatsLeft: z.number().int(),
+  waitlistLength: z.number().int(),
+  waitlistEnabled: z.boolean(),
+  registrationOpensAt: z.string().nullable(),
+  registrationClosesAt: z.string().nullable(),
+  startsAt: z.string().nullable(),
+  endsAt: z.string().nullable(),
+  status: CycleStatusSchema,
+  sessions: z.array(SessionSchema),
+});
+
+export const CycleListQuery = z.object({
+  when: z.enum(['upcoming', 'past', 'all']).default('upcoming'),
+  theme: z.string().max(80).optional(),
+  lang: z.enum(['it', 'en']).optional(),
+});
+
+export const SlugParams = z.object({ slug: z.string().min(1).max(200) });
+
+export type CycleView = z.infer<typeof CycleSchema>;
+export type SessionView = z.infer<typeof SessionSchema>;

@@ -1,0 +1,55 @@
+// Inputs and outputs of the registration endpoints (API.md). Strings are trimmed; optional text left
+// empty counts as absent; the e-mail address is compared and stored lower-cased.
+import { z } from 'zod';
+import { CycleSchema } from '../cycles/cycles.schemas.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const RegisterBody = z.object({
+  firstName: text(100),
+  lastName: text(100),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email())
+    .transform((v) => v.toLowerCase()),
+  organisation: text(200),
+  role: optionalText(100),
+  network: optionalText(100),
+  consent: z.literal(true, { error: 'must be true: the privacy notice has to be accepted' }),
+  locale: z.enum(['it', 'en']).optional(),
+});
+export type RegisterInput = z.infer<typeof RegisterBody>;
+
+export const RegistrationSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  waitlistPosition: z.number().int().positive().nullable(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string().nullable(),
+  organisation: z.string(),
+  role: z.string().nullable(),
+  network: z.string().nullable(),
+  locale: z.enum(['it', 'en']),
+  createdAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  manageUrl: z.string().nullable(),
+  calendarUrl: z.string().nullable(),
+});
+export type RegistrationView = z.infer<typeof RegistrationSchema>;
+
+export const RegistrationEnvelope = z.object({ registration: RegistrationSchema });
+export const RegistrationWithCycle = z.object({ registration: RegistrationSchema, cycle: CycleSchema });
+
+// Any string: malformed tokens get the same 404 as unknown ones, never a 400 that tells them apart.
+export const TokenParams = z.object({ token: z.string().max(200) });

@@ -1,0 +1,147 @@
+// Sign-up and cancellation: the rules that decide who holds a seat. Everything that makes a seat less
+// available locks the cycle first, checks second and writes third, in one transaction; freeing a seat
+// and promoting the head of the waiting list happen in the same transaction (DESIGN.md, rule 4).
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Locale } from '../../../db/schema.ts';
+import { errors } from '../../lib/errors.ts';
+import { hashToken, isWellFormedToken, newToken } from '../../lib/tokens.ts';
+import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import { cycleStatus, toCycleView } from '../cycles/cycles.service.ts';
+import type { CycleView } from '../cycles/cycles.schemas.ts';
+import * as repo from './registrations.repository.ts';
+import type { RegistrationRecord } from './registrations.repository.ts';
+import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
+
+export interface RegistrationLinks {
+  publicUrl: string;
+}
+
+export function manageUrl(publicUrl: string, token: string) {
+  return `${publicUrl}/iscrizione/${token}`;
+}
+export function calendarUrl(publicUrl: string, token: string) {
+  return `${publicUrl}/ical/registrations/${token}.ics`;
+}
+
+export interface RegistrationsDeps {
+  db: Kysely<Database>;
+  publicUrl: string;
+  privacyVersion: string;
+  clock?: () => Date;
+  /**
+   * Test seam, never set by the app: skip the cycle lock so the concurrency tests can show the race it
+   * prevents. Without it, the count-then-insert below would oversell.
+   */
+  unsafeSkipLock?: boolean;
+}
+
+export function registrationsService(deps: RegistrationsDeps) {
+  const { db, publicUrl } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  function view(r: RegistrationRecord, token: string | null, position: number | null): RegistrationView {
+    return {
+      id: r.id,
+      status: r.status,
+      waitlistPosition: r.status === 'waitlisted' ? position : null,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      email: r.email,
+      organisation: r.organisation,
+      role: r.role,
+      network: r.network,
+      locale: r.locale,
+      createdAt: new Date(r.created_at).toISOString(),
+      confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+      cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
+      manageUrl: token ? manageUrl(publicUrl, token) : null,
+      calendarUrl: token ? calendarUrl(publicUrl, token) : null,
+    };
+  }
+
+  async function lockCycle(trx: Transaction<Database>, slug: string) {
+    if (deps.unsafeSkipLock) return cyclesRepo.findPublishedBySlug(trx, slug);
+    return cyclesRepo.lockPublishedBySlug(trx, slug);
+  }
+
+  async function positionOf(db_: Kysely<Database> | Transaction<Database>, r: RegistrationRecord) {
+    return r.status === 'waitlisted' ? repo.waitlistPosition(db_, r.cycle_id, r.seq) : null;
+  }
+
+  return {
+    async register(slug: string, input: RegisterInput, requestLocale: Locale) {
+      const locale = input.locale ?? requestLocale;
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const cycle = await lockCycle(trx, slug);
+        if (!cycle) throw errors.cycleNotFound();
+        const status = cycleStatus(cycle, now);
+        if (status === 'past') throw errors.registrationClosed('ended');
+        if (status === 'upcoming') throw errors.registrationClosed('not_yet_open');
+        if (status === 'closed') throw errors.registrationClosed('closed');
+
+        const participantId = await repo.upsertParticipant(trx, input.email, locale);
+        if (await repo.findActive(trx, cycle.id, participantId)) throw errors.alreadyRegistered();
+
+        let seatStatus: 'confirmed' | 'waitlisted';
+        if (cycle.capacity - cycle.seats_taken > 0) seatStatus = 'confirmed';
+        else if (cycle.waitlist_enabled) seatStatus = 'waitlisted';
+        else throw errors.cycleFull();
+
+        const { token, hash } = newToken();
+        const id = await repo.insertRegistration(trx, {
+          cycleId: cycle.id,
+          participantId,
+          status: seatStatus,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          organisation: input.organisation,
+          role: input.role,
+          network: input.network,
+          tokenHash: hash,
+          locale,
+          consentVersion: deps.privacyVersion,
+          now,
+        });
+        const record = (await repo.findById(trx, id))!;
+        // With the cycle locked the counter is exact, so the newcomer is simply last in line.
+        const position =
+          seatStatus === 'waitlisted' ? (deps.unsafeSkipLock ? await positionOf(trx, record) : cycle.waitlist_length + 1) : null;
+        return { registration: view(record, token, position), token };
+      });
+    },
+
+    async getByToken(token: string, locale: Locale): Promise<{ registration: RegistrationView; cycle: CycleView }> {
+      if (!isWellFormedToken(token)) throw errors.registrationNotFound();
+      const r = await repo.findByTokenHash(db, hashToken(token));
+      if (!r) throw errors.registrationNotFound();
+      const [cycle, sessions, position] = await Promise.all([
+        cyclesRepo.findById(db, r.cycle_id),
+        cyclesRepo.sessionsOf(db, [r.cycle_id]),
+        positionOf(db, r),
+      ]);
+      return { registration: view(r, token, position), cycle: toCycleView(cycle!, sessions, clock(), locale) };
+    },
+
+    async cancel(token: string) {
+      if (!isWellFormedToken(token)) throw errors.registrationNotFound();
+      const found = await repo.findByTokenHash(db, hashToken(token));
+      if (!found) throw errors.registrationNotFound();
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const cycle = await cyclesRepo.lockById(trx, found.cycle_id);
+        // Read again under the lock: a concurrent cancel of the same token may have won.
+        const r = await repo.findByIdForUpdate(trx, found.id);
+        if (!cycle || !r) throw errors.registrationNotFound();
+        if (r.status === 'cancelled') throw errors.alreadyCancelled();
+        if (cycleStatus(cycle, now) === 'past') throw errors.registrationClosed('ended');
+        await repo.markCancelled(trx, r.id, 'participant', now);
+        const promoted = r.status === 'confirmed' ? await repo.promoteFromWaitlist(trx, cycle.id, now) : [];
+        const after = (await repo.findById(trx, r.id))!;
+        return { registration: view(after, token, null), promoted };
+      });
+    },
+  };
+}
+
+export type RegistrationsService = ReturnType<typeof registrationsService>;

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/** The body of every 4xx/5xx (API.md, "Errors"). */
+export const ErrorSchema = z.object({
+  statusCode: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  reason: z.string().optional(),
+});

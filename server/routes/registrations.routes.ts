@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requestLocale } from '../lib/locale.ts';
+import { SlugParams } from '../modules/cycles/cycles.schemas.ts';
+import {
+  RegisterBody,
+  RegistrationEnvelope,
+  RegistrationWithCycle,
+  TokenParams,
+} from '../modules/registrations/registrations.schemas.ts';
+import { ErrorSchema } from './common.schemas.ts';
+
+const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/cycles/:slug/registrations',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Sign up for a cycle (confirmed, or waitlisted when full)',
+        params: SlugParams,
+        body: RegisterBody,
+        response: { 201: RegistrationEnvelope, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const { registration } = await app.services.registrations.register(req.params.slug, req.body, requestLocale(req));
+      return reply.code(201).send({ registration });
+    },
+  );
+
+  app.get(
+    '/registrations/:token',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'A registration seen through its private token',
+        params: TokenParams,
+        response: { 200: RegistrationWithCycle, 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return app.services.registrations.getByToken(req.params.token, requestLocale(req));
+    },
+  );
+
+  app.post(
+    '/registrations/:token/cancel',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Cancel a registration; the first on the waiting list takes the seat',
+        params: TokenParams,
+        response: { 200: RegistrationEnvelope, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const { registration } = await app.services.registrations.cancel(req.params.token);
+      return { registration };
+    },
+  );
+};
+export default registrationsRoutes;

@@ -1,0 +1,85 @@
+// The only entry point: load config, start the embedded PostgreSQL if DATABASE_URL is unset, migrate,
+// seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM (HTTP
+// first, then the pool, then the embedded database, so no postgres process is left behind).
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { Database } from '../db/schema.ts';
+import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+
+async function prepareDatabase(config: Config, url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
+    if (config.demoData) {
+      const seeded = await seedDemoIfEmpty(db, new Date());
+      if (seeded) console.log(`officina: demo programme loaded (${seeded} cycles)`);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`officina: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let embedded: EmbeddedDatabase | null = null;
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${config.dataDir}/pg`);
+  }
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+
+  let closing = false;
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  const shutdown = async (signal: string, code = 0) => {
+    if (closing) return;
+    closing = true;
+    console.log(`officina: ${signal} received, closing`);
+    const force = setTimeout(() => process.exit(code || 1), 20_000);
+    force.unref();
+    try {
+      await app?.close();
+    } catch (err) {
+      console.error('officina: error while closing HTTP', err);
+    }
+    try {
+      await embedded?.stop();
+    } catch (err) {
+      console.error('officina: error while stopping PostgreSQL', err);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('uncaughtException', (err) => {
+    console.error('officina: uncaught exception', err);
+    void shutdown('uncaughtException', 1);
+  });
+
+  try {
+    await prepareDatabase(config, databaseUrl);
+    app = await buildApp({ config, databaseUrl, web: true });
+    await app.listen({ port: config.port, host: config.host });
+    console.log(`officina: ready on ${config.publicUrl}`);
+  } catch (err) {
+    console.error(`officina: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown('start-up failure', 1);
+  }
+}
+
+void main();
