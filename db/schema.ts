@@ -80,6 +80,9 @@ export interface RegistrationsTable {
   role: string | null;
   network: string | null;
   token_hash: Buffer;
+  token_version: Generated<number>;
+  calendar_token_hash: Buffer;
+  calendar_token_version: Generated<number>;
   locale: Generated<Locale>;
   consent_version: string;
   consent_at: Timestamp;

@@ -14,6 +14,7 @@ import { cyclesService, type CyclesService } from './modules/cycles/cycles.servi
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
 import dbPlugin from './plugins/db.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
+import { tokenKit } from './lib/tokens.ts';
 import webPlugin from './plugins/web.plugin.ts';
 import cyclesRoutes from './routes/cycles.routes.ts';
 import healthRoutes from './routes/health.routes.ts';
@@ -33,7 +34,8 @@ export interface BuildOptions {
   config: Config;
   /** The database to use (DATABASE_URL, or the embedded one server.ts started). */
   databaseUrl: string;
-  poolMax?: number;
+  /** Secret the link tokens derive from (config.secretKey when not given). */
+  secretKey?: string;
   logger?: boolean | object;
   /** Serve the SvelteKit pages (needs `npm run build`). Off in API-only tests. */
   web?: boolean;
@@ -70,7 +72,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
-  await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: opts.poolMax });
+  await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
   app.decorate('services', {
     cycles: cyclesService(app.db, opts.clock),
@@ -78,6 +80,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       db: app.db,
       publicUrl: config.publicUrl,
       privacyVersion: config.privacyVersion,
+      tokens: tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8')),
       clock: opts.clock,
       unsafeSkipLock: opts.unsafeSkipLock,
     }),

@@ -62,6 +62,8 @@ const schema = z.object({
     }),
   APP_TIMEZONE: z.string().default('Europe/Rome').refine(isValidTimeZone, 'is not a known IANA time zone'),
   DEMO_DATA: flag.optional(),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -81,6 +83,9 @@ export type Config = Readonly<{
   timezone: string;
   demoData: boolean;
   logLevel: string;
+  /** Key the link tokens are derived from; unset: server.ts keeps one in DATA_DIR/secret.key. */
+  secretKey: string | undefined;
+  databasePoolMax: number;
   /** Version of the privacy notice a person accepts when signing up; stored with each consent. */
   privacyVersion: string;
 }>;
@@ -118,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.APP_TIMEZONE,
     demoData: e.DEMO_DATA ?? !isProduction,
     logLevel: e.LOG_LEVEL,
+    secretKey: e.SECRET_KEY,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     privacyVersion: '2026-11-01',
   });
 }

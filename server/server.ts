@@ -1,6 +1,9 @@
 // The only entry point: load config, start the embedded PostgreSQL if DATABASE_URL is unset, migrate,
 // seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM (HTTP
 // first, then the pool, then the embedded database, so no postgres process is left behind).
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
@@ -23,6 +26,17 @@ async function prepareDatabase(config: Config, url: string) {
   } finally {
     await db.destroy();
   }
+}
+
+/** SECRET_KEY, or a key made once from 256 CSPRNG bits and kept in DATA_DIR/secret.key (mode 600). */
+function loadOrCreateSecret(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  const file = path.join(config.dataDir, 'secret.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 async function main() {
@@ -73,7 +87,7 @@ async function main() {
 
   try {
     await prepareDatabase(config, databaseUrl);
-    app = await buildApp({ config, databaseUrl, web: true });
+    app = await buildApp({ config, databaseUrl, web: true, secretKey: loadOrCreateSecret(config) });
     await app.listen({ port: config.port, host: config.host });
     console.log(`officina: ready on ${config.publicUrl}`);
   } catch (err) {

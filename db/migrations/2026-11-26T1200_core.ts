@@ -83,8 +83,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       organisation text NOT NULL CHECK (length(organisation) BETWEEN 1 AND 200),
       role text,
       network text,
-      -- SHA-256 of the secret token in the manage link; the token itself is never stored.
+      -- SHA-256 of the secret tokens of the manage link and of the private calendar feed; the tokens
+      -- themselves are never stored (they are derived from a server secret, see server/lib/tokens.ts).
+      -- Bumping a version rotates that token: the old link stops working.
       token_hash bytea NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+      token_version integer NOT NULL DEFAULT 1,
+      calendar_token_hash bytea NOT NULL UNIQUE CHECK (length(calendar_token_hash) = 32),
+      calendar_token_version integer NOT NULL DEFAULT 1,
       locale text NOT NULL DEFAULT 'it' CHECK (locale IN ('it', 'en')),
       consent_version text NOT NULL,
       consent_at timestamptz NOT NULL,

@@ -1,19 +1,48 @@
-// Secret tokens for links (manage link, private calendar feed): 256 random bits from the CSPRNG,
-// base64url-encoded (43 characters). Only their SHA-256 is stored, so a database leak reveals no link.
-import { createHash, randomBytes } from 'node:crypto';
+// Secret tokens in links (the manage link, the private calendar feed).
+//
+// A token is HMAC-SHA256(server secret, purpose:registration id:version), base64url (43 characters,
+// 256 bits). The database stores only SHA-256(token), so a copy of the database reveals no link
+// (OWASP ASVS 6.5.2 / 11.5.1); the secret (SECRET_KEY, or DATA_DIR/secret.key made from 256 CSPRNG bits
+// on first start) never enters the database. Deriving instead of storing a random token lets mails sent
+// later (reminders, "you are off the waiting list", "send me my links") carry the same link, and a
+// rotation is a version bump: the old token no longer hashes to anything stored.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-export function newToken(): { token: string; hash: Buffer } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token) };
-}
+export type TokenPurpose = 'manage' | 'calendar';
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-/** Malformed tokens are answered exactly like unknown ones (404), so checking the shape first only saves a query. */
+/** Malformed tokens are answered exactly like unknown ones (404); the shape check only saves a query. */
 export function isWellFormedToken(token: string): boolean {
   return TOKEN_SHAPE.test(token);
+}
+
+export interface TokenKit {
+  token(purpose: TokenPurpose, id: string, version: number): string;
+  /** The token and the hash to store for it. */
+  issue(purpose: TokenPurpose, id: string, version: number): { token: string; hash: Buffer };
+  /** Constant-time comparison of a presented token with the expected one. */
+  matches(presented: string, expected: string): boolean;
+}
+
+export function tokenKit(secret: Buffer): TokenKit {
+  if (secret.length < 32) throw new Error('the token secret must be at least 32 bytes');
+  const token = (purpose: TokenPurpose, id: string, version: number) =>
+    createHmac('sha256', secret).update(`${purpose}:${id}:${version}`).digest('base64url');
+  return {
+    token,
+    issue(purpose, id, version) {
+      const t = token(purpose, id, version);
+      return { token: t, hash: hashToken(t) };
+    },
+    matches(presented, expected) {
+      const a = Buffer.from(presented);
+      const b = Buffer.from(expected);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+  };
 }

@@ -18,6 +18,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATA_DIR: '/tmp/officina-test-data',
     LOG_LEVEL: 'silent',
     DEMO_DATA: '0',
+    SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
     ...env,
   });
 }

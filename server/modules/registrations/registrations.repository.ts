@@ -21,6 +21,8 @@ const registrationColumns = [
   'r.created_at',
   'r.confirmed_at',
   'r.cancelled_at',
+  'r.token_version',
+  'r.calendar_token_version',
   'p.email',
 ] as const;
 
@@ -53,6 +55,7 @@ export async function findActive(trx: Transaction<Database>, cycleId: string, pa
 }
 
 export interface NewRegistration {
+  id: string;
   cycleId: string;
   participantId: string;
   status: Exclude<RegistrationStatus, 'cancelled'>;
@@ -62,6 +65,7 @@ export interface NewRegistration {
   role: string | null;
   network: string | null;
   tokenHash: Buffer;
+  calendarTokenHash: Buffer;
   locale: Locale;
   consentVersion: string;
   now: Date;
@@ -71,6 +75,7 @@ export async function insertRegistration(trx: Transaction<Database>, r: NewRegis
   const row = await trx
     .insertInto('registrations')
     .values({
+      id: r.id,
       cycle_id: r.cycleId,
       participant_id: r.participantId,
       status: r.status,
@@ -80,6 +85,7 @@ export async function insertRegistration(trx: Transaction<Database>, r: NewRegis
       role: r.role,
       network: r.network,
       token_hash: r.tokenHash,
+      calendar_token_hash: r.calendarTokenHash,
       locale: r.locale,
       consent_version: r.consentVersion,
       consent_at: r.now,

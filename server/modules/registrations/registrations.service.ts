@@ -4,17 +4,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
-import { hashToken, isWellFormedToken, newToken } from '../../lib/tokens.ts';
+import { randomUUID } from 'node:crypto';
+import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { cycleStatus, toCycleView } from '../cycles/cycles.service.ts';
 import type { CycleView } from '../cycles/cycles.schemas.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
-
-export interface RegistrationLinks {
-  publicUrl: string;
-}
 
 export function manageUrl(publicUrl: string, token: string) {
   return `${publicUrl}/iscrizione/${token}`;
@@ -27,6 +24,7 @@ export interface RegistrationsDeps {
   db: Kysely<Database>;
   publicUrl: string;
   privacyVersion: string;
+  tokens: TokenKit;
   clock?: () => Date;
   /**
    * Test seam, never set by the app: skip the cycle lock so the concurrency tests can show the race it
@@ -36,10 +34,10 @@ export interface RegistrationsDeps {
 }
 
 export function registrationsService(deps: RegistrationsDeps) {
-  const { db, publicUrl } = deps;
+  const { db, publicUrl, tokens } = deps;
   const clock = deps.clock ?? (() => new Date());
 
-  function view(r: RegistrationRecord, token: string | null, position: number | null): RegistrationView {
+  function view(r: RegistrationRecord, position: number | null): RegistrationView {
     return {
       id: r.id,
       status: r.status,
@@ -54,8 +52,8 @@ export function registrationsService(deps: RegistrationsDeps) {
       createdAt: new Date(r.created_at).toISOString(),
       confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
       cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
-      manageUrl: token ? manageUrl(publicUrl, token) : null,
-      calendarUrl: token ? calendarUrl(publicUrl, token) : null,
+      manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
+      calendarUrl: calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version)),
     };
   }
 
@@ -88,8 +86,9 @@ export function registrationsService(deps: RegistrationsDeps) {
         else if (cycle.waitlist_enabled) seatStatus = 'waitlisted';
         else throw errors.cycleFull();
 
-        const { token, hash } = newToken();
-        const id = await repo.insertRegistration(trx, {
+        const id = randomUUID();
+        await repo.insertRegistration(trx, {
+          id,
           cycleId: cycle.id,
           participantId,
           status: seatStatus,
@@ -98,7 +97,8 @@ export function registrationsService(deps: RegistrationsDeps) {
           organisation: input.organisation,
           role: input.role,
           network: input.network,
-          tokenHash: hash,
+          tokenHash: tokens.issue('manage', id, 1).hash,
+          calendarTokenHash: tokens.issue('calendar', id, 1).hash,
           locale,
           consentVersion: deps.privacyVersion,
           now,
@@ -107,7 +107,7 @@ export function registrationsService(deps: RegistrationsDeps) {
         // With the cycle locked the counter is exact, so the newcomer is simply last in line.
         const position =
           seatStatus === 'waitlisted' ? (deps.unsafeSkipLock ? await positionOf(trx, record) : cycle.waitlist_length + 1) : null;
-        return { registration: view(record, token, position), token };
+        return { registration: view(record, position) };
       });
     },
 
@@ -120,7 +120,7 @@ export function registrationsService(deps: RegistrationsDeps) {
         cyclesRepo.sessionsOf(db, [r.cycle_id]),
         positionOf(db, r),
       ]);
-      return { registration: view(r, token, position), cycle: toCycleView(cycle!, sessions, clock(), locale) };
+      return { registration: view(r, position), cycle: toCycleView(cycle!, sessions, clock(), locale) };
     },
 
     async cancel(token: string) {
@@ -138,7 +138,7 @@ export function registrationsService(deps: RegistrationsDeps) {
         await repo.markCancelled(trx, r.id, 'participant', now);
         const promoted = r.status === 'confirmed' ? await repo.promoteFromWaitlist(trx, cycle.id, now) : [];
         const after = (await repo.findById(trx, r.id))!;
-        return { registration: view(after, token, null), promoted };
+        return { registration: view(after, null), promoted };
       });
     },
   };
