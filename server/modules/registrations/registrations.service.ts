@@ -9,6 +9,7 @@ import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { cycleStatus, toCycleView } from '../cycles/cycles.service.ts';
 import type { CycleView } from '../cycles/cycles.schemas.ts';
+import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
@@ -25,6 +26,7 @@ export interface RegistrationsDeps {
   publicUrl: string;
   privacyVersion: string;
   tokens: TokenKit;
+  notifier?: Notifier;
   clock?: () => Date;
   /**
    * Test seam, never set by the app: skip the cycle lock so the concurrency tests can show the race it
@@ -36,6 +38,7 @@ export interface RegistrationsDeps {
 export function registrationsService(deps: RegistrationsDeps) {
   const { db, publicUrl, tokens } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const notifier = deps.notifier ?? silentNotifier;
 
   function view(r: RegistrationRecord, position: number | null): RegistrationView {
     return {
@@ -103,6 +106,7 @@ export function registrationsService(deps: RegistrationsDeps) {
           consentVersion: deps.privacyVersion,
           now,
         });
+        await notifier.registrationCreated(trx, id);
         const record = (await repo.findById(trx, id))!;
         // With the cycle locked the counter is exact, so the newcomer is simply last in line.
         const position =
@@ -136,7 +140,9 @@ export function registrationsService(deps: RegistrationsDeps) {
         if (r.status === 'cancelled') throw errors.alreadyCancelled();
         if (cycleStatus(cycle, now) === 'past') throw errors.registrationClosed('ended');
         await repo.markCancelled(trx, r.id, 'participant', now);
+        await notifier.registrationCancelled(trx, r.id);
         const promoted = r.status === 'confirmed' ? await repo.promoteFromWaitlist(trx, cycle.id, now) : [];
+        for (const id of promoted) await notifier.registrationPromoted(trx, id);
         const after = (await repo.findById(trx, r.id))!;
         return { registration: view(after, null), promoted };
       });

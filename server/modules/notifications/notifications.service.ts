@@ -1,0 +1,29 @@
+// What must follow a change of state: e-mails and scheduled reminders. Every function runs inside the
+// caller's transaction and only ENQUEUES jobs there (DESIGN.md rule 5), so a rolled-back change sends
+// nothing and a committed one can't lose its mail.
+//
+// This is the seam between the domain services (registrations, sessions) and the mail queue: the
+// domain calls these hooks; the mail issue implements them.
+import type { Transaction } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+
+export type SessionChange = 'moved' | 'cancelled' | 'updated';
+
+export interface Notifier {
+  /** A new registration: confirmation (or waiting-list) mail, and reminders if confirmed. */
+  registrationCreated(trx: Transaction<Database>, registrationId: string): Promise<void>;
+  /** The person cancelled (or was cancelled): acknowledgement, reminders dropped. */
+  registrationCancelled(trx: Transaction<Database>, registrationId: string): Promise<void>;
+  /** Off the waiting list: "you are in" mail and reminders. */
+  registrationPromoted(trx: Transaction<Database>, registrationId: string): Promise<void>;
+  /** An organiser moved, re-placed or cancelled a meeting: everyone registered is told; reminders follow. */
+  sessionChanged(trx: Transaction<Database>, sessionId: string, change: SessionChange): Promise<void>;
+}
+
+/** Does nothing: for tests and tools that build services without the mail queue. */
+export const silentNotifier: Notifier = {
+  async registrationCreated() {},
+  async registrationCancelled() {},
+  async registrationPromoted() {},
+  async sessionChanged() {},
+};
