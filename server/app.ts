@@ -1,5 +1,6 @@
 // Builds the Fastify app: external plugins, then app plugins, then routes. No listening, no process
 // concerns: server.ts and the tests both call buildApp().
+import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -12,13 +13,25 @@ import {
 import type { Config } from './config.ts';
 import { cyclesService, type CyclesService } from './modules/cycles/cycles.service.ts';
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
+import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
+import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
+import { mailService, type MailService } from './modules/mail/mail.service.ts';
+import type { Notifier } from './modules/notifications/notifications.service.ts';
+import { queueNotifier } from './modules/notifications/notifications.queue.ts';
+import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
+import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
-import errorsPlugin from './plugins/errors.plugin.ts';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
 import { tokenKit } from './lib/tokens.ts';
 import webPlugin from './plugins/web.plugin.ts';
 import cyclesRoutes from './routes/cycles.routes.ts';
 import healthRoutes from './routes/health.routes.ts';
 import registrationsRoutes from './routes/registrations.routes.ts';
+import icalRoutes, { calendarTokenRoutes } from './routes/ical.routes.ts';
+import devMailRoutes from './routes/dev-mail.routes.ts';
+import adminRoutes from './routes/admin-index.routes.ts';
+import authRoutes from './routes/auth.routes.ts';
+import checkInRoutes from './routes/check-in.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,7 +39,10 @@ declare module 'fastify' {
     services: {
       cycles: CyclesService;
       registrations: RegistrationsService;
-    };
+      calendars: CalendarsService;
+      sessions: SessionsService;
+      mail: MailService;
+    } & OrganiserServices;
   }
 }
 
@@ -42,6 +58,8 @@ export interface BuildOptions {
   /** Test seams: a fixed clock, and the unlocked registration path used to prove the lock matters. */
   clock?: () => Date;
   unsafeSkipLock?: boolean;
+  /** What follows a change (mail jobs); default: the real queue notifier. */
+  notifier?: Notifier;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -51,6 +69,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // Behind a reverse proxy in production; X-Forwarded-* is trusted only from loopback.
     trustProxy: '127.0.0.1',
     bodyLimit: 1024 * 1024,
+    // Bad percent-encoding or an over-long path segment: the contract's 404, not Fastify's own body.
+    frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -74,17 +94,26 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
+  const tokens = tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'));
+  // Mail and reminders are enqueued in the same transaction as the change that causes them.
+  const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
   app.decorate('services', {
     cycles: cyclesService(app.db, opts.clock),
     registrations: registrationsService({
       db: app.db,
       publicUrl: config.publicUrl,
       privacyVersion: config.privacyVersion,
-      tokens: tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8')),
+      tokens,
+      notifier,
       clock: opts.clock,
       unsafeSkipLock: opts.unsafeSkipLock,
     }),
+    calendars: calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock }),
+    sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
+    mail: mailService({ db: app.db, clock: opts.clock }),
+    ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock }),
   });
+  await app.register(authPlugin);
 
   await app.register(swagger, {
     openapi: {
@@ -101,9 +130,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes);
       await api.register(cyclesRoutes);
       await api.register(registrationsRoutes);
+      await api.register(calendarTokenRoutes);
+      await api.register(authRoutes);
+      await api.register(checkInRoutes);
+      await api.register(adminRoutes, { prefix: '/admin' });
     },
     { prefix: '/api' },
   );
+  // Calendar feeds live outside /api: their addresses are what calendar apps subscribe to.
+  await app.register(icalRoutes, { prefix: '/ical' });
+  // The development outbox; absent in production (404 like any unknown address).
+  if (!config.isProduction) {
+    await app.register(devMailRoutes, { outboxDir: path.join(config.dataDir, 'mail'), mode: config.smtpUrl ? 'smtp' : 'outbox' });
+  }
 
   await app.register(webPlugin, { enabled: opts.web ?? false });
   return app;

@@ -62,9 +62,18 @@ const schema = z.object({
     }),
   APP_TIMEZONE: z.string().default('Europe/Rome').refine(isValidTimeZone, 'is not a known IANA time zone'),
   DEMO_DATA: flag.optional(),
+  SERVE_WEB: flag.optional(),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  // Mail worker: MAIL_WORKER=0 when a separate `npm run worker` process sends the mail.
+  MAIL_WORKER: flag.optional(),
+  MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  MAIL_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Personal data of a cycle are anonymised this many months after its last meeting.
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+  // Largest material an organiser may upload, in MB (the limit is enforced while the upload streams).
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
 });
 
 export type Config = Readonly<{
@@ -82,12 +91,24 @@ export type Config = Readonly<{
   reminderOffsetsMs: readonly number[];
   timezone: string;
   demoData: boolean;
+  /** SERVE_WEB=0: the API only, no pages (API-only deployments; process tests on an unbuilt checkout). */
+  serveWeb: boolean;
   logLevel: string;
   /** Key the link tokens are derived from; unset: server.ts keeps one in DATA_DIR/secret.key. */
   secretKey: string | undefined;
   databasePoolMax: number;
+  /** Run the mail worker inside the server process (default); off when `npm run worker` runs it. */
+  mailWorker: boolean;
+  /** Mail jobs sent at once by one worker process. */
+  mailConcurrency: number;
+  /** Pooled SMTP connections of one worker process. */
+  mailSmtpConnections: number;
   /** Version of the privacy notice a person accepts when signing up; stored with each consent. */
   privacyVersion: string;
+  /** Months after a cycle's last meeting when its participants' personal data are anonymised. */
+  retentionMonths: number;
+  /** Largest material upload, in bytes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -122,9 +143,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderOffsetsMs: Object.freeze(e.REMINDER_OFFSETS),
     timezone: e.APP_TIMEZONE,
     demoData: e.DEMO_DATA ?? !isProduction,
+    serveWeb: e.SERVE_WEB ?? true,
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    mailWorker: e.MAIL_WORKER ?? true,
+    mailConcurrency: e.MAIL_CONCURRENCY,
+    mailSmtpConnections: e.MAIL_SMTP_CONNECTIONS,
     privacyVersion: '2026-11-01',
+    retentionMonths: e.RETENTION_MONTHS,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
   });
 }

@@ -1,8 +1,6 @@
 // The only entry point: load config, start the embedded PostgreSQL if DATABASE_URL is unset, migrate,
 // seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM (HTTP
 // first, then the pool, then the embedded database, so no postgres process is left behind).
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -12,6 +10,10 @@ import type { Database } from '../db/schema.ts';
 import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadOrCreateSecret } from './lib/secret.ts';
+import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
+import { migrateQueue } from './modules/mail/mail.migrate.ts';
+import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
 
 async function prepareDatabase(config: Config, url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -19,6 +21,12 @@ async function prepareDatabase(config: Config, url: string) {
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
+    // The mail queue's own schema (graphile-worker), after ours.
+    await migrateQueue({ pgPool: pool });
+    if (config.adminEmail && config.adminPassword) {
+      const admin = await ensureBootstrapAdministrator(db, config.adminEmail, config.adminPassword);
+      if (admin.changed) console.log(`officina: administrator ${config.adminEmail} ${admin.created ? 'created' : 'reset from ADMIN_PASSWORD'}`);
+    }
     if (config.demoData) {
       const seeded = await seedDemoIfEmpty(db, new Date());
       if (seeded) console.log(`officina: demo programme loaded (${seeded} cycles)`);
@@ -26,17 +34,6 @@ async function prepareDatabase(config: Config, url: string) {
   } finally {
     await db.destroy();
   }
-}
-
-/** SECRET_KEY, or a key made once from 256 CSPRNG bits and kept in DATA_DIR/secret.key (mode 600). */
-function loadOrCreateSecret(config: Config): string {
-  if (config.secretKey) return config.secretKey;
-  const file = path.join(config.dataDir, 'secret.key');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(config.dataDir, { recursive: true });
-    fs.writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
-  }
-  return fs.readFileSync(file, 'utf8').trim();
 }
 
 async function main() {
@@ -60,12 +57,19 @@ async function main() {
 
   let closing = false;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let mailWorker: MailWorker | null = null;
   const shutdown = async (signal: string, code = 0) => {
     if (closing) return;
     closing = true;
     console.log(`officina: ${signal} received, closing`);
     const force = setTimeout(() => process.exit(code || 1), 20_000);
     force.unref();
+    try {
+      // Running mail jobs finish and are recorded before the pools close; queued ones wait for next start.
+      await mailWorker?.stop();
+    } catch (err) {
+      console.error('officina: error while stopping the mail worker', err);
+    }
     try {
       await app?.close();
     } catch (err) {
@@ -87,8 +91,19 @@ async function main() {
 
   try {
     await prepareDatabase(config, databaseUrl);
-    app = await buildApp({ config, databaseUrl, web: true, secretKey: loadOrCreateSecret(config) });
+    const secretKey = loadOrCreateSecret(config);
+    app = await buildApp({ config, databaseUrl, web: config.serveWeb, secretKey });
     await app.listen({ port: config.port, host: config.host });
+    if (config.mailWorker) {
+      const log = app.log;
+      mailWorker = await startMailWorker({
+        config,
+        databaseUrl,
+        secretKey,
+        log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
+      });
+      console.log(`officina: mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
+    }
     console.log(`officina: ready on ${config.publicUrl}`);
   } catch (err) {
     console.error(`officina: start-up failed: ${err instanceof Error ? err.message : String(err)}`);

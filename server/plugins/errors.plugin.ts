@@ -39,6 +39,46 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; text: Locali
   },
 };
 
+interface Issue {
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * zod writes its messages in English; the person reading them may not. The common issue kinds get a
+ * short text in the request's language; anything rarer keeps zod's wording.
+ */
+function fieldMessage(v: Issue, locale: 'it' | 'en'): string {
+  const p = v.params;
+  const say = (it: string, en: string) => (locale === 'it' ? it : en);
+  switch (v.keyword) {
+    case 'invalid_type':
+      if (/received undefined/.test(v.message ?? '')) return say('obbligatorio', 'required');
+      return say(`tipo non valido (atteso ${String(p.expected)})`, `wrong type (expected ${String(p.expected)})`);
+    case 'too_small':
+      if (p.origin === 'string' && Number(p.minimum) <= 1) return say('obbligatorio', 'required');
+      return say(`troppo corto (minimo ${String(p.minimum)})`, `too short (at least ${String(p.minimum)})`);
+    case 'too_big':
+      return p.origin === 'string'
+        ? say(`troppo lungo (massimo ${String(p.maximum)} caratteri)`, `too long (at most ${String(p.maximum)} characters)`)
+        : say(`troppo grande (massimo ${String(p.maximum)})`, `too large (at most ${String(p.maximum)})`);
+    case 'invalid_format':
+      if (p.format === 'email') return say('indirizzo email non valido', 'not a valid email address');
+      // A schema's own hint (e.g. how a slug is written) says more than any generic text.
+      if (p.format === 'regex' && v.message && !v.message.startsWith('Invalid')) return v.message;
+      if (p.format === 'regex') return say('contiene caratteri non ammessi', 'contains characters that are not allowed');
+      return say('formato non valido', 'invalid format');
+    case 'invalid_value': {
+      const values = Array.isArray(p.values) ? p.values.map((x) => JSON.stringify(x)) : [];
+      if (values.length === 1 && values[0] === 'true') return say('deve essere true (accettazione obbligatoria)', 'must be true (acceptance required)');
+      return say(`valore non ammesso (ammessi: ${values.join(', ')})`, `value not allowed (allowed: ${values.join(', ')})`);
+    }
+    default:
+      return v.message ?? say('non valido', 'invalid');
+  }
+}
+
 function describeFields(fields: FieldProblem[], locale: 'it' | 'en'): string {
   const list = fields.map((f) => `${f.field} (${f.message})`).join('; ');
   return locale === 'it' ? `Dati non validi. Controlla: ${list}.` : `Invalid data. Check: ${list}.`;
@@ -56,6 +96,37 @@ export function sendError(
   return reply.code(status).type('application/json; charset=utf-8').send({ statusCode: status, code, message: text[locale], ...extra });
 }
 
+/**
+ * Fastify option `frameworkErrors`: errors the router raises before any route or error handler runs.
+ * Without it a URL with broken percent-encoding (`/api/registrations/%ZZ`) or a path segment over
+ * maxParamLength answers Fastify's own body (400/414, code FST_ERR_*), outside the contract. Such a URL
+ * names no resource, and API.md wants any malformed token answered like an unknown one: 404.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(reply, req, 404, 'not_found', { it: 'Nessuna risorsa a questo indirizzo.', en: 'Nothing at this address.' });
+  }
+  return sendError(reply, req, 400, 'bad_request', { it: 'Richiesta non valida.', en: 'Bad request.' });
+}
+
+const DB_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND',
+  '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
+  '53300', // too many connections
+]);
+
+/**
+ * The database is down, restarting, or every pooled connection is busy for longer than the pool's
+ * connectionTimeoutMillis (a burst of sign-ups when a popular cycle opens): a 503 the client may retry,
+ * not a 500 that reads as a bug. pg-pool's own timeouts carry no code, only these messages.
+ */
+function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
+  return (
+    DB_UNAVAILABLE_CODES.has(err.code ?? '') ||
+    /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly)$/.test(err.message ?? '')
+  );
+}
+
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -67,9 +138,7 @@ export default fp(
         const where = err.validationContext ?? 'body';
         const fields: FieldProblem[] = err.validation.map((v) => {
           const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-          const missing = v.keyword === 'invalid_type' && /received undefined/.test(v.message ?? '');
-          const message = missing ? (locale === 'it' ? 'obbligatorio' : 'required') : (v.message ?? 'invalid');
-          return { field: path || where, message };
+          return { field: path || where, message: fieldMessage(v, locale) };
         });
         return reply.code(400).send({
           statusCode: 400,
@@ -89,6 +158,14 @@ export default fp(
           });
         }
         return sendError(reply, req, status, 'bad_request', { it: 'Richiesta non valida.', en: 'Bad request.' });
+      }
+      if (isDatabaseUnavailable(err)) {
+        req.log.warn({ err }, 'database unavailable');
+        reply.header('retry-after', '5');
+        return sendError(reply, req, 503, 'service_unavailable', {
+          it: 'Il servizio è momentaneamente non disponibile o sovraccarico. Riprova tra qualche secondo.',
+          en: 'The service is briefly unavailable or overloaded. Please try again in a few seconds.',
+        });
       }
       req.log.error({ err }, 'unhandled error');
       return sendError(reply, req, status >= 500 ? status : 500, 'internal_error', {

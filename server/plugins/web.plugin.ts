@@ -1,15 +1,104 @@
-// Every path that is not /api, /ical or a download goes to the SvelteKit app (web/), mounted inside
-// Fastify so one process serves one port. Until the web app is built, a plain page says so.
+// Every path that is not /api, /ical or /dev goes to the SvelteKit app (web/), mounted inside Fastify
+// so one process serves one port. The pages read data through the same routes as any client, but
+// in-process: before the handler is imported we publish `app.inject` on globalThis, and
+// web/src/lib/server/api.ts uses it instead of a network round trip.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+
+const HANDLER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/build/handler.js');
+
+/** Paths Fastify answers itself; an unknown one there gets the JSON 404, never an HTML page. */
+const OWN_PREFIXES = ['/api/', '/ical/', '/dev/'];
+const OWN_EXACT = new Set(['/api', '/ical', '/dev']);
+
+/** The header adapter-node reads the client address from (ADDRESS_HEADER); we always overwrite it. */
+const ADDRESS_HEADER = 'x-officina-client-address';
+
+/** What the web app may call in-process (the shape web/src/app.d.ts declares on globalThis). */
+export interface OfficinaWebBridge {
+  inject(request: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    url: string;
+    headers: Record<string, string>;
+    payload?: string;
+  }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+  config: { publicUrl: string; timezone: string; privacyVersion: string };
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __officinaWeb: OfficinaWebBridge | undefined;
+  /** The ORIGIN the (module-cached) SvelteKit handler was loaded with. */
+  // eslint-disable-next-line no-var
+  var __officinaWebOrigin: string | undefined;
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export default fp<{ enabled: boolean }>(
   async (app, opts) => {
     if (!opts.enabled) return;
-    app.get('/', async (_req, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .send('<!doctype html><html lang="it"><meta charset="utf-8"><title>Officina</title><h1>Officina</h1><p><a href="/api/cycles">/api/cycles</a> · <a href="/api/docs">/api/docs</a></p></html>'),
-    );
+    if (!fs.existsSync(HANDLER)) {
+      throw new Error(`web app not built: ${path.relative(process.cwd(), HANDLER)} is missing. Run \`npm run build\` first.`);
+    }
+
+    const bridge: OfficinaWebBridge = {
+      async inject(request) {
+        const res = await app.inject(request);
+        return { statusCode: res.statusCode, headers: res.headers, body: res.body };
+      },
+      config: {
+        publicUrl: app.config.publicUrl,
+        timezone: app.config.timezone,
+        privacyVersion: app.config.privacyVersion,
+      },
+    };
+    globalThis.__officinaWeb = bridge;
+    app.addHook('onClose', async () => {
+      if (globalThis.__officinaWeb === bridge) globalThis.__officinaWeb = undefined;
+    });
+
+    // adapter-node reads these once, when handler.js is first imported: ORIGIN makes form actions pass
+    // SvelteKit's CSRF check and gives server-side URLs the public origin. A second app built in the
+    // same process with another PUBLIC_URL would keep the first origin, so say so.
+    const loadedWith = globalThis.__officinaWebOrigin;
+    if (loadedWith && loadedWith !== app.config.publicUrl) {
+      app.log.warn({ loadedWith, publicUrl: app.config.publicUrl }, 'web handler already loaded with another ORIGIN');
+    }
+    process.env.ORIGIN = loadedWith ?? app.config.publicUrl;
+    process.env.ADDRESS_HEADER = ADDRESS_HEADER;
+    const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: NodeHandler };
+    globalThis.__officinaWebOrigin = process.env.ORIGIN;
+
+    await app.register(async (scope) => {
+      // Form actions read the raw body themselves: no parser may consume it in this scope.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+
+      scope.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        url: '/*',
+        exposeHeadRoute: false,
+        schema: { hide: true },
+        handler(req, reply) {
+          const pathname = req.url.split('?')[0]!;
+          if (OWN_EXACT.has(pathname) || OWN_PREFIXES.some((p) => pathname.startsWith(p))) {
+            return reply.callNotFound();
+          }
+          // Fastify already decided who the client is (trustProxy); pass that on instead of the socket.
+          req.raw.headers[ADDRESS_HEADER] = req.ip;
+          reply.hijack();
+          handler(req.raw, reply.raw, () => {
+            // Only reached for requests SvelteKit declines to answer (it renders its own 404 page).
+            reply.raw.statusCode = 404;
+            reply.raw.end();
+          });
+        },
+      });
+    });
   },
   { name: 'web', dependencies: ['errors'] },
 );

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
+import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
 
 export interface TestDatabase {
   url: string;
@@ -35,7 +36,11 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   }
   const url = urlFor(name);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }) });
-  if (options.migrate !== false) await migrateToLatest(db);
+  if (options.migrate !== false) {
+    await migrateToLatest(db);
+    // The mail queue's own schema (graphile-worker): the notifier enqueues into it in every transaction.
+    await migrateQueue({ connectionString: url });
+  }
   return {
     url,
     name,

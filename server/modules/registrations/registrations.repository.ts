@@ -140,13 +140,14 @@ export async function markCancelled(
  * with the cycle locked, in the same transaction as whatever freed the seats.
  */
 export async function promoteFromWaitlist(trx: Transaction<Database>, cycleId: string, now: Date): Promise<string[]> {
-  const rows = await sql<{ id: string }>`
+  const rows = await sql<{ id: string; seq: string }>`
     UPDATE registrations SET status = 'confirmed', confirmed_at = ${now}, updated_at = ${now}
      WHERE id IN (
        SELECT id FROM registrations
         WHERE cycle_id = ${cycleId} AND status = 'waitlisted'
         ORDER BY seq
         LIMIT (SELECT greatest(capacity - seats_taken, 0) FROM cycles WHERE id = ${cycleId}))
-    RETURNING id`.execute(trx);
-  return rows.rows.map((r) => r.id);
+    RETURNING id, seq`.execute(trx);
+  // RETURNING has no order: sort by arrival so notifications go out in waiting-list order.
+  return rows.rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
 }

@@ -3,12 +3,17 @@
 import { z } from 'zod';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+// No control characters (PostgreSQL text can't hold NUL: "a\u0000b" was a 500), no lone surrogates
+// (pg would store U+FFFD, not what was sent) and no bidi overrides (they make a name in the organiser's
+// list or CSV read as something else); names and organisations are one line anyway.
+const PRINTABLE = /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u;
+const text = (max: number) => z.string().trim().min(1).max(max).regex(PRINTABLE);
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .regex(PRINTABLE)
     .nullish()
     .transform((v) => (v ? v : null));
 
@@ -45,6 +50,8 @@ export const RegistrationSchema = z.object({
   cancelledAt: z.string().nullable(),
   manageUrl: z.string().nullable(),
   calendarUrl: z.string().nullable(),
+  /** calendarUrl as webcal://, for "subscribe" links (optional: views built elsewhere may leave it out). */
+  webcalUrl: z.string().nullable().optional(),
 });
 export type RegistrationView = z.infer<typeof RegistrationSchema>;
 
@@ -52,4 +59,4 @@ export const RegistrationEnvelope = z.object({ registration: RegistrationSchema 
 export const RegistrationWithCycle = z.object({ registration: RegistrationSchema, cycle: CycleSchema });
 
 // Any string: malformed tokens get the same 404 as unknown ones, never a 400 that tells them apart.
-export const TokenParams = z.object({ token: z.string().max(200) });
+export const TokenParams = z.object({ token: z.string() });

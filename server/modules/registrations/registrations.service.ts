@@ -20,6 +20,10 @@ export function manageUrl(publicUrl: string, token: string) {
 export function calendarUrl(publicUrl: string, token: string) {
   return `${publicUrl}/ical/registrations/${token}.ics`;
 }
+/** The same feed for "subscribe" links: calendar apps open webcal:// as a subscription, not a download. */
+export function webcalUrl(httpUrl: string) {
+  return httpUrl.replace(/^https?:\/\//, 'webcal://');
+}
 
 export interface RegistrationsDeps {
   db: Kysely<Database>;
@@ -41,6 +45,7 @@ export function registrationsService(deps: RegistrationsDeps) {
   const notifier = deps.notifier ?? silentNotifier;
 
   function view(r: RegistrationRecord, position: number | null): RegistrationView {
+    const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
     return {
       id: r.id,
       status: r.status,
@@ -56,7 +61,8 @@ export function registrationsService(deps: RegistrationsDeps) {
       confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
       cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
       manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
-      calendarUrl: calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version)),
+      calendarUrl: feed,
+      webcalUrl: webcalUrl(feed),
     };
   }
 

@@ -1,0 +1,179 @@
+// The shared frame of every mail and the blocks templates are made of. Each block yields its HTML and
+// its plain text together, so the two parts of a message can never say different things.
+//
+// HTML choices: one centred column, no tables, inline styles only (Gmail drops <style> in many cases),
+// no remote images or web fonts (blocked by default and a tracking vector), system fonts, colours with
+// enough contrast (WCAG AA), links that show their address where the address matters.
+import { formatWhen, placeLines } from './format.ts';
+import type { Locale, SessionInfo, Site } from './types.ts';
+
+export interface Block {
+  html: string;
+  text: string;
+}
+
+const BLUE = '#0059b3';
+const MUTED = '#4d5d6e';
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Multi-line text typed by a person: escaped, line breaks kept. */
+function escLines(s: string): string {
+  return esc(s).replace(/\r?\n/g, '<br>');
+}
+
+/** Only absolute http(s) and webcal links leave a template; anything else is a bug, not a link. */
+function href(url: string): string {
+  if (!/^(https?|webcal):\/\//i.test(url)) throw new Error(`email link must be absolute: ${url}`);
+  return esc(url);
+}
+
+export function paragraph(text: string): Block {
+  return { html: `<p style="margin:0 0 16px">${escLines(text)}</p>`, text };
+}
+
+export function heading(text: string): Block {
+  return {
+    html: `<h2 style="margin:24px 0 8px;font-size:18px;line-height:1.3;color:#1a1a1a">${esc(text)}</h2>`,
+    text: `${text}\n${'-'.repeat(Math.min(text.length, 60))}`,
+  };
+}
+
+export function note(text: string): Block {
+  return { html: `<p style="margin:0 0 16px;font-size:14px;color:${MUTED}">${escLines(text)}</p>`, text };
+}
+
+/** The one action that matters in this mail, as a large link (no image, works with images off). */
+export function button(label: string, url: string): Block {
+  return {
+    html:
+      `<p style="margin:8px 0 20px"><a href="${href(url)}" style="display:inline-block;background:${BLUE};color:#ffffff;` +
+      `padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:bold">${esc(label)}</a></p>`,
+    text: `${label}:\n${url}`,
+  };
+}
+
+/** A label and a link that shows its own address (for addresses people copy, like a calendar feed). */
+export function linkLine(label: string, url: string): Block {
+  return {
+    html: `<p style="margin:0 0 12px">${esc(label)}<br><a href="${href(url)}" style="color:${BLUE};word-break:break-all">${esc(url)}</a></p>`,
+    text: `${label}\n${url}`,
+  };
+}
+
+/** Text written by someone else (an organiser), set apart and escaped. */
+export function quote(text: string): Block {
+  const paras = text.trim().split(/\r?\n\s*\r?\n/);
+  return {
+    html:
+      `<div style="margin:0 0 16px;padding:4px 16px;border-left:3px solid #c5d0db">` +
+      paras.map((p) => `<p style="margin:12px 0">${escLines(p)}</p>`).join('') +
+      `</div>`,
+    text: paras.join('\n\n'),
+  };
+}
+
+export function bulletList(items: Block[]): Block {
+  return {
+    html: `<ul style="margin:0 0 16px;padding-left:20px">${items.map((i) => `<li style="margin:0 0 8px">${i.html}</li>`).join('')}</ul>`,
+    text: items.map((i) => `- ${i.text.replace(/\n/g, '\n  ')}`).join('\n'),
+  };
+}
+
+/** Inline link for use inside a list item. */
+export function inlineLink(label: string, url: string): Block {
+  return { html: `<a href="${href(url)}" style="color:${BLUE}">${esc(label)}</a>`, text: `${label}: ${url}` };
+}
+
+const CANCELLED = { it: 'annullato', en: 'cancelled' };
+
+/** One meeting: title, when, where; cancelled ones struck through and marked in words (not colour alone). */
+export function sessionCard(s: SessionInfo, locale: Locale, site: Site, opts: { label?: string } = {}): Block {
+  const when = formatWhen(s.startsAt, s.endsAt, locale, site.timezone);
+  const cancelled = s.status === 'cancelled';
+  const title = opts.label ? `${opts.label}: ${s.title}` : s.title;
+  const places = cancelled ? [] : placeLines(s, locale);
+  const htmlPlaces = places
+    .map((p) => `<br>${esc(p.label)}: ${p.href ? `<a href="${href(p.href)}" style="color:${BLUE};word-break:break-all">${esc(p.value)}</a>` : esc(p.value)}`)
+    .join('');
+  const status = cancelled ? ` (${CANCELLED[locale]})` : '';
+  return {
+    html:
+      `<div style="margin:0 0 12px;padding:8px 12px;border-left:3px solid ${cancelled ? '#8a8a8a' : BLUE};background:#f4f7fb">` +
+      `<strong>${esc(title)}</strong>${esc(status)}<br>` +
+      `<span${cancelled ? ' style="text-decoration:line-through"' : ''}>${esc(when)}</span>${htmlPlaces}</div>`,
+    text: [`${title}${status}`, `  ${when}`, ...places.map((p) => `  ${p.label}: ${p.value}`)].join('\n'),
+  };
+}
+
+export function sessionList(sessions: SessionInfo[], locale: Locale, site: Site): Block {
+  const cards = sessions.map((s) => sessionCard(s, locale, site));
+  return { html: cards.map((c) => c.html).join(''), text: cards.map((c) => c.text).join('\n\n') };
+}
+
+export type FooterKind = 'participant' | 'organiser' | 'links';
+
+const FOOTER: Record<FooterKind, Record<Locale, string>> = {
+  participant: {
+    it: 'Ricevi questa email per la tua iscrizione a un percorso formativo. È un messaggio automatico: per favore non rispondere. Per rivedere o annullare l’iscrizione usa la pagina «La mia iscrizione».',
+    en: 'You are receiving this email because of your registration for a training programme. It was sent automatically: please do not reply. To review or cancel your registration, use your “My registration” page.',
+  },
+  organiser: {
+    it: 'Questo messaggio è stato scritto dagli organizzatori del percorso e inviato tramite Officina alle persone iscritte. Per favore non rispondere a questa email.',
+    en: 'This message was written by the organisers of the programme and sent through Officina to the people registered. Please do not reply to this email.',
+  },
+  links: {
+    it: 'Ricevi questa email perché è stato chiesto di rinviare i link delle iscrizioni legate a questo indirizzo. Se non l’hai chiesto tu, puoi ignorarla: nessuno può vedere i link senza accedere alla tua casella.',
+    en: 'You are receiving this email because someone asked to resend the registration links of this address. If it was not you, you can ignore it: nobody can see the links without access to your mailbox.',
+  },
+};
+
+export interface LayoutInput {
+  locale: Locale;
+  site: Site;
+  /** The headline, also the HTML <title>. */
+  title: string;
+  /** The line mail clients show next to the subject. */
+  preheader: string;
+  greeting?: string;
+  blocks: Block[];
+  footer: FooterKind;
+}
+
+export function layout(input: LayoutInput): { html: string; text: string } {
+  const { locale, site } = input;
+  const blocks = input.greeting ? [paragraph(input.greeting), ...input.blocks] : input.blocks;
+  const footer = FOOTER[input.footer][locale];
+  const home = site.publicUrl;
+  const html =
+    `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light">` +
+    `<title>${esc(input.title)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#eef1f5">` +
+    `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${esc(input.preheader)}</div>` +
+    `<div style="max-width:600px;margin:0 auto;padding:24px 12px;${FONT};font-size:16px;line-height:1.5;color:#1a1a1a">` +
+    `<div style="background:#ffffff;border-top:4px solid ${BLUE};border-radius:4px;padding:24px">` +
+    `<p style="margin:0 0 8px;font-size:14px;font-weight:bold;color:${MUTED}">Officina</p>` +
+    `<h1 style="margin:0 0 20px;font-size:22px;line-height:1.3;color:#1a1a1a">${esc(input.title)}</h1>` +
+    blocks.map((b) => b.html).join('') +
+    `</div>` +
+    `<div style="padding:16px 8px;font-size:13px;line-height:1.5;color:${MUTED}">` +
+    `<p style="margin:0 0 8px">${esc(footer)}</p>` +
+    `<p style="margin:0"><a href="${href(home)}" style="color:${MUTED}">${esc(home.replace(/^https?:\/\//, ''))}</a></p>` +
+    `</div></div></body></html>`;
+  const text = [
+    input.title,
+    '='.repeat(Math.min(input.title.length, 60)),
+    '',
+    blocks.map((b) => b.text).join('\n\n'),
+    '',
+    '-- ',
+    footer,
+    home,
+    '',
+  ].join('\n');
+  return { html, text };
+}

@@ -1,0 +1,39 @@
+// The shapes templates receive. Plain data, already loaded and with absolute links: a template never
+// reads the database, the clock or the configuration, so the same props always give the same mail.
+export type Locale = 'it' | 'en';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Where the links point and which zone the times are shown in (config.publicUrl, config.timezone). */
+export interface Site {
+  publicUrl: string;
+  timezone: string;
+}
+
+export interface CycleInfo {
+  title: string;
+  /** Absolute URL of the cycle's public page. */
+  url: string;
+}
+
+export interface SessionInfo {
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+  onlineUrl: string | null;
+  status: 'scheduled' | 'cancelled';
+}
+
+/** Every mail to one participant about one registration carries these. */
+export interface PersonProps {
+  site: Site;
+  firstName: string;
+  cycle: CycleInfo;
+  /** The private "my registration" page (absolute, carries the secret token). */
+  manageUrl: string;
+}

@@ -1,0 +1,101 @@
+// Accounts from the command line, for the first administrator of a deployment and for lost passwords:
+//   npm run admin -- create --email a@b.it --name "Anna Bianchi" --role organiser|administrator [--password ...]
+//   npm run admin -- reset --email a@b.it [--password ...]
+//   npm run admin -- list
+// Without --password a strong one is generated and printed once (--password-stdin reads it from the
+// first line of standard input instead, keeping it out of the process list). `reset` also re-activates
+// the account, ends its sessions and clears its failed sign-ins. It connects like `npm run db:migrate`:
+// DATABASE_URL, or the embedded database under DATA_DIR (stop the server first), migrating if needed.
+import { parseArgs } from 'node:util';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import type { AccountRole, Database } from '../../db/schema.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import * as repo from '../modules/accounts/accounts.repository.ts';
+import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
+import { generatePassword, PASSWORD_MAX, PASSWORD_MIN } from '../modules/accounts/passwords.ts';
+
+const USAGE = `usage:
+  npm run admin -- create --email <address> --name <name> --role organiser|administrator [--password <pw> | --password-stdin]
+  npm run admin -- reset --email <address> [--password <pw> | --password-stdin]
+  npm run admin -- list`;
+
+class UsageError extends Error {}
+
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }) {
+  const given = values['password-stdin'] ? await readStdinLine() : values.password;
+  if (given === undefined) return { password: generatePassword(), generated: true };
+  if (given.length < PASSWORD_MIN || given.length > PASSWORD_MAX) {
+    throw new UsageError(`the password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`);
+  }
+  return { password: given, generated: false };
+}
+
+async function run(db: Kysely<Database>, argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
+  });
+  const command = positionals[0];
+  const email = values.email?.trim().toLowerCase();
+  if (command === 'list') {
+    for (const a of await repo.list(db)) console.log(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
+    return;
+  }
+  if (command !== 'create' && command !== 'reset') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError('--email <address> is required');
+
+  const existing = await repo.findByEmail(db, email);
+  if (command === 'create') {
+    const role = values.role as AccountRole | undefined;
+    if (role !== 'organiser' && role !== 'administrator') throw new UsageError('--role organiser|administrator is required');
+    const name = values.name?.trim();
+    if (!name) throw new UsageError('--name is required');
+    if (existing) throw new UsageError(`an account for ${email} already exists (use "reset" to set its password)`);
+    const { password, generated } = await passwordFrom(values);
+    await upsertAccountWithPassword(db, { email, name, role, password });
+    console.log(`created ${role} ${email}`);
+    if (generated) console.log(`password: ${password}`);
+    return;
+  }
+  if (!existing) throw new UsageError(`no account for ${email} (use "create")`);
+  const { password, generated } = await passwordFrom(values);
+  await upsertAccountWithPassword(db, { email, name: existing.name, role: existing.role, password });
+  console.log(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
+  if (generated) console.log(`password: ${password}`);
+}
+
+async function main() {
+  const config = loadConfig();
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db);
+    await run(db, process.argv.slice(2));
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError || err instanceof ConfigError) console.error(`admin: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
+  else console.error(`admin: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

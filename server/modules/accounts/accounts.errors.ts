@@ -1,0 +1,56 @@
+// Errors of sign-in and account management, with stable machine codes (see server/README or the
+// organiser section of API.md).
+import { AppError } from '../../lib/errors.ts';
+
+export const authErrors = {
+  invalidCredentials: () =>
+    new AppError(401, 'invalid_credentials', {
+      it: 'Email o password non corretti.',
+      en: 'Wrong email or password.',
+    }),
+  tooManyAttempts: () =>
+    new AppError(429, 'too_many_attempts', {
+      it: 'Troppi tentativi di accesso non riusciti. Riprova tra 15 minuti.',
+      en: 'Too many failed sign-in attempts. Try again in 15 minutes.',
+    }),
+  unauthenticated: () =>
+    new AppError(401, 'unauthenticated', {
+      it: 'Accesso richiesto: entra con il tuo account.',
+      en: 'Sign-in required.',
+    }),
+  sessionExpired: () =>
+    new AppError(401, 'session_expired', {
+      it: 'La sessione è scaduta: entra di nuovo.',
+      en: 'Your session has expired: please sign in again.',
+    }),
+  csrfInvalid: () =>
+    new AppError(403, 'csrf_invalid', {
+      it: 'Richiesta rifiutata: token di sicurezza (CSRF) mancante o non valido. Ricarica la pagina.',
+      en: 'Request refused: missing or invalid security (CSRF) token. Reload the page.',
+    }),
+  originNotAllowed: () =>
+    new AppError(403, 'origin_not_allowed', {
+      it: 'Richiesta rifiutata: proviene da un altro sito.',
+      en: 'Request refused: it comes from another site.',
+    }),
+  forbidden: () =>
+    new AppError(403, 'forbidden', {
+      it: 'Non hai i permessi per questa operazione.',
+      en: 'You are not allowed to do this.',
+    }),
+  emailTaken: () =>
+    new AppError(409, 'email_taken', {
+      it: 'Esiste già un account con questo indirizzo email.',
+      en: 'An account with this email address already exists.',
+    }),
+  lastAdministrator: () =>
+    new AppError(409, 'last_administrator', {
+      it: 'Deve restare almeno un amministratore attivo.',
+      en: 'At least one active administrator must remain.',
+    }),
+  wrongPassword: () =>
+    new AppError(400, 'wrong_password', {
+      it: 'La password attuale non è corretta.',
+      en: 'The current password is wrong.',
+    }),
+};

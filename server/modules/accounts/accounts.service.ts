@@ -1,0 +1,113 @@
+// Account management (administrators only, checked by the route's access rule) and the ADMIN_EMAIL
+// bootstrap. Changing a password or deactivating an account ends its sessions at once.
+import type { Kysely } from 'kysely';
+import type { AccountRole, Database } from '../../../db/schema.ts';
+import { errors } from '../../lib/errors.ts';
+import { authErrors } from './accounts.errors.ts';
+import * as repo from './accounts.repository.ts';
+import type { AccountView, CreateAccountInput, UpdateAccountInput } from './accounts.schemas.ts';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/**
+ * Creates the account, or resets its password and re-activates it when the address exists (the
+ * ADMIN_EMAIL bootstrap and `npm run admin -- reset`). Returns what happened.
+ */
+export async function upsertAccountWithPassword(
+  db: Kysely<Database>,
+  input: { email: string; name: string; role: AccountRole; password: string; resetRole?: boolean },
+  now = new Date(),
+): Promise<{ id: string; created: boolean }> {
+  const email = input.email.trim().toLowerCase();
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const existing = await repo.findByEmail(trx, email);
+    if (existing) {
+      await repo.update(trx, existing.id, { passwordHash, active: true, ...(input.resetRole && { role: input.role }) }, now);
+      await repo.deleteSessionsOf(trx, existing.id);
+      await repo.clearFailures(trx, { email });
+      return { id: existing.id, created: false };
+    }
+    const id = await repo.insert(trx, { email, name: input.name, role: input.role, passwordHash, now });
+    return { id, created: true };
+  });
+}
+
+/** ADMIN_EMAIL/ADMIN_PASSWORD: after start-up that administrator exists, active, with that password. */
+export async function ensureBootstrapAdministrator(
+  db: Kysely<Database>,
+  email: string,
+  password: string,
+): Promise<{ id: string; created: boolean; changed: boolean }> {
+  // Every start (and every app node) runs this: when nothing differs, nothing is written, so a
+  // restart does not end the administrator's sessions.
+  const existing = await repo.findByEmail(db, email.trim().toLowerCase());
+  if (existing && existing.active && existing.role === 'administrator' && (await verifyPassword(existing.password_hash, password))) {
+    return { id: existing.id, created: false, changed: false };
+  }
+  const r = await upsertAccountWithPassword(db, { email, name: 'Amministratore', role: 'administrator', password, resetRole: true });
+  return { ...r, changed: true };
+}
+
+export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date }) {
+  const { db } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  async function views(rows: repo.AccountRecord[]): Promise<AccountView[]> {
+    const cycles = await repo.assignmentsOf(db, rows.map((r) => r.id));
+    return rows.map((a) => ({
+      id: a.id,
+      email: a.email,
+      name: a.name,
+      role: a.role,
+      active: a.active,
+      lastLoginAt: iso(a.last_login_at),
+      createdAt: iso(a.created_at)!,
+      cycles: cycles.filter((c) => c.account_id === a.id).map((c) => ({ id: c.id, slug: c.slug, title: c.title })),
+    }));
+  }
+
+  async function get(id: string): Promise<AccountView> {
+    const row = UUID.test(id) ? await repo.findById(db, id) : undefined;
+    if (!row) throw errors.notFound({ it: 'Account non trovato.', en: 'Account not found.' });
+    return (await views([row]))[0]!;
+  }
+
+  return {
+    get,
+
+    async list(): Promise<AccountView[]> {
+      return views(await repo.list(db));
+    },
+
+    async create(input: CreateAccountInput): Promise<{ account: AccountView; password: string | null }> {
+      const generated = input.password ? null : generatePassword();
+      const passwordHash = await hashPassword(input.password ?? generated!);
+      const id = await repo.insert(db, { email: input.email, name: input.name, role: input.role, passwordHash, now: clock() });
+      if (!id) throw authErrors.emailTaken();
+      return { account: await get(id), password: generated };
+    },
+
+    async update(id: string, patch: UpdateAccountInput): Promise<AccountView> {
+      await get(id);
+      const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+      await db.transaction().execute(async (trx) => {
+        const current = (await repo.findById(trx, id))!;
+        const losesAdmin =
+          current.role === 'administrator' &&
+          current.active &&
+          (patch.active === false || (patch.role !== undefined && patch.role !== 'administrator'));
+        if (losesAdmin && (await repo.countOtherActiveAdministrators(trx, id)) === 0) throw authErrors.lastAdministrator();
+        await repo.update(trx, id, { name: patch.name, role: patch.role, active: patch.active, passwordHash }, clock());
+        // A new password or a deactivation must not leave an old sign-in alive; a role change applies
+        // on the next request anyway (the role is read with the session).
+        if (passwordHash || patch.active === false) await repo.deleteSessionsOf(trx, id);
+      });
+      return get(id);
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof accountsService>;

@@ -1,0 +1,138 @@
+// Sign-in, server-side sessions and failed-sign-in throttling. Every piece of state lives in
+// PostgreSQL, so any number of app nodes agree on who is signed in and who is locked out.
+//
+// - The cookie carries 256 random bits; the table keeps only their SHA-256 (a database copy can't be
+//   replayed). A new id is issued at every sign-in (no session fixation); sign-out deletes the row.
+// - A session dies after IDLE_MS without requests or ABSOLUTE_MS after sign-in, whichever comes first.
+// - 5 failures for one address from one IP within 15 minutes lock that pair out, even for the right
+//   password, until the window has passed; 50 failures from one IP lock that IP (password spraying).
+// - The CSRF token is derived from the session id with the server secret (HMAC), so it needs no
+//   storage, changes with every session, and can't be computed from what the database holds.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AccountRole, Database } from '../../../db/schema.ts';
+import { hashToken, type TokenKit } from '../../lib/tokens.ts';
+import { authErrors } from './accounts.errors.ts';
+import * as repo from './accounts.repository.ts';
+import { burnVerification, hashPassword, verifyPassword } from './passwords.ts';
+
+export const IDLE_MS = 2 * 3_600_000;
+export const ABSOLUTE_MS = 12 * 3_600_000;
+export const FAILURE_WINDOW_MS = 15 * 60_000;
+export const MAX_FAILURES_PER_PAIR = 5;
+export const MAX_FAILURES_PER_IP = 50;
+/** last_seen_at is written at most once a minute per session, not on every request. */
+const TOUCH_EVERY_MS = 60_000;
+const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface SignedInAccount {
+  id: string;
+  email: string;
+  name: string;
+  role: AccountRole;
+}
+
+export interface AuthContext {
+  account: SignedInAccount;
+  /** The cookie value; kept on the request only, never stored. */
+  sessionId: string;
+  csrfToken: string;
+}
+
+export type AuthResult = { ok: true; auth: AuthContext } | { ok: false; reason: 'unknown' | 'expired' };
+
+export interface AuthDeps {
+  db: Kysely<Database>;
+  tokens: TokenKit;
+  clock?: () => Date;
+}
+
+export function authService(deps: AuthDeps) {
+  const { db, tokens } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const csrfOf = (sessionId: string) => tokens.token('csrf', sessionId, 1);
+  const pick = (a: { id: string; email: string; name: string; role: AccountRole }): SignedInAccount => ({
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    role: a.role,
+  });
+
+  return {
+    csrfOf,
+
+    /** Constant-time check of the x-csrf-token header against the session's token. */
+    csrfMatches(presented: string, auth: AuthContext): boolean {
+      return tokens.matches(presented, auth.csrfToken);
+    },
+
+    async login(input: { email: string; password: string; ip: string; userAgent: string | null }) {
+      const now = clock();
+      const email = input.email.trim().toLowerCase();
+      const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
+      const failures = await repo.countFailures(db, { email, ip: input.ip, since });
+      if (failures.pair >= MAX_FAILURES_PER_PAIR || failures.ip >= MAX_FAILURES_PER_IP) {
+        throw authErrors.tooManyAttempts();
+      }
+      const account = await repo.findByEmail(db, email);
+      let ok = false;
+      if (account && account.active) ok = await verifyPassword(account.password_hash, input.password);
+      else await burnVerification(input.password);
+      if (!ok || !account) {
+        await repo.recordFailure(db, { email, ip: input.ip, at: now });
+        throw authErrors.invalidCredentials();
+      }
+
+      const sessionId = randomBytes(32).toString('base64url');
+      await db.transaction().execute(async (trx) => {
+        await repo.clearFailures(trx, { email, ip: input.ip });
+        await repo.insertSession(trx, {
+          idHash: hashToken(sessionId),
+          accountId: account.id,
+          now,
+          expiresAt: new Date(now.getTime() + ABSOLUTE_MS),
+          ip: input.ip,
+          userAgent: input.userAgent?.slice(0, 300) ?? null,
+        });
+        await repo.update(trx, account.id, { lastLoginAt: now }, now);
+      });
+      // Housekeeping on the (rare) sign-in path keeps both tables small without a scheduled job.
+      await repo.deleteDeadSessions(db, now, new Date(now.getTime() - IDLE_MS));
+      await repo.deleteOldFailures(db, new Date(now.getTime() - 24 * 3_600_000));
+      return { sessionId, csrfToken: csrfOf(sessionId), account: pick(account), expiresAt: new Date(now.getTime() + ABSOLUTE_MS) };
+    },
+
+    async authenticate(sessionId: string): Promise<AuthResult> {
+      if (!SESSION_ID_SHAPE.test(sessionId)) return { ok: false, reason: 'unknown' };
+      const now = clock();
+      const idHash = hashToken(sessionId);
+      const s = await repo.findSession(db, idHash);
+      if (!s) return { ok: false, reason: 'unknown' };
+      const lastSeen = new Date(s.last_seen_at).getTime();
+      if (!s.active || now >= new Date(s.expires_at) || now.getTime() - lastSeen >= IDLE_MS) {
+        await repo.deleteSession(db, idHash);
+        return { ok: false, reason: s.active ? 'expired' : 'unknown' };
+      }
+      if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await repo.touchSession(db, idHash, now);
+      return { ok: true, auth: { account: pick(s), sessionId, csrfToken: csrfOf(sessionId) } };
+    },
+
+    async logout(sessionId: string) {
+      await repo.deleteSession(db, hashToken(sessionId));
+    },
+
+    /** Own password change: checks the current one, keeps this session, ends every other. */
+    async changePassword(auth: AuthContext, current: string, next: string) {
+      const account = await repo.findByEmail(db, auth.account.email);
+      if (!account || !(await verifyPassword(account.password_hash, current))) throw authErrors.wrongPassword();
+      const now = clock();
+      const passwordHash = await hashPassword(next);
+      await db.transaction().execute(async (trx) => {
+        await repo.update(trx, account.id, { passwordHash }, now);
+        await repo.deleteSessionsOf(trx, account.id, hashToken(auth.sessionId));
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof authService>;

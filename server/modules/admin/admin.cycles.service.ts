@@ -1,0 +1,188 @@
+// Cycles as organisers run them: drafts, publication, capacity (a raise confirms the head of the waiting
+// list in the same locked transaction), the list of one's cycles with counts, and who organises what.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
+import { errors } from '../../lib/errors.ts';
+import type { SignedInAccount } from '../accounts/auth.service.ts';
+import { findById as findAccount } from '../accounts/accounts.repository.ts';
+import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import { toCycleView } from '../cycles/cycles.service.ts';
+import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
+import * as registrationsRepo from '../registrations/registrations.repository.ts';
+import { isUuid } from './admin.access.ts';
+import { adminErrors } from './admin.errors.ts';
+import * as repo from './admin.repository.ts';
+import type { AdminCycleRecord } from './admin.repository.ts';
+import type { AdminCycleView, CreateCycleInput, UpdateCycleInput } from './admin.schemas.ts';
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** "Mediazione interculturale: 2ª edizione" -> "mediazione-interculturale-2-edizione". */
+export function slugify(title: string): string {
+  const s = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/g, '');
+  return s || 'ciclo';
+}
+
+export interface AdminCyclesDeps {
+  db: Kysely<Database>;
+  notifier?: Notifier;
+  clock?: () => Date;
+}
+
+export function adminCyclesService(deps: AdminCyclesDeps) {
+  const { db } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const notifier = deps.notifier ?? silentNotifier;
+
+  async function views(rows: AdminCycleRecord[], locale: Locale): Promise<AdminCycleView[]> {
+    const ids = rows.map((r) => r.id);
+    const [sessions, organisers] = await Promise.all([cyclesRepo.sessionsOf(db, ids), repo.organisersOf(db, ids)]);
+    const now = clock();
+    return rows.map((c) => {
+      const own: SessionRow[] = sessions.filter((s) => s.cycle_id === c.id);
+      return {
+        ...toCycleView(c, own, now, locale),
+        publication: c.publication,
+        publishedAt: iso(c.published_at),
+        attendanceThreshold: Number(c.attendance_threshold),
+        createdAt: iso(c.created_at)!,
+        counts: { confirmed: c.seats_taken, waitlisted: c.waitlist_length, cancelled: Number(c.cancelled_count ?? 0) },
+        organisers: organisers.filter((o) => o.cycle_id === c.id).map((o) => ({ id: o.id, name: o.name, email: o.email })),
+      };
+    });
+  }
+
+  async function get(id: string, locale: Locale): Promise<AdminCycleView> {
+    const row = await repo.findCycle(db, id);
+    if (!row) throw errors.notFound();
+    return (await views([row], locale))[0]!;
+  }
+
+  async function themeId(db_: Kysely<Database> | Transaction<Database>, slug: string) {
+    const theme = await repo.findThemeBySlug(db_, slug);
+    if (!theme) throw adminErrors.unknownTheme(slug);
+    return theme.id;
+  }
+
+  async function freeSlug(base: string) {
+    for (let i = 1; i < 100; i++) {
+      const candidate = i === 1 ? base : `${base.slice(0, 76)}-${i}`;
+      if (!(await repo.slugExists(db, candidate))) return candidate;
+    }
+    return `${base.slice(0, 70)}-${Date.now().toString(36)}`;
+  }
+
+  return {
+    get,
+
+    async list(account: SignedInAccount, locale: Locale) {
+      const rows = await repo.listCycles(db, account.role === 'administrator' ? null : account.id);
+      return views(rows, locale);
+    },
+
+    /** A new draft; whoever creates it is assigned to it. */
+    async create(account: SignedInAccount, input: CreateCycleInput, locale: Locale) {
+      const opens = input.registrationOpensAt ?? null;
+      const closes = input.registrationClosesAt ?? null;
+      if (opens && closes && opens >= closes) throw adminErrors.invalidWindow();
+      const slug = input.slug ?? (await freeSlug(slugify(input.title)));
+      const now = clock();
+      const id = await db.transaction().execute(async (trx) => {
+        const newId = await repo.insertCycle(trx, {
+          slug,
+          theme_id: await themeId(trx, input.themeSlug),
+          kind: input.kind,
+          title: input.title,
+          summary: input.summary,
+          description: input.description,
+          format: input.format,
+          location: input.location,
+          capacity: input.capacity,
+          waitlist_enabled: input.waitlistEnabled,
+          publication: 'draft',
+          registration_opens_at: opens,
+          registration_closes_at: closes,
+          attendance_threshold: input.attendanceThreshold,
+          created_at: now,
+          updated_at: now,
+        });
+        if (!newId) throw adminErrors.slugTaken();
+        await repo.assignOrganiser(trx, newId, account.id);
+        return newId;
+      });
+      return get(id, locale);
+    },
+
+    /** Changes a cycle; capacity changes lock the cycle first (DESIGN.md rule 4). */
+    async update(id: string, patch: UpdateCycleInput, locale: Locale) {
+      const promoted = await db.transaction().execute(async (trx) => {
+        const now = clock();
+        const cycle = await cyclesRepo.lockById(trx, id);
+        if (!cycle) throw errors.notFound();
+        if (patch.slug !== undefined && patch.slug !== cycle.slug) {
+          if (cycle.publication === 'published' || patch.publication === 'published') throw adminErrors.slugLocked();
+          if (await repo.slugExists(trx, patch.slug)) throw adminErrors.slugTaken();
+        }
+        const opens = patch.registrationOpensAt !== undefined ? patch.registrationOpensAt : cycle.registration_opens_at;
+        const closes = patch.registrationClosesAt !== undefined ? patch.registrationClosesAt : cycle.registration_closes_at;
+        if (opens && closes && new Date(opens) >= new Date(closes)) throw adminErrors.invalidWindow();
+        if (patch.capacity !== undefined && patch.capacity < cycle.seats_taken) {
+          throw adminErrors.capacityBelowSeatsTaken(cycle.seats_taken);
+        }
+        const publishing = patch.publication === 'published' && cycle.publication !== 'published';
+        await repo.updateCycle(
+          trx,
+          id,
+          {
+            ...(patch.title !== undefined && { title: patch.title }),
+            ...(patch.slug !== undefined && { slug: patch.slug }),
+            ...(patch.themeSlug !== undefined && { theme_id: await themeId(trx, patch.themeSlug) }),
+            ...(patch.kind !== undefined && { kind: patch.kind }),
+            ...(patch.summary !== undefined && { summary: patch.summary }),
+            ...(patch.description !== undefined && { description: patch.description }),
+            ...(patch.format !== undefined && { format: patch.format }),
+            ...(patch.location !== undefined && { location: patch.location }),
+            ...(patch.capacity !== undefined && { capacity: patch.capacity }),
+            ...(patch.waitlistEnabled !== undefined && { waitlist_enabled: patch.waitlistEnabled }),
+            ...(patch.registrationOpensAt !== undefined && { registration_opens_at: patch.registrationOpensAt }),
+            ...(patch.registrationClosesAt !== undefined && { registration_closes_at: patch.registrationClosesAt }),
+            ...(patch.attendanceThreshold !== undefined && { attendance_threshold: patch.attendanceThreshold }),
+            ...(patch.publication !== undefined && { publication: patch.publication }),
+            ...(publishing && { published_at: now }),
+          },
+          now,
+        );
+        // Seats freed by a raise go to the head of the waiting list, in arrival order, right now.
+        if (patch.capacity === undefined || patch.capacity <= cycle.capacity) return [];
+        const ids = await repo.inArrivalOrder(trx, await registrationsRepo.promoteFromWaitlist(trx, id, now));
+        for (const r of ids) await notifier.registrationPromoted(trx, r);
+        return ids;
+      });
+      return { ...(await get(id, locale)), promoted };
+    },
+
+    async assignOrganiser(cycleId: string, accountId: string) {
+      const account = isUuid(accountId) ? await findAccount(db, accountId) : undefined;
+      if (!account) throw adminErrors.accountNotFound();
+      await repo.assignOrganiser(db, cycleId, accountId);
+    },
+
+    async unassignOrganiser(cycleId: string, accountId: string) {
+      if (!isUuid(accountId) || !(await repo.unassignOrganiser(db, cycleId, accountId))) throw adminErrors.accountNotFound();
+    },
+
+    async themes() {
+      const rows = await cyclesRepo.listThemes(db);
+      return rows.map((t) => ({ slug: t.slug, nameIt: t.name_it, nameEn: t.name_en }));
+    },
+  };
+}
+
+export type AdminCyclesService = ReturnType<typeof adminCyclesService>;

@@ -1,0 +1,35 @@
+// The services of the organiser console, built once by app.ts and reached as app.services.<name>.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { TokenKit } from '../../lib/tokens.ts';
+import { accountsService } from '../accounts/accounts.service.ts';
+import { authService } from '../accounts/auth.service.ts';
+import { attendanceService } from '../attendance/attendance.service.ts';
+import { exportsService } from '../exports/exports.service.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
+import { statsService } from '../stats/stats.service.ts';
+import { adminCyclesService } from './admin.cycles.service.ts';
+import { adminRegistrationsService } from './admin.registrations.service.ts';
+
+export interface OrganiserDeps {
+  db: Kysely<Database>;
+  tokens: TokenKit;
+  privacyVersion: string;
+  timezone: string;
+  notifier?: Notifier;
+  clock?: () => Date;
+}
+
+export function organiserServices(d: OrganiserDeps) {
+  return {
+    auth: authService({ db: d.db, tokens: d.tokens, clock: d.clock }),
+    accounts: accountsService({ db: d.db, clock: d.clock }),
+    adminCycles: adminCyclesService({ db: d.db, notifier: d.notifier, clock: d.clock }),
+    adminRegistrations: adminRegistrationsService(d),
+    attendance: attendanceService({ db: d.db, tokens: d.tokens, clock: d.clock }),
+    exports: exportsService({ db: d.db, timezone: d.timezone, clock: d.clock }),
+    stats: statsService({ db: d.db, timezone: d.timezone, clock: d.clock }),
+  };
+}
+
+export type OrganiserServices = ReturnType<typeof organiserServices>;

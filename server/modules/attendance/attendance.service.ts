@@ -1,0 +1,165 @@
+// Attendance, taken three ways: roster marks and QR scans by the organiser (their word is final), and
+// the participant's own check-in with the session's short code. Ownership of the session is checked
+// by the route's access rule before any of this runs; what is checked here is that the registration
+// really belongs to the session's cycle and holds a seat.
+import type { Kysely } from 'kysely';
+import QRCode from 'qrcode';
+import type { Database } from '../../../db/schema.ts';
+import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
+import { errors } from '../../lib/errors.ts';
+import { adminErrors } from '../admin/admin.errors.ts';
+import { toSessionView } from '../cycles/cycles.service.ts';
+import * as registrationsRepo from '../registrations/registrations.repository.ts';
+import { codeWindow, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
+import { attendanceErrors } from './attendance.errors.ts';
+import * as repo from './attendance.repository.ts';
+
+/** Wrong self check-in codes allowed per registration in the window below, before 429. */
+export const MAX_CODE_FAILURES = 5;
+export const CODE_FAILURE_WINDOW_MS = 15 * 60_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+function markView(m: { registration_id: string; session_id: string; present: boolean; method: 'roster' | 'qr' | 'code'; marked_at: Date }) {
+  return { registrationId: m.registration_id, sessionId: m.session_id, present: m.present, method: m.method, markedAt: iso(m.marked_at) };
+}
+
+export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit; clock?: () => Date }) {
+  const { db, tokens } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  async function sessionOrThrow(sessionId: string) {
+    const s = UUID.test(sessionId) ? await repo.findSession(db, sessionId) : undefined;
+    if (!s) throw errors.notFound();
+    return s;
+  }
+
+  return {
+    /** The payload of a registration's check-in QR (for the participant's page and e-mails). */
+    qrPayload: (registrationId: string, tokenVersion: number) => qrPayload(tokens, registrationId, tokenVersion),
+
+    /** The QR image of the registration behind a manage token: SVG, or PNG for e-mail clients. */
+    async qrImage(manageToken: string, format: 'svg' | 'png'): Promise<string | Buffer> {
+      if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
+      const r = await registrationsRepo.findByTokenHash(db, hashToken(manageToken));
+      if (!r) throw errors.registrationNotFound();
+      const payload = qrPayload(tokens, r.id, r.token_version);
+      const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+      return format === 'png' ? QRCode.toBuffer(payload, { ...options, type: 'png', width: 360 }) : QRCode.toString(payload, { ...options, type: 'svg' });
+    },
+
+    async roster(sessionId: string) {
+      const session = await sessionOrThrow(sessionId);
+      const [registrations, marks] = await Promise.all([
+        db
+          .selectFrom('registrations')
+          .select(['id', 'first_name', 'last_name', 'organisation', 'network', 'status'])
+          .where('cycle_id', '=', session.cycle_id)
+          .orderBy('last_name')
+          .orderBy('first_name')
+          .orderBy('seq')
+          .execute(),
+        repo.recordsOfSession(db, sessionId),
+      ]);
+      const byReg = new Map(marks.map((m) => [m.registration_id, m]));
+      // Everyone holding a seat, plus anyone who has a mark (e.g. cancelled after attending).
+      const items = registrations
+        .filter((r) => r.status === 'confirmed' || byReg.has(r.id))
+        .map((r) => {
+          const m = byReg.get(r.id);
+          return {
+            registrationId: r.id,
+            firstName: r.first_name,
+            lastName: r.last_name,
+            organisation: r.organisation,
+            network: r.network,
+            status: r.status,
+            present: m ? m.present : null,
+            method: m ? m.method : null,
+            markedAt: m ? iso(m.marked_at) : null,
+          };
+        });
+      return {
+        session: { ...toSessionView(session), cycleId: session.cycle_id },
+        counts: {
+          present: items.filter((i) => i.present === true).length,
+          absent: items.filter((i) => i.present === false).length,
+          unmarked: items.filter((i) => i.present === null).length,
+        },
+        items,
+      };
+    },
+
+    /** Roster mark. The access rule has checked that session and registration share one of the caller's cycles. */
+    async mark(sessionId: string, registrationId: string, present: boolean, accountId: string) {
+      const session = await sessionOrThrow(sessionId);
+      const r = await registrationsRepo.findById(db, registrationId);
+      if (!r || r.cycle_id !== session.cycle_id) throw errors.notFound();
+      if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
+      // Marking someone absent stays possible for a cancelled registration (correcting the record).
+      if (present && r.status !== 'confirmed') throw adminErrors.notConfirmed();
+      const row = await repo.upsertMark(db, { registrationId, sessionId, present, method: 'roster', markedBy: accountId, at: clock() });
+      return markView(row);
+    },
+
+    async checkInByQr(sessionId: string, qr: string, accountId: string) {
+      const session = await sessionOrThrow(sessionId);
+      const parsed = parseQr(qr);
+      const r = parsed ? await registrationsRepo.findById(db, parsed.registrationId) : undefined;
+      if (!parsed || !r || !tokens.matches(parsed.mac, tokens.token('checkin', r.id, r.token_version))) throw attendanceErrors.invalidQr();
+      if (r.cycle_id !== session.cycle_id) throw attendanceErrors.otherCycle();
+      if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
+      if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
+      const before = await repo.findRecord(db, r.id, sessionId);
+      await repo.upsertMark(db, { registrationId: r.id, sessionId, present: true, method: 'qr', markedBy: accountId, at: clock() });
+      return {
+        registration: { id: r.id, firstName: r.first_name, lastName: r.last_name, organisation: r.organisation },
+        present: true as const,
+        alreadyPresent: before?.present === true,
+      };
+    },
+
+    async checkInCode(sessionId: string) {
+      const session = await sessionOrThrow(sessionId);
+      const w = codeWindow(session);
+      return { code: sessionCode(tokens, session.id), validFrom: w.validFrom.toISOString(), validUntil: w.validUntil.toISOString() };
+    },
+
+    /**
+     * POST /api/sessions/:id/check-in. Unknown token, or a session outside the token's cycle: 404.
+     * Wrong code, another session's code, a cancelled session or outside the window: 400 invalid_code,
+     * and the attempt is recorded; 5 in 15 minutes for one registration: 429 (even with the right
+     * code). Already present: 409 already_checked_in (one use per participant per session).
+     */
+    async selfCheckIn(sessionId: string, manageToken: string, code: string) {
+      if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
+      const r = await registrationsRepo.findByTokenHash(db, hashToken(manageToken));
+      if (!r) throw errors.registrationNotFound();
+      const session = UUID.test(sessionId) ? await repo.findSession(db, sessionId) : undefined;
+      if (!session || session.cycle_id !== r.cycle_id) throw attendanceErrors.sessionNotFound();
+      if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
+
+      const now = clock();
+      const failures = await repo.countCheckInFailures(db, r.id, new Date(now.getTime() - CODE_FAILURE_WINDOW_MS));
+      if (failures >= MAX_CODE_FAILURES) throw attendanceErrors.tooManyCodes();
+
+      const w = codeWindow(session);
+      const presented = code.replace(/\s+/g, '');
+      const valid =
+        session.status === 'scheduled' &&
+        now >= w.validFrom &&
+        now <= w.validUntil &&
+        tokens.matches(presented, sessionCode(tokens, session.id));
+      if (!valid) {
+        await repo.recordCheckInFailure(db, { registrationId: r.id, sessionId: session.id, at: now });
+        throw attendanceErrors.invalidCode();
+      }
+      const marked = await repo.markPresentOnce(db, { registrationId: r.id, sessionId: session.id, at: now });
+      if (!marked) throw attendanceErrors.alreadyCheckedIn();
+      return { present: true as const };
+    },
+  };
+}
+
+export type AttendanceService = ReturnType<typeof attendanceService>;

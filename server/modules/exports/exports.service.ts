@@ -1,0 +1,113 @@
+// The attendance sheet of a cycle for the programme's reporting: one row per registration, one column
+// per session (present / absent once held), then the count and percentage over the sessions held.
+// Headers and words follow the request language (Italian by default); dates are in APP_TIMEZONE.
+import type { Kysely } from 'kysely';
+import type { Database, Locale } from '../../../db/schema.ts';
+import { errors } from '../../lib/errors.ts';
+import * as attendanceRepo from '../attendance/attendance.repository.ts';
+import { isHeld, percent } from '../attendance/attendance.summary.ts';
+import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import { toCsv, type Separator } from './exports.csv.ts';
+
+const WORDS = {
+  it: {
+    head: ['Cognome', 'Nome', 'Email', 'Ente', 'Ruolo', 'Rete territoriale', 'Stato', 'Origine', 'Iscrizione'],
+    tail: ['Presenze', 'Incontri svolti', '% presenza'],
+    present: 'presente',
+    absent: 'assente',
+    cancelledSession: 'annullato',
+    status: { confirmed: 'confermata', waitlisted: 'lista d’attesa', cancelled: 'annullata' },
+    source: { web: 'sito', organiser: 'organizzazione', walk_in: 'in presenza' },
+  },
+  en: {
+    head: ['Last name', 'First name', 'Email', 'Organisation', 'Role', 'Territorial network', 'Status', 'Source', 'Registered'],
+    tail: ['Attended', 'Sessions held', 'Attendance %'],
+    present: 'present',
+    absent: 'absent',
+    cancelledSession: 'cancelled',
+    status: { confirmed: 'confirmed', waitlisted: 'waiting list', cancelled: 'cancelled' },
+    source: { web: 'website', organiser: 'organiser', walk_in: 'walk-in' },
+  },
+} as const;
+
+export interface ExportOptions {
+  sep: Separator;
+  locale: Locale;
+  /** active: confirmed and waiting list (default); all: cancelled registrations too. */
+  include: 'active' | 'all';
+}
+
+export function exportsService(deps: { db: Kysely<Database>; timezone: string; clock?: () => Date }) {
+  const { db } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const day = new Intl.DateTimeFormat('it-IT', { timeZone: deps.timezone, day: '2-digit', month: '2-digit', year: 'numeric' });
+  const moment = new Intl.DateTimeFormat('it-IT', {
+    timeZone: deps.timezone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+  return {
+    async attendanceCsv(cycleId: string, opts: ExportOptions): Promise<{ filename: string; body: string }> {
+      const cycle = await cyclesRepo.findById(db, cycleId);
+      if (!cycle) throw errors.notFound();
+      let q = db
+        .selectFrom('registrations as r')
+        .innerJoin('participants as p', 'p.id', 'r.participant_id')
+        .select(['r.id', 'r.first_name', 'r.last_name', 'r.organisation', 'r.role', 'r.network', 'r.status', 'r.source', 'r.created_at', 'p.email'])
+        .where('r.cycle_id', '=', cycleId);
+      if (opts.include === 'active') q = q.where('r.status', '<>', 'cancelled');
+      const [rows, sessions, marks] = await Promise.all([
+        q.orderBy('r.last_name').orderBy('r.first_name').orderBy('r.seq').execute(),
+        cyclesRepo.sessionsOf(db, [cycleId]),
+        attendanceRepo.recordsOfCycle(db, cycleId),
+      ]);
+      const w = WORDS[opts.locale];
+      const now = clock();
+      const held = sessions.filter((s) => isHeld(s, now));
+      const mark = new Map(marks.map((m) => [`${m.registration_id}:${m.session_id}`, m.present]));
+      const decimal = (n: number | null) => (n === null ? '' : `${opts.sep === ';' ? String(n).replace('.', ',') : n}%`);
+
+      const header = [
+        ...w.head,
+        ...sessions.map(
+          (s, i) => `${i + 1}. ${s.title} (${day.format(new Date(s.starts_at))})${s.status === 'cancelled' ? ` – ${w.cancelledSession}` : ''}`,
+        ),
+        ...w.tail,
+      ];
+      const lines = rows.map((r) => {
+        let attended = 0;
+        const cells = sessions.map((s) => {
+          if (s.status === 'cancelled') return w.cancelledSession;
+          const m = mark.get(`${r.id}:${s.id}`);
+          if (m === true && isHeld(s, now)) attended += 1;
+          if (m !== undefined) return m ? w.present : w.absent;
+          // Unmarked: absent once held, for someone who held a seat; nothing otherwise.
+          return r.status === 'confirmed' && isHeld(s, now) ? w.absent : '';
+        });
+        return [
+          r.last_name,
+          r.first_name,
+          r.email ?? '',
+          r.organisation,
+          r.role ?? '',
+          r.network ?? '',
+          w.status[r.status],
+          w.source[r.source],
+          moment.format(new Date(r.created_at)),
+          ...cells,
+          attended,
+          held.length,
+          decimal(percent(attended, held.length)),
+        ];
+      });
+      const suffix = opts.locale === 'en' ? 'attendance' : 'presenze';
+      return { filename: `${cycle.slug}-${suffix}.csv`, body: toCsv([header, ...lines], opts.sep) };
+    },
+  };
+}
+
+export type ExportsService = ReturnType<typeof exportsService>;

@@ -1,0 +1,238 @@
+// Turns a job into a message, at send time: loads the current state, decides whether the mail still
+// makes sense (a reminder for a cancelled registration or a meeting already started is not sent), and
+// renders the template with absolute links and, where it belongs, the calendar attachment.
+import type { Locale } from '../../../db/schema.ts';
+import { renderEmail, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import type { TokenKit } from '../../lib/tokens.ts';
+import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
+import { waitlistPosition } from '../registrations/registrations.repository.ts';
+import { calendarUrl, manageUrl } from '../registrations/registrations.service.ts';
+import type { Executor } from '../cycles/cycles.repository.ts';
+import { dedupeKey, type MailPayload } from './mail.jobs.ts';
+import * as repo from './mail.repository.ts';
+import type { RegistrationContext } from './mail.repository.ts';
+
+export interface ComposeDeps {
+  db: Executor;
+  publicUrl: string;
+  timezone: string;
+  mailFrom: string;
+  tokens: TokenKit;
+}
+
+export interface LogTarget {
+  dedupeKey: string;
+  template: TemplateName;
+  registrationId: string | null;
+  cycleId: string | null;
+  sessionId: string | null;
+}
+
+export interface Draft {
+  log: LogTarget;
+  locale: Locale;
+  to: { email: string; name: string };
+  rendered: RenderedEmail;
+  calendar: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
+}
+
+export type Composition = { send: true; draft: Draft } | { send: false; log: LogTarget; reason: string; recipient: string | null };
+
+/** A session as a mail shows it: the current row, or the revision a change mail is about. */
+interface SessionState {
+  id: string;
+  title: string;
+  starts_at: Date | string;
+  ends_at: Date | string;
+  location: string | null;
+  online_url: string | null;
+  status: 'scheduled' | 'cancelled';
+  sequence: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const t = (d: Date | string) => new Date(d);
+
+export function mailComposer(deps: ComposeDeps) {
+  const { db, publicUrl, timezone } = deps;
+  const site: Site = { publicUrl, timezone };
+  const organizer = organizerFromMailFrom(deps.mailFrom);
+
+  const cycleUrl = (slug: string, locale: Locale) => `${publicUrl}/cicli/${encodeURIComponent(slug)}${locale === 'en' ? '?lang=en' : ''}`;
+  const links = (r: RegistrationContext) => ({
+    manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', r.id, r.token_version)),
+    calendarUrl: calendarUrl(publicUrl, deps.tokens.token('calendar', r.id, r.calendar_token_version)),
+  });
+  const sessionInfo = (s: SessionState): SessionInfo => ({
+    title: s.title,
+    startsAt: t(s.starts_at),
+    endsAt: t(s.ends_at),
+    location: s.location,
+    onlineUrl: s.online_url,
+    status: s.status,
+  });
+
+  /** The calendar part for one person: their view of the events (forRegistration), METHOD as given. */
+  function calendar(r: RegistrationContext, method: 'REQUEST' | 'CANCEL', sessions: SessionState[]) {
+    if (sessions.length === 0) return null;
+    const who = { status: r.status, createdAt: t(r.created_at), confirmedAt: r.confirmed_at ? t(r.confirmed_at) : null, cancelledAt: r.cancelled_at ? t(r.cancelled_at) : null };
+    const events: IcsEvent[] = sessions.map((s) =>
+      forRegistration(
+        {
+          sessionId: s.id,
+          cycleSlug: r.cycle_slug,
+          cycleTitle: r.cycle_title,
+          sessionTitle: s.title,
+          startsAt: t(s.starts_at),
+          endsAt: t(s.ends_at),
+          location: s.location,
+          onlineUrl: s.online_url,
+          status: s.status,
+          sequence: s.sequence,
+          createdAt: t(s.created_at),
+          updatedAt: t(s.updated_at),
+        },
+        who,
+      ),
+    );
+    const content = renderCalendar({
+      name: r.cycle_title,
+      method,
+      events,
+      timezone,
+      publicUrl,
+      locale: r.locale,
+      attendee: { email: r.email!, name: `${r.first_name} ${r.last_name}` },
+      organizer,
+    });
+    return { method, content };
+  }
+
+  function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar']): Composition {
+    return { send: true, draft: { log, locale: r.locale, to: { email: r.email!, name: `${r.first_name} ${r.last_name}` }, rendered, calendar: cal } };
+  }
+  const skip = (log: LogTarget, reason: string, recipient: string | null = null): Composition => ({ send: false, log, reason, recipient });
+
+  async function registrationMail(p: Extract<MailPayload, { registrationId: string }>, now: Date): Promise<Composition> {
+    const found = await repo.registrationWithSessions(db, p.registrationId);
+    const r = found?.registration;
+    const log: LogTarget = {
+      dedupeKey: dedupeKey(p),
+      template: p.kind,
+      registrationId: p.registrationId,
+      cycleId: r?.cycle_id ?? null,
+      sessionId: 'sessionId' in p ? p.sessionId : null,
+    };
+    if (!found || !r) return skip(log, 'the registration no longer exists');
+    if (!r.email) return skip(log, 'the personal data of this registration were erased');
+    const sessions: SessionState[] = found.sessions;
+    const upcoming = sessions.filter((s) => s.status === 'scheduled' && t(s.ends_at) > now);
+    const person = { site, firstName: r.first_name, cycle: { title: r.cycle_title, url: cycleUrl(r.cycle_slug, r.locale) }, ...links(r) };
+    const L = r.locale;
+
+    switch (p.kind) {
+      case 'registration-confirmed':
+      case 'registration-promoted': {
+        if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
+        if (sessions.length > 0 && upcoming.length === 0) return skip(log, 'the cycle has already ended', r.email);
+        const cal = calendar(r, 'REQUEST', upcoming);
+        const props = { ...person, sessions: sessions.map(sessionInfo), calendarAttached: cal !== null };
+        return draft(log, r, renderEmail(p.kind, props, L), cal);
+      }
+      case 'registration-waitlisted': {
+        if (r.status !== 'waitlisted') return skip(log, `the registration is ${r.status}`, r.email);
+        const position = await waitlistPosition(db, r.cycle_id, r.seq);
+        return draft(log, r, renderEmail(p.kind, { ...person, position, sessions: sessions.map(sessionInfo) }, L), null);
+      }
+      case 'registration-cancelled': {
+        if (r.status !== 'cancelled') return skip(log, `the registration is ${r.status}`, r.email);
+        const wasConfirmed = r.confirmed_at !== null;
+        const cal = wasConfirmed ? calendar(r, 'CANCEL', upcoming) : null;
+        const props = { site, firstName: r.first_name, cycle: person.cycle, wasConfirmed, calendarAttached: cal !== null };
+        return draft(log, r, renderEmail(p.kind, props, L), cal);
+      }
+      case 'session-reminder': {
+        if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
+        const s = sessions.find((x) => x.id === p.sessionId);
+        if (!s || s.status !== 'scheduled') return skip(log, 'the meeting was cancelled or removed', r.email);
+        const startsAt = t(s.starts_at).getTime();
+        if (startsAt !== p.startsAtMs) return skip(log, 'the meeting moved: a reminder for the new time replaces this one', r.email);
+        if (now.getTime() >= startsAt) return skip(log, 'the meeting has already started', r.email);
+        // Hours late (the worker was down): a reminder far past its moment would arrive next to the
+        // following one, or after the person already planned the day.
+        if (now.getTime() > startsAt - p.offsetMs / 2) return skip(log, 'too late for this reminder', r.email);
+        const held = sessions.filter((x) => x.status === 'scheduled');
+        const index = { number: held.findIndex((x) => x.id === s.id) + 1, of: held.length };
+        return draft(log, r, renderEmail(p.kind, { ...person, session: sessionInfo(s), index }, L), null);
+      }
+      case 'session-changed':
+      case 'session-cancelled': {
+        const current = sessions.find((x) => x.id === p.sessionId);
+        if (!current) return skip(log, 'the meeting no longer exists', r.email);
+        // The mail is about the change that produced `sequence`: the state then, and the state before.
+        const state: SessionState | undefined = current.sequence === p.sequence ? current : await revisionAt(current, p.sequence);
+        if (!state) return skip(log, 'this version of the meeting is unknown', r.email);
+        if (t(state.ends_at) <= now) return skip(log, 'the meeting is in the past (a correction of the record)', r.email);
+        if (p.kind === 'session-cancelled') {
+          if (r.status === 'cancelled') return skip(log, 'the registration is cancelled', r.email);
+          if (state.status !== 'cancelled') return skip(log, 'the meeting is not cancelled in this version', r.email);
+          const cal = r.status === 'confirmed' ? calendar(r, 'CANCEL', [state]) : null;
+          const props = { ...person, session: sessionInfo(state), waitlisted: r.status === 'waitlisted', calendarAttached: cal !== null };
+          return draft(log, r, renderEmail(p.kind, props, L), cal);
+        }
+        if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
+        const before = await repo.sessionRevisionBefore(db, p.sessionId, p.sequence);
+        if (!before) return skip(log, 'no earlier version of the meeting to compare with', r.email);
+        const moved = t(before.starts_at).getTime() !== t(state.starts_at).getTime() || t(before.ends_at).getTime() !== t(state.ends_at).getTime();
+        const replaced = before.location !== state.location || before.online_url !== state.online_url;
+        const reinstated = before.status === 'cancelled' && state.status === 'scheduled';
+        if (!moved && !replaced && !reinstated) return skip(log, 'nothing a participant sees has changed (title only)', r.email);
+        const cal = calendar(r, 'REQUEST', [state]);
+        const previous = { startsAt: t(before.starts_at), endsAt: t(before.ends_at), location: before.location, onlineUrl: before.online_url, status: before.status };
+        const props = { ...person, session: sessionInfo(state), previous, calendarAttached: cal !== null };
+        return draft(log, r, renderEmail(p.kind, props, L), cal);
+      }
+      case 'organiser-message': {
+        const m = await repo.organiserMessage(db, p.messageId);
+        if (!m || m.cycle_id !== r.cycle_id) return skip(log, 'the message no longer exists', r.email);
+        if (!m.statuses.includes(r.status)) return skip(log, `the registration is now ${r.status}`, r.email);
+        return draft(log, r, renderEmail(p.kind, { ...person, subject: m.subject, body: m.body }, L), null);
+      }
+    }
+  }
+
+  async function revisionAt(current: SessionState, sequence: number): Promise<SessionState | undefined> {
+    const rev = await repo.sessionRevision(db, current.id, sequence);
+    return rev ? { ...rev, id: current.id, created_at: current.created_at } : undefined;
+  }
+
+  async function manageLinks(p: Extract<MailPayload, { kind: 'manage-links' }>): Promise<Composition> {
+    const rows = await repo.participantRegistrations(db, p.participantId);
+    const log: LogTarget = { dedupeKey: dedupeKey(p), template: 'manage-links', registrationId: null, cycleId: null, sessionId: null };
+    const first = rows[0];
+    if (!first || !first.email) return skip(log, 'no such participant, or their data were erased');
+    const registrations = rows.flatMap((row) =>
+      row.id && row.status && row.status !== 'cancelled' && row.cycle_title && row.token_version !== null
+        ? [
+            {
+              cycleTitle: row.cycle_title,
+              status: row.status,
+              startsAt: row.first_starts_at ? t(row.first_starts_at) : null,
+              manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', row.id, row.token_version)),
+            },
+          ]
+        : [],
+    );
+    const rendered = renderEmail('manage-links', { site, registrations }, first.locale);
+    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, rendered, calendar: null } };
+  }
+
+  return {
+    async compose(p: MailPayload, now: Date): Promise<Composition> {
+      return p.kind === 'manage-links' ? manageLinks(p) : registrationMail(p, now);
+    },
+  };
+}
+
+export type MailComposer = ReturnType<typeof mailComposer>;

@@ -1,0 +1,97 @@
+// The graphile-worker task that sends one mail job: compose at send time, claim the message in the send
+// log, hand it to SMTP, record the outcome.
+//
+// Delivery guarantees (see README.md in this folder for the long version):
+// - One job runs in one worker at a time (graphile-worker claims jobs with SKIP LOCKED).
+// - One message is sent at most once per deduplication key as long as its outcome gets recorded: the
+//   claim ('sending') is committed before SMTP, 'sent' right after the server's 250, and anything that
+//   finds 'sent' does nothing (a replayed job, a double-clicked bulk send, a job re-added after its
+//   first run finished).
+// - The window that stays at-least-once: a crash after the server accepted the message and before 'sent'
+//   is committed. The retry finds its own 'sending' row, sends again with the same Message-ID and flags
+//   the row possible_duplicate, so such cases are counted, not hidden.
+// - 4xx or no answer: marked 'retrying' and thrown, so graphile-worker retries with its exponential
+//   backoff; 5xx: marked 'failed' and NOT thrown (a retry can't succeed); the last attempt: 'failed'.
+import type { JobHelpers, Task } from 'graphile-worker';
+import type { Executor } from '../cycles/cycles.repository.ts';
+import type { MailComposer } from './mail.compose.ts';
+import { MailPayload } from './mail.jobs.ts';
+import * as repo from './mail.repository.ts';
+import { classifyFailure, messageIdFor, toMessage, type MailTransport } from './mail.transport.ts';
+
+export interface MailTaskDeps {
+  /** Reads (what a mail is about). */
+  db: Executor;
+  /** Writes to the send log; default `db`. */
+  logDb?: Executor;
+  composer: MailComposer;
+  transport: MailTransport;
+  publicUrl: string;
+  mailFrom: string;
+  clock?: () => Date;
+  /** A 'sending' claim older than this is an attempt that died (well above the SMTP timeouts). */
+  leaseMs?: number;
+}
+
+export class TemporaryMailError extends Error {
+  override name = 'TemporaryMailError';
+}
+
+export function mailTask(deps: MailTaskDeps): Task {
+  const clock = deps.clock ?? (() => new Date());
+  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const logDb = deps.logDb ?? deps.db;
+
+  return async (raw: unknown, helpers: JobHelpers) => {
+    const parsed = MailPayload.safeParse(raw);
+    if (!parsed.success) {
+      // A payload no version of this code wrote: retrying can't fix it, and it must not block the queue.
+      helpers.logger.error(`mail job ${helpers.job.id} has an invalid payload, dropped: ${parsed.error.message}`);
+      return;
+    }
+    const payload = parsed.data;
+    const job = helpers.job;
+    const jobId = String(job.id);
+    const composition = await deps.composer.compose(payload, clock());
+    const subjectOfLog = { ...composition.send ? composition.draft.log : composition.log, jobId, jobKey: job.key ?? null };
+
+    if (!composition.send) {
+      await repo.recordSkipped(logDb, { ...subjectOfLog, reason: composition.reason, recipient: composition.recipient, now: clock() });
+      return;
+    }
+
+    const draft = composition.draft;
+    const messageId = messageIdFor(draft.log.dedupeKey, deps.publicUrl);
+    const claim = await repo.claim(logDb, {
+      ...subjectOfLog,
+      recipient: draft.to.email,
+      subject: draft.rendered.subject,
+      locale: draft.locale,
+      messageId,
+      now: clock(),
+      leaseMs,
+    });
+    if (claim.outcome === 'done') return;
+    if (claim.outcome === 'busy') throw new TemporaryMailError(`message ${draft.log.dedupeKey} is being sent by another job`);
+    if (claim.possibleDuplicate) {
+      helpers.logger.warn(`mail ${draft.log.dedupeKey}: an earlier attempt may have reached SMTP; sending again (possible duplicate)`);
+    }
+
+    let result;
+    try {
+      result = await deps.transport.send(toMessage(draft, { from: deps.mailFrom, messageId }));
+    } catch (err) {
+      const failure = classifyFailure(err);
+      const error = err instanceof Error ? err.message : String(err);
+      const last = job.attempts >= job.max_attempts;
+      if (failure.kind === 'permanent' || last) {
+        await repo.markUnsent(logDb, draft.log.dedupeKey, { status: 'failed', error, smtpResponse: failure.response, now: clock() });
+        helpers.logger.warn(`mail ${draft.log.dedupeKey} failed for good: ${error}`);
+        return;
+      }
+      await repo.markUnsent(logDb, draft.log.dedupeKey, { status: 'retrying', error, smtpResponse: failure.response, now: clock() });
+      throw err;
+    }
+    await repo.markSent(logDb, draft.log.dedupeKey, { smtpResponse: result.response, now: clock() });
+  };
+}

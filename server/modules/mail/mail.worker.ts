@@ -1,0 +1,96 @@
+// Starts and stops the mail worker: graphile-worker with the one `mail` task, its own small pg pool (so a
+// burst of mail never starves HTTP requests of connections), and the SMTP or outbox transport. Used in
+// the server process (server.ts), alone (server/worker.ts) and by the tests and the benchmark.
+import path from 'node:path';
+import { run, type Runner } from 'graphile-worker';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../../../db/schema.ts';
+import type { Config } from '../../config.ts';
+import { tokenKit } from '../../lib/tokens.ts';
+import { mailComposer } from './mail.compose.ts';
+import { MAIL_TASK } from './mail.jobs.ts';
+import { mailTask } from './mail.task.ts';
+import { createMailTransport, type MailTransport } from './mail.transport.ts';
+
+import { workerLogger, type LogLine } from './mail.migrate.ts';
+
+export type { LogLine };
+
+export interface MailWorkerOptions {
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections'>;
+  databaseUrl: string;
+  secretKey: string;
+  /** Jobs run at once; default config.mailConcurrency. */
+  concurrency?: number;
+  /** How often to look for scheduled jobs and retries (new jobs arrive at once through LISTEN/NOTIFY). */
+  pollInterval?: number;
+  transport?: MailTransport;
+  log?: LogLine;
+  clock?: () => Date;
+}
+
+export interface MailWorker {
+  runner: Runner;
+  transport: MailTransport;
+  /** Graceful: running jobs finish (and are recorded), queued ones stay for the next worker. */
+  stop(): Promise<void>;
+}
+
+export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWorker> {
+  const { config } = opts;
+  const concurrency = opts.concurrency ?? config.mailConcurrency;
+  // graphile-worker holds one connection for LISTEN and one per running job at most; our queries in
+  // the task share the same pool.
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: concurrency + 2, connectionTimeoutMillis: 10_000 });
+  pool.on('error', (err) => opts.log?.('error', `mail worker database pool: ${err.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const logPool = process.env.EXPERIMENT_LOGPOOL
+    ? new pg.Pool({ connectionString: opts.databaseUrl, max: Math.max(2, Math.ceil(concurrency / 2)), options: '-c synchronous_commit=off' })
+    : null;
+  const logDb = logPool ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: logPool }) }) : db;
+  const transport =
+    opts.transport ??
+    createMailTransport({
+      smtpUrl: config.smtpUrl,
+      outboxDir: path.join(config.dataDir, 'mail'),
+      maxConnections: config.mailSmtpConnections,
+    });
+  const composer = mailComposer({
+    db,
+    publicUrl: config.publicUrl,
+    timezone: config.timezone,
+    mailFrom: config.mailFrom,
+    tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
+  });
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency,
+      pollInterval: opts.pollInterval ?? 1_000,
+      noHandleSignals: true,
+      crontab: '',
+      logger: workerLogger(opts.log),
+      taskList: {
+        [MAIL_TASK]: mailTask({ db, logDb, composer, transport, publicUrl: config.publicUrl, mailFrom: config.mailFrom, clock: opts.clock }),
+      },
+    });
+  } catch (err) {
+    await transport.close();
+    await pool.end();
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    runner,
+    transport,
+    stop: () =>
+      (stopping ??= (async () => {
+        await runner.stop();
+        if (!opts.transport) await transport.close();
+        await pool.end();
+        await logPool?.end();
+      })()),
+  };
+}

@@ -1,0 +1,89 @@
+// Where uploaded materials live. The service only sees this interface, so a deployment can put the
+// bytes in object storage (S3, Swift...) by writing another implementation; the filesystem one keeps
+// them under DATA_DIR/materials.
+//
+// Objects are named by a random key (128 CSPRNG bits, hex) chosen here: an uploader's file name never
+// becomes a path. The size limit is enforced while the bytes stream in, and anything written for an
+// upload that fails (too large, aborted, refused afterwards) is removed, so the disk can't fill with
+// leftovers.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  /** SHA-256 of the content, hex. */
+  sha256: string;
+}
+
+export interface MaterialStorage {
+  /** Streams `source` into a new object; rejects with UploadTooLargeError past `maxBytes`, keeping nothing. */
+  put(source: Readable, opts: { maxBytes: number }): Promise<StoredObject>;
+  /** The object's bytes and size, or null when there is no such object. */
+  get(key: string): Promise<{ stream: Readable; size: number } | null>;
+  /** Removes the object; nothing happens when it is already gone. */
+  delete(key: string): Promise<void>;
+}
+
+export class UploadTooLargeError extends Error {
+  override name = 'UploadTooLargeError';
+}
+
+const KEY = /^[0-9a-f]{32}$/;
+export const isStorageKey = (key: string) => KEY.test(key);
+
+export function filesystemStorage(dir: string): MaterialStorage {
+  const root = path.resolve(dir);
+  // The key is checked even though only this module makes keys: a key from a tampered row must not
+  // name a path outside the folder.
+  const pathOf = (key: string) => {
+    if (!KEY.test(key)) throw new Error('invalid storage key');
+    return path.join(root, key);
+  };
+
+  return {
+    async put(source, { maxBytes }) {
+      await fs.promises.mkdir(root, { recursive: true, mode: 0o750 });
+      const key = randomBytes(16).toString('hex');
+      // Written under a temporary name and renamed when complete: a crash mid-upload leaves a .part
+      // file, never an object that looks whole.
+      const partial = path.join(root, `${key}.part`);
+      const hash = createHash('sha256');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          if (size > maxBytes) return done(new UploadTooLargeError(`larger than ${maxBytes} bytes`));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(source, meter, fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+        await fs.promises.rename(partial, pathOf(key));
+      } catch (err) {
+        await fs.promises.rm(partial, { force: true });
+        throw err;
+      }
+      return { key, size, sha256: hash.digest('hex') };
+    },
+
+    async get(key) {
+      const file = pathOf(key);
+      try {
+        const stat = await fs.promises.stat(file);
+        return { stream: fs.createReadStream(file), size: stat.size };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
+
+    async delete(key) {
+      await fs.promises.rm(pathOf(key), { force: true });
+    },
+  };
+}

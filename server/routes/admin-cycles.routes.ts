@@ -1,0 +1,124 @@
+// Organiser API: cycles (drafts, publication, capacity), themes, and who organises which cycle.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestLocale } from '../lib/locale.ts';
+import {
+  AdminCycleSchema,
+  CreateCycleBody,
+  CycleUpdatedSchema,
+  IdParams,
+  ThemeListSchema,
+  UpdateCycleBody,
+} from '../modules/admin/admin.schemas.ts';
+import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
+import { ErrorSchema } from './common.schemas.ts';
+
+const tags = ['admin'];
+const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/cycles',
+    {
+      config: { access: 'any' },
+      schema: {
+        tags,
+        summary: 'The cycles I run (every cycle for administrators), drafts included, with counts',
+        querystring: z.object({ lang: z.enum(['it', 'en']).optional() }),
+        response: { 200: z.object({ items: z.array(AdminCycleSchema) }), 401: ErrorSchema },
+      },
+    },
+    async (req) => ({ items: await app.services.adminCycles.list(authOf(req).account, requestLocale(req)) }),
+  );
+
+  app.post(
+    '/cycles',
+    {
+      config: { access: 'any' },
+      schema: {
+        tags,
+        summary: 'Create a cycle as a draft; its creator is assigned to it',
+        body: CreateCycleBody,
+        response: { 201: AdminCycleSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+      },
+    },
+    async (req, reply) => {
+      const cycle = await app.services.adminCycles.create(authOf(req).account, req.body, requestLocale(req));
+      return reply.code(201).send(cycle);
+    },
+  );
+
+  app.get(
+    '/cycles/:id',
+    {
+      config: { access: { cycle: 'id' } },
+      schema: { tags, summary: 'One cycle with its sessions, counts and organisers', params: IdParams, response: { 200: AdminCycleSchema, ...denied } },
+    },
+    async (req) => app.services.adminCycles.get(scopeOf(req).cycleId, requestLocale(req)),
+  );
+
+  app.patch(
+    '/cycles/:id',
+    {
+      config: { access: { cycle: 'id' } },
+      schema: {
+        tags,
+        summary: 'Change a cycle: texts, window, capacity (a raise confirms the waiting list in order), publication',
+        params: IdParams,
+        body: UpdateCycleBody,
+        response: { 200: CycleUpdatedSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+      },
+    },
+    async (req) => app.services.adminCycles.update(scopeOf(req).cycleId, req.body, requestLocale(req)),
+  );
+
+  app.get(
+    '/themes',
+    {
+      config: { access: 'any' },
+      schema: { tags, summary: 'Themes a cycle can belong to', response: { 200: ThemeListSchema, 401: ErrorSchema } },
+    },
+    async (req) => {
+      const locale = requestLocale(req);
+      const themes = await app.services.adminCycles.themes();
+      return { items: themes.map((t) => ({ ...t, name: locale === 'en' ? t.nameEn : t.nameIt })) };
+    },
+  );
+
+  const OrganiserParams = z.object({ id: z.string().max(64), accountId: z.string().max(64) });
+
+  app.put(
+    '/cycles/:id/organisers/:accountId',
+    {
+      config: { access: { role: 'administrator', cycle: 'id' } },
+      schema: {
+        tags,
+        summary: 'Assign an account to a cycle (administrators)',
+        params: OrganiserParams,
+        response: { 200: AdminCycleSchema, ...denied },
+      },
+    },
+    async (req) => {
+      await app.services.adminCycles.assignOrganiser(scopeOf(req).cycleId, req.params.accountId);
+      return app.services.adminCycles.get(scopeOf(req).cycleId, requestLocale(req));
+    },
+  );
+
+  app.delete(
+    '/cycles/:id/organisers/:accountId',
+    {
+      config: { access: { role: 'administrator', cycle: 'id' } },
+      schema: {
+        tags,
+        summary: 'Remove an account from a cycle (administrators)',
+        params: OrganiserParams,
+        response: { 204: z.null(), ...denied },
+      },
+    },
+    async (req, reply) => {
+      await app.services.adminCycles.unassignOrganiser(scopeOf(req).cycleId, req.params.accountId);
+      return reply.code(204).send(null);
+    },
+  );
+};
+export default adminCyclesRoutes;

@@ -1,0 +1,63 @@
+// Organiser API: the registrations of a cycle with attendance, people added by the organiser
+// (walk-ins), and cancellation by the organiser.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AddRegistrationBody,
+  AdminRegistrationSchema,
+  IdParams,
+  RegistrationChangeSchema,
+  RegistrationListQuery,
+} from '../modules/admin/admin.schemas.ts';
+import { scopeOf } from '../plugins/auth.plugin.ts';
+import { ErrorSchema } from './common.schemas.ts';
+
+const tags = ['admin'];
+const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+
+const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/cycles/:id/registrations',
+    {
+      config: { access: { cycle: 'id' } },
+      schema: {
+        tags,
+        summary: 'Registrations of a cycle in arrival order, with attendance over the sessions held',
+        params: IdParams,
+        querystring: RegistrationListQuery,
+        response: { 200: z.object({ items: z.array(AdminRegistrationSchema) }), ...denied },
+      },
+    },
+    async (req) => ({ items: await app.services.adminRegistrations.list(scopeOf(req).cycleId, req.query.status) }),
+  );
+
+  app.post(
+    '/cycles/:id/registrations',
+    {
+      config: { access: { cycle: 'id' } },
+      schema: {
+        tags,
+        summary: 'Add a person (walk-in or by the organiser): confirmed if a seat is free, else waiting list or addSeat',
+        params: IdParams,
+        body: AddRegistrationBody,
+        response: { 201: RegistrationChangeSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await app.services.adminRegistrations.add(scopeOf(req).cycleId, req.body)),
+  );
+
+  app.post(
+    '/registrations/:id/cancel',
+    {
+      config: { access: { registration: 'id' } },
+      schema: {
+        tags,
+        summary: 'Cancel a registration; a freed seat goes to the head of the waiting list',
+        params: IdParams,
+        response: { 200: RegistrationChangeSchema, 409: ErrorSchema, ...denied },
+      },
+    },
+    async (req) => app.services.adminRegistrations.cancel(scopeOf(req).cycleId, req.params.id),
+  );
+};
+export default adminRegistrationsRoutes;

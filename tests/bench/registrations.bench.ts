@@ -1,0 +1,229 @@
+// Sign-ups for one hot cycle: the real app over HTTP (autocannon) beside the same transaction sent
+// straight through pg (registrations.raw.ts), in the same run, on the same PostgreSQL. Issue 2's goal:
+// the app at 60% or more of the raw rate and p99 under 100 ms.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from '../../db/migrate.ts';
+import type { Database } from '../../db/schema.ts';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { createCycle } from '../helpers/factories.ts';
+import {
+  closedLoop,
+  cpuPerRequest,
+  cpuSample,
+  durationSeconds,
+  machineLine,
+  mib,
+  startBenchDatabase,
+  table,
+  warmupSeconds,
+  type BenchDatabase,
+  type LoopResult,
+} from './bench.support.ts';
+import { rawRegister } from './registrations.raw.ts';
+
+export const name = 'registrations';
+export const description = 'POST /api/cycles/:slug/registrations on one hot cycle vs the same transaction through pg';
+
+const CONCURRENCY = [32, 64];
+const SCENARIOS = [
+  { label: 'hot cycle, 1,000,000 seats (every request confirmed)', capacity: 1_000_000 },
+  { label: 'cycle with 100 seats (all but the first 100 waitlisted)', capacity: 100 },
+];
+const GOAL_RATIO = 0.6;
+const GOAL_P99_MS = 100;
+
+const PERSON = {
+  firstName: 'Giulia',
+  lastName: 'Rossi',
+  organisation: 'Comune di Bergamo',
+  role: 'Assistente sociale',
+  network: 'Ambito di Dalmine',
+};
+
+interface AppResult {
+  rate: number;
+  created: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  codes: string;
+  p50: number;
+  p99: number;
+}
+
+interface Context {
+  app: FastifyInstance;
+  baseUrl: string;
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  config: Config;
+  pgPid: number | null;
+}
+
+/**
+ * autocannon runs in its own worker thread (workers: 1) so the load generator does not share the
+ * app's event loop; "[<id>]" in the body becomes a fresh id per request, so every e-mail is new.
+ */
+async function hitApp(ctx: Context, slug: string, connections: number, seconds: number): Promise<AppResult> {
+  const body = JSON.stringify({ ...PERSON, email: 'bench.[<id>]@comune.example.it', consent: true });
+  const r = await autocannon({
+    url: `${ctx.baseUrl}/api/cycles/${slug}/registrations`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    idReplacement: true,
+    excludeErrorStats: true,
+    connections,
+    duration: seconds,
+    workers: 1,
+    timeout: 30,
+  });
+  const created = r.statusCodeStats['201']?.count ?? 0;
+  const codes = Object.entries(r.statusCodeStats)
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
+  return {
+    rate: created / r.duration,
+    created,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    codes,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+  };
+}
+
+let rawCounter = 0;
+const rawRun = randomBytes(4).toString('hex');
+
+async function hitRaw(ctx: Context, slug: string, concurrency: number, seconds: number): Promise<LoopResult> {
+  return closedLoop(concurrency, seconds, async () => {
+    rawCounter += 1;
+    await rawRegister(ctx.pool, slug, { ...PERSON, email: `raw.${rawRun}.${rawCounter}@comune.example.it` }, ctx.config.privacyVersion);
+  });
+}
+
+async function counts(db: Kysely<Database>, cycleId: string) {
+  const row = await db.selectFrom('cycles').select(['seats_taken', 'waitlist_length']).where('id', '=', cycleId).executeTakeFirstOrThrow();
+  return `${row.seats_taken} confirmed + ${row.waitlist_length} waitlisted in the database`;
+}
+
+const loadNow = () => os.loadavg()[0]!.toFixed(2);
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
+const rate = (v: number) => v.toFixed(0);
+
+function goal(app: AppResult, raw: LoopResult): string {
+  const ratio = raw.rate > 0 ? app.rate / raw.rate : 0;
+  const misses = [];
+  if (ratio < GOAL_RATIO) misses.push(`ratio ${(ratio * 100).toFixed(0)}% < ${GOAL_RATIO * 100}%`);
+  if (!(app.p99 < GOAL_P99_MS)) misses.push(`p99 ${app.p99} ms >= ${GOAL_P99_MS} ms`);
+  if (app.non2xx > 0 || app.errors > 0) misses.push(`${app.non2xx} non-2xx, ${app.errors} errors`);
+  return misses.length ? `NOT MET (${misses.join('; ')})` : 'met';
+}
+
+async function scenario(ctx: Context, label: string, capacity: number, seconds: number, warmup: number) {
+  console.log(`\n${label}`);
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const c of CONCURRENCY) {
+    if (warmup > 0) {
+      const { cycle: w } = await createCycle(ctx.db, { capacity: 1_000_000 });
+      await hitApp(ctx, w.slug, c, warmup);
+      await hitRaw(ctx, w.slug, c, warmup);
+    }
+    const { cycle: forApp } = await createCycle(ctx.db, { capacity });
+    const appCpu0 = cpuSample(ctx.pgPid);
+    const app = await hitApp(ctx, forApp.slug, c, seconds);
+    const appCpu = cpuPerRequest(appCpu0, cpuSample(ctx.pgPid), app.created);
+    const appLoad = loadNow();
+    const { cycle: forRaw } = await createCycle(ctx.db, { capacity });
+    const rawCpu0 = cpuSample(ctx.pgPid);
+    const raw = await hitRaw(ctx, forRaw.slug, c, seconds);
+    const rawCpu = cpuPerRequest(rawCpu0, cpuSample(ctx.pgPid), raw.completed);
+    const rawLoad = loadNow();
+    rows.push([
+      String(c),
+      rate(app.rate),
+      `${app.p50} ms`,
+      `${app.p99} ms`,
+      rate(raw.rate),
+      ms(raw.p50),
+      ms(raw.p99),
+      raw.rate > 0 ? `${((app.rate / raw.rate) * 100).toFixed(0)}%` : '-',
+      goal(app, raw),
+    ]);
+    notes.push(
+      `  ${c} conns  app: ${app.created} created, statuses ${app.codes || 'none'}, ${app.non2xx} non-2xx, ${app.errors} errors, ${app.timeouts} timeouts; ${await counts(ctx.db, forApp.id)}; CPU ms/request ${appCpu}; load ${appLoad}`,
+      `  ${c} conns  raw: ${raw.completed} committed in ${raw.seconds.toFixed(1)} s, ${raw.failed} failed${raw.firstError ? ` (first: ${String(raw.firstError)})` : ''}; ${await counts(ctx.db, forRaw.id)}; CPU ms/request ${rawCpu}; load ${rawLoad}`,
+    );
+  }
+  console.log(
+    table(['conns', 'app req/s', 'app p50', 'app p99', 'raw tx/s', 'raw p50', 'raw p99', 'app/raw', `goal (>= ${GOAL_RATIO * 100}%, p99 < ${GOAL_P99_MS} ms)`], rows),
+  );
+  console.log(notes.join('\n'));
+}
+
+/**
+ * pool.end() resolves before its idle connections have finished closing; when PostgreSQL stops right
+ * after, those connections report "terminating connection due to administrator command" as a pool
+ * 'error', which would crash the process on the way out.
+ */
+function quietOnStop(pool: pg.Pool): pg.Pool {
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') console.error('bench: database pool error:', err.message);
+  });
+  return pool;
+}
+
+export async function run(): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  const seconds = durationSeconds(10);
+  const warmup = warmupSeconds(2);
+  const poolMax = Number(process.env.BENCH_POOL_MAX ?? 20);
+  let database: BenchDatabase | null = null;
+  let ctx: Partial<Context> = {};
+  try {
+    database = await startBenchDatabase();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: quietOnStop(new pg.Pool({ connectionString: database.url, max: 2 })) }) });
+    ctx.db = db;
+    await migrateToLatest(db);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: '0',
+      DATA_DIR: database.dir,
+      SECRET_KEY: randomBytes(32).toString('base64url'),
+      DATABASE_POOL_MAX: String(poolMax),
+      PUBLIC_URL: 'http://127.0.0.1',
+    });
+    const app = await buildApp({ config, databaseUrl: database.url, logger: false });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    quietOnStop(app.pg.pool);
+    ctx = { ...ctx, app, config, baseUrl: address, pgPid: database.pid, pool: quietOnStop(new pg.Pool({ connectionString: database.url, max: poolMax })) };
+
+    console.log(`machine:    ${machineLine()}`);
+    console.log(`postgres:   ${await database.describe()}`);
+    console.log(
+      `app:        buildApp, NODE_ENV=production, logger off, DATABASE_POOL_MAX=${poolMax}, on ${address}; load from autocannon in a worker thread`,
+    );
+    console.log(`raw:        pg.Pool max ${poolMax}, the service's 7 statements (registrations.raw.ts), same concurrency, no HTTP`);
+    console.log(`runs:       ${seconds} s each after ${warmup} s warm-up; rates count 201s (app) and commits (raw)`);
+    console.log(`            autocannon latencies are whole milliseconds (HDR histogram), raw ones are exact`);
+    console.log(`            CPU ms/request = node main thread / whole node process (incl. autocannon) / all postgres processes`);
+
+    for (const s of SCENARIOS) await scenario(ctx as Context, s.label, s.capacity, seconds, warmup);
+    console.log(`\nprocess RSS: ${mib(rssBefore)} before, ${mib(process.memoryUsage().rss)} after`);
+  } finally {
+    await ctx.app?.close();
+    await ctx.pool?.end();
+    await ctx.db?.destroy();
+    await database?.stop();
+  }
+}

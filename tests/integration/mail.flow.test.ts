@@ -1,0 +1,221 @@
+// The mail that follows what people and organisers do, end to end: the real app enqueues in its
+// transactions, the real worker sends to a real SMTP server (smtp-server), mailparser reads what arrived.
+import ICAL from 'ical.js';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionUid } from '../../server/modules/calendars/calendars.ics.ts';
+import * as queue from '../../server/modules/mail/mail.queue.ts';
+import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { createCycle, registrationBody } from '../helpers/factories.ts';
+import { startSmtpSink, waitUntil, type SinkMessage, type SmtpSink } from '../helpers/smtp.ts';
+import { logRows, queuedMailJobs, startTestWorker, workerConfig } from './mail.support.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** iCalendar times have whole seconds; the factories' start times do not. */
+const toSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+function calendarOf(m: SinkMessage) {
+  const part = m.parsed!.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  if (!part) return null;
+  const cal = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+  return {
+    method: cal.getFirstPropertyValue('method'),
+    uids: cal.getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('uid'))),
+    events: cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v)),
+  };
+}
+
+describe('mail that follows registrations and session changes', () => {
+  let sink: SmtpSink;
+  let t: TestApp;
+  let worker: MailWorker;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await buildTestApp({ env: { SMTP_URL: sink.url } });
+    worker = await startTestWorker(workerConfig(sink.url), t.database.url, { errors });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.close();
+    await sink?.close();
+  });
+
+  async function register(slug: string, overrides: Record<string, unknown> = {}) {
+    const body = registrationBody(overrides);
+    const res = await t.app.inject({ method: 'POST', url: `/api/cycles/${slug}/registrations`, payload: body });
+    expect(res.statusCode).toBe(201);
+    return { email: body.email as string, registration: res.json().registration as { id: string; manageUrl: string; calendarUrl: string; status: string } };
+  }
+  const mailTo = async (email: string, n = 1) => {
+    await sink.waitFor(() => sink.to(email).length >= n, `${n} mail(s) to ${email}`);
+    return sink.to(email);
+  };
+
+  it('confirms a registration by mail with dates, links and the meetings as METHOD:REQUEST', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, title: 'Welfare di comunità' });
+    const { email, registration } = await register(cycle.slug);
+    const [mail] = await mailTo(email);
+    const p = mail!.parsed!;
+    expect(p.subject).toBe('Iscrizione confermata: Welfare di comunità');
+    expect(p.text).toContain(registration.manageUrl);
+    expect(p.html).toContain(`href="${registration.manageUrl}"`);
+    expect(p.text).toContain(registration.calendarUrl.replace('http://', 'webcal://'));
+    const cal = calendarOf(mail!)!;
+    expect(cal.method).toBe('REQUEST');
+    expect(cal.uids.sort()).toEqual(sessions.map((s) => sessionUid(s.id, t.config.publicUrl)).sort());
+    const [row] = await logRows(t.database.db, { registrationId: registration.id, template: 'registration-confirmed' });
+    expect(row).toMatchObject({ status: 'sent', recipient: email, attempts: 1, possible_duplicate: false });
+    expect(row!.smtp_response).toMatch(/^250/);
+  });
+
+  it('schedules one reminder per session and offset, at start minus offset, and none in the past', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [1, 7] });
+    const { registration } = await register(cycle.slug);
+    const jobs = await queuedMailJobs(t.database.db, `reminder:${registration.id}:`);
+    // Session 1 is one day away: its two-day reminder is already past and is not scheduled.
+    const expected = [
+      { s: sessions[0]!, offset: 2 * HOUR },
+      { s: sessions[1]!, offset: 2 * DAY },
+      { s: sessions[1]!, offset: 2 * HOUR },
+    ];
+    expect(jobs.map((j) => j.key).sort()).toEqual(expected.map((e) => `reminder:${registration.id}:${e.s.id}:${e.offset}`).sort());
+    for (const e of expected) {
+      const job = jobs.find((j) => j.key === `reminder:${registration.id}:${e.s.id}:${e.offset}`)!;
+      expect(new Date(job.run_at).getTime()).toBe(new Date(e.s.starts_at).getTime() - e.offset);
+    }
+  });
+
+  it('tells a waitlisted person their position, and promotes them by mail when a seat frees', async () => {
+    const { cycle } = await createCycle(t.database.db, { capacity: 1 });
+    const first = await register(cycle.slug);
+    const second = await register(cycle.slug, { locale: 'en' });
+    expect(second.registration.status).toBe('waitlisted');
+    const [waitMail] = await mailTo(second.email);
+    expect(waitMail!.parsed!.subject).toBe(`You are on the waiting list (position 1): ${cycle.title}`);
+    expect(waitMail!.parsed!.text).toContain('You are first in line');
+    expect(calendarOf(waitMail!)).toBeNull();
+    await mailTo(first.email);
+
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/registrations/${new URL(first.registration.manageUrl).pathname.split('/').pop()}/cancel` });
+    expect(cancel.statusCode).toBe(200);
+    const firstMails = await mailTo(first.email, 2);
+    const cancelled = firstMails[1]!;
+    expect(cancelled.parsed!.subject).toBe(`Iscrizione annullata: ${cycle.title}`);
+    expect(calendarOf(cancelled)!.method).toBe('CANCEL');
+    const secondMails = await mailTo(second.email, 2);
+    const promoted = secondMails[1]!;
+    expect(promoted.parsed!.subject).toBe(`A seat is free: you are in for ${cycle.title}`);
+    expect(calendarOf(promoted)!.method).toBe('REQUEST');
+    // Their reminders follow the seat: the cancelled person's are gone, the promoted person's exist.
+    expect(await queuedMailJobs(t.database.db, `reminder:${first.registration.id}:`)).toHaveLength(0);
+    expect((await queuedMailJobs(t.database.db, `reminder:${second.registration.id}:`)).length).toBeGreaterThan(0);
+  });
+
+  it('a moved session: a change mail (was → now, same UID, higher SEQUENCE) and its reminders moved', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [10, 17] });
+    const { email, registration } = await register(cycle.slug);
+    await mailTo(email);
+    const s = sessions[0]!;
+    const newStart = new Date(new Date(s.starts_at).getTime() + 3 * DAY);
+    const newEnd = new Date(newStart.getTime() + 3 * HOUR);
+    // Through the sessions service (calendars issue): it bumps SEQUENCE and calls notifier.sessionChanged.
+    const changed = await t.app.services.sessions.changeSession(s.id, { startsAt: newStart, endsAt: newEnd, location: 'Bergamo, Via Tasso 8' });
+    expect(changed.change).toBe('moved');
+
+    const mails = await mailTo(email, 2);
+    const change = mails[1]!;
+    expect(change.parsed!.subject).toBe(`Incontro spostato: ${s.title} (${cycle.title})`);
+    expect(change.parsed!.text).toMatch(/prima: .*\n\s+ora: /);
+    expect(change.parsed!.text).toContain('Bergamo, Via Tasso 8');
+    const cal = calendarOf(change)!;
+    expect(cal.method).toBe('REQUEST');
+    expect(cal.uids).toEqual([sessionUid(s.id, t.config.publicUrl)]);
+    expect(cal.events[0]!.sequence).toBe(1);
+    expect(cal.events[0]!.startDate.toJSDate().getTime()).toBe(toSecond(newStart.getTime()));
+
+    const jobs = await queuedMailJobs(t.database.db, `reminder:${registration.id}:${s.id}:`);
+    expect(jobs).toHaveLength(2);
+    for (const j of jobs) {
+      const offset = Number(j.key!.split(':').pop());
+      expect(new Date(j.run_at).getTime()).toBe(new Date(changed.session.startsAt).getTime() - offset);
+    }
+  });
+
+  it('a second move sends a second mail; a title-only change sends none', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [10] });
+    const { email } = await register(cycle.slug);
+    await mailTo(email);
+    const s = sessions[0]!;
+    const start = new Date(s.starts_at).getTime();
+    await t.app.services.sessions.changeSession(s.id, { startsAt: new Date(start + HOUR), endsAt: new Date(start + 4 * HOUR) });
+    await t.app.services.sessions.changeSession(s.id, { startsAt: new Date(start + 2 * HOUR), endsAt: new Date(start + 5 * HOUR) });
+    await t.app.services.sessions.changeSession(s.id, { title: 'Incontro di apertura' });
+    const mails = await mailTo(email, 3);
+    const [first, second] = [mails[1]!, mails[2]!].map(calendarOf);
+    expect(first!.events[0]!.sequence).toBe(1);
+    expect(second!.events[0]!.sequence).toBe(2);
+    // Each mail shows its own step: 10:00 → 11:00, then 11:00 → 12:00 (Rome), not both the final time.
+    expect(first!.events[0]!.startDate.toJSDate().getTime()).toBe(toSecond(start + HOUR));
+    expect(second!.events[0]!.startDate.toJSDate().getTime()).toBe(toSecond(start + 2 * HOUR));
+    await waitUntil(async () => (await queuedMailJobs(t.database.db, 'mail:session-changed:' + s.id)).length === 0, 'change jobs done');
+    expect(sink.to(email)).toHaveLength(3);
+  });
+
+  it('a cancelled session: a cancellation mail (METHOD:CANCEL) to the registered and the waitlisted, reminders gone', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 1, sessionDays: [10, 17] });
+    const seat = await register(cycle.slug);
+    const waiting = await register(cycle.slug);
+    await mailTo(seat.email);
+    await mailTo(waiting.email);
+    const s = sessions[1]!;
+    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${s.id}:`)).toHaveLength(2);
+    await t.app.services.sessions.changeSession(s.id, { status: 'cancelled' });
+
+    const [, toSeat] = await mailTo(seat.email, 2);
+    expect(toSeat!.parsed!.subject).toBe(`Incontro annullato: ${s.title} (${cycle.title})`);
+    const cal = calendarOf(toSeat!)!;
+    expect(cal.method).toBe('CANCEL');
+    expect(cal.uids).toEqual([sessionUid(s.id, t.config.publicUrl)]);
+    const [, toWaiting] = await mailTo(waiting.email, 2);
+    expect(toWaiting!.parsed!.text).toContain('Sei ancora in lista d’attesa');
+    expect(calendarOf(toWaiting!)).toBeNull();
+    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${s.id}:`)).toHaveLength(0);
+    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${sessions[0]!.id}:`)).toHaveLength(2);
+  });
+
+  it('sends a reminder at its time', async () => {
+    // The two-hour reminder of a meeting starting in 2 h 3 s is due in 3 s.
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [(2 * HOUR + 3_000) / DAY] });
+    const { email } = await register(cycle.slug, { locale: 'en' });
+    const mails = await mailTo(email, 2);
+    expect(mails[1]!.parsed!.subject).toMatch(new RegExp(`^Reminder: ${cycle.title}, `));
+    expect(mails[1]!.parsed!.text).toContain(sessions[0]!.title);
+  });
+
+  it('never sends a reminder for a meeting that has already started', async () => {
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [5] });
+    const { email, registration } = await register(cycle.slug);
+    await mailTo(email);
+    const s = sessions[0]!;
+    // The meeting is moved to have begun a minute ago without any notification (a correction of the
+    // record), and a reminder for that start time is due now.
+    const started = new Date(Date.now() - 60_000);
+    await sql`UPDATE sessions SET starts_at = ${started}, ends_at = ${new Date(started.getTime() + 3 * HOUR)} WHERE id = ${s.id}`.execute(t.database.db);
+    await queue.enqueue(t.database.db, {
+      kind: 'session-reminder',
+      registrationId: registration.id,
+      sessionId: s.id,
+      offsetMs: 2 * HOUR,
+      startsAtMs: started.getTime(),
+    });
+    await waitUntil(async () => (await logRows(t.database.db, { registrationId: registration.id, template: 'session-reminder' })).length > 0, 'reminder decided');
+    const [row] = await logRows(t.database.db, { registrationId: registration.id, template: 'session-reminder' });
+    expect(row).toMatchObject({ status: 'skipped', error: 'the meeting has already started' });
+    expect(sink.to(email)).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+// Every template in both languages, composed from real database state by the worker's own composer,
+// sent through the real transport to a real SMTP server and read back with mailparser: subject, both
+// parts, absolute links under PUBLIC_URL, escaping, and the calendar part parsed by ical.js.
+import ICAL from 'ical.js';
+import { sql } from 'kysely';
+import type { ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locale } from '../../db/schema.ts';
+import { renderEmail, TEMPLATE_NAMES, type TemplateName } from '../../emails/index.ts';
+import { tokenKit } from '../../server/lib/tokens.ts';
+import type { RegisterInput } from '../../server/modules/registrations/registrations.schemas.ts';
+import { sessionUid } from '../../server/modules/calendars/calendars.ics.ts';
+import { mailComposer, type Draft } from '../../server/modules/mail/mail.compose.ts';
+import type { MailPayload } from '../../server/modules/mail/mail.jobs.ts';
+import { createMailTransport, messageIdFor, toMessage, type MailTransport } from '../../server/modules/mail/mail.transport.ts';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { createCycle, registrationBody } from '../helpers/factories.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
+import { tokenOf } from './mail.support.ts';
+
+const PUBLIC_URL = 'http://officina.test';
+const ONLINE = 'https://meet.example.org/lab-impact';
+
+const SUBJECTS: Record<TemplateName, Record<Locale, RegExp>> = {
+  'registration-confirmed': { it: /^Iscrizione confermata: /, en: /^Registration confirmed: / },
+  'registration-waitlisted': { it: /^Sei in lista d’attesa \(posizione 1\): /, en: /^You are on the waiting list \(position 1\): / },
+  'registration-promoted': { it: /^Si è liberato un posto: iscrizione confermata a /, en: /^A seat is free: you are in for / },
+  'registration-cancelled': { it: /^Iscrizione annullata: /, en: /^Registration cancelled: / },
+  'session-reminder': { it: /^Promemoria: .*, \S+ \d+ \S+ alle \d\d:\d\d$/, en: /^Reminder: .*, \S+ \d+ \S+ at \d\d:\d\d$/ },
+  'session-changed': { it: /^Incontro spostato: Incontro 2 /, en: /^Meeting moved: Incontro 2 / },
+  'session-cancelled': { it: /^Incontro annullato: Incontro 3 /, en: /^Meeting cancelled: Incontro 3 / },
+  'materials-available': { it: /^Materiali disponibili: Incontro 1 /, en: /^Materials available: Incontro 1 / },
+  'organiser-message': { it: /^Cambio di aula — /, en: /^Room change — / },
+  'manage-links': { it: /^I link delle tue iscrizioni$/, en: /^The links to your registrations$/ },
+};
+
+const CALENDAR: Partial<Record<TemplateName, 'REQUEST' | 'CANCEL'>> = {
+  'registration-confirmed': 'REQUEST',
+  'registration-promoted': 'REQUEST',
+  'session-changed': 'REQUEST',
+  'registration-cancelled': 'CANCEL',
+  'session-cancelled': 'CANCEL',
+};
+
+interface Case {
+  template: TemplateName;
+  locale: Locale;
+  draft: Draft;
+  manageUrl: string | null;
+  /** UIDs the calendar part must carry. */
+  uids: string[];
+  cycleTitle: string;
+}
+
+const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+const textLinks = (text: string) => [...text.matchAll(/\b(?:https?|webcal):\/\/[^\s)»”]+/g)].map((m) => m[0]);
+
+describe('every template, in Italian and English, as it arrives', () => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  let transport: MailTransport;
+  const cases: Case[] = [];
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await buildTestApp({ env: { PUBLIC_URL } });
+    transport = createMailTransport({ smtpUrl: sink.url, outboxDir: '/nonexistent' });
+    const composer = mailComposer({
+      db: t.database.db,
+      publicUrl: PUBLIC_URL,
+      timezone: 'Europe/Rome',
+      mailFrom: t.config.mailFrom,
+      tokens: tokenKit(Buffer.from(t.config.secretKey!, 'utf8')),
+    });
+    const compose = async (p: MailPayload) => {
+      const c = await composer.compose(p, new Date());
+      if (!c.send) throw new Error(`${p.kind} was skipped: ${c.reason}`);
+      return c.draft;
+    };
+
+    for (const locale of ['it', 'en'] as const) {
+      const title = `Mediazione & "dialogo" <interculturale> ${locale}`;
+      const { cycle, sessions } = await createCycle(t.database.db, { capacity: 2, title, format: 'hybrid', sessionDays: [7, 14, 21] });
+      const [s1, s2, s3] = sessions as [(typeof sessions)[0], (typeof sessions)[0], (typeof sessions)[0]];
+      await sql`UPDATE sessions SET online_url = ${ONLINE} WHERE id = ${s1.id}`.execute(t.database.db);
+      const uid = (s: { id: string }) => sessionUid(s.id, PUBLIC_URL);
+      const reg = (email: string) => t.app.services.registrations.register(cycle.slug, registrationBody({ email, firstName: 'Giulia', locale }) as RegisterInput, locale);
+      const a = (await reg(`a.${locale}@comune.example.it`)).registration;
+      const b = (await reg(`b.${locale}@comune.example.it`)).registration;
+      const c = (await reg(`c.${locale}@comune.example.it`)).registration;
+      const push = (template: TemplateName, draft: Draft, manageUrl: string | null, uids: string[] = []) =>
+        cases.push({ template, locale, draft, manageUrl, uids, cycleTitle: title });
+
+      push('registration-confirmed', await compose({ kind: 'registration-confirmed', registrationId: b.id }), b.manageUrl, [s1, s2, s3].map(uid));
+      push('registration-waitlisted', await compose({ kind: 'registration-waitlisted', registrationId: c.id }), c.manageUrl);
+      push(
+        'session-reminder',
+        await compose({ kind: 'session-reminder', registrationId: b.id, sessionId: s1.id, offsetMs: 2 * 86_400_000, startsAtMs: new Date(s1.starts_at).getTime() }),
+        b.manageUrl,
+      );
+      await t.app.services.registrations.cancel(tokenOf(a.manageUrl!));
+      push('registration-cancelled', await compose({ kind: 'registration-cancelled', registrationId: a.id }), null, [s1, s2, s3].map(uid));
+      push('registration-promoted', await compose({ kind: 'registration-promoted', registrationId: c.id }), c.manageUrl, [s1, s2, s3].map(uid));
+
+      const start2 = new Date(s2.starts_at).getTime() + 86_400_000;
+      const moved = await t.app.services.sessions.changeSession(s2.id, { startsAt: new Date(start2), endsAt: new Date(start2 + 3 * 3_600_000), location: 'Bergamo' });
+      push('session-changed', await compose({ kind: 'session-changed', registrationId: b.id, sessionId: s2.id, sequence: moved.sequence }), b.manageUrl, [uid(s2)]);
+      const cancelled = await t.app.services.sessions.changeSession(s3.id, { status: 'cancelled' });
+      push('session-cancelled', await compose({ kind: 'session-cancelled', registrationId: b.id, sessionId: s3.id, sequence: cancelled.sequence }), b.manageUrl, [uid(s3)]);
+
+      const bulk = await t.app.services.mail.sendToCycle(cycle.id, {
+        subject: locale === 'it' ? 'Cambio di aula' : 'Room change',
+        body: 'Ci vediamo in aula 3 <b>non grassetto</b>.\n\nA presto & grazie.',
+      });
+      push('organiser-message', await compose({ kind: 'organiser-message', registrationId: b.id, messageId: bulk.messageId }), b.manageUrl);
+
+      const participant = await t.database.db.selectFrom('registrations').select('participant_id').where('id', '=', b.id).executeTakeFirstOrThrow();
+      push('manage-links', await compose({ kind: 'manage-links', participantId: participant.participant_id, requestId: 'r1' }), b.manageUrl);
+
+      // Materials arrive with a later issue; the template is ready for its list of links.
+      const site = { publicUrl: PUBLIC_URL, timezone: 'Europe/Rome' };
+      const rendered = renderEmail(
+        'materials-available',
+        {
+          site,
+          firstName: 'Giulia',
+          cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
+          manageUrl: b.manageUrl!,
+          session: { title: s1.title, startsAt: new Date(s1.starts_at) },
+          materials: [
+            { title: 'Slide dell’incontro', url: `${PUBLIC_URL}/api/materials/1/download?token=x` },
+            { title: 'E-book <Lab’Impact>', url: `${PUBLIC_URL}/api/materials/2/download?token=x` },
+          ],
+        },
+        locale,
+      );
+      const base = cases.at(-1)!.draft;
+      push('materials-available', { ...base, log: { ...base.log, dedupeKey: `materials:${locale}`, template: 'materials-available' }, rendered, calendar: null }, b.manageUrl);
+    }
+
+    for (const c of cases) {
+      await transport.send(toMessage(c.draft, { from: t.config.mailFrom, messageId: messageIdFor(c.draft.log.dedupeKey, PUBLIC_URL) }));
+    }
+  });
+  afterAll(async () => {
+    await transport?.close();
+    await t?.close();
+    await sink?.close();
+  });
+
+  const received = (c: Case): ParsedMail => {
+    const id = messageIdFor(c.draft.log.dedupeKey, PUBLIC_URL);
+    const m = sink.messages.find((x) => x.messageId === id);
+    if (!m) throw new Error(`${c.template}/${c.locale} did not arrive`);
+    return m.parsed!;
+  };
+
+  it('covers every template in both languages', () => {
+    for (const locale of ['it', 'en'] as const) {
+      expect(cases.filter((c) => c.locale === locale).map((c) => c.template).sort()).toEqual([...TEMPLATE_NAMES].sort());
+    }
+  });
+
+  it.each(['it', 'en'] as const)('subjects, both parts, language and escaping (%s)', (locale) => {
+    for (const c of cases.filter((x) => x.locale === locale)) {
+      const p = received(c);
+      expect(p.subject, c.template).toMatch(SUBJECTS[c.template][locale]);
+      expect(p.text?.length, c.template).toBeGreaterThan(200);
+      expect(p.html, c.template).toContain(`<html lang="${locale}">`);
+      expect(p.headers.get('content-language'), c.template).toBe(locale);
+      expect(p.headers.get('auto-submitted'), c.template).toBe('auto-generated');
+      if (c.template !== 'manage-links') {
+        expect(p.subject, c.template).toContain(c.cycleTitle);
+        // Titles and organiser text are escaped in HTML and kept as typed in the text part.
+        expect(p.html, c.template).not.toContain('<interculturale>');
+        expect(p.html, c.template).toContain('&lt;interculturale&gt;');
+      }
+      expect(p.html, c.template).not.toMatch(/<img|<script|<table|@import|url\(/i);
+    }
+    const bulk = received(cases.find((c) => c.locale === locale && c.template === 'organiser-message')!);
+    expect(bulk.html).toContain('&lt;b&gt;non grassetto&lt;/b&gt;');
+    expect(bulk.text).toContain('<b>non grassetto</b>');
+  });
+
+  it.each(['it', 'en'] as const)('every link is absolute and ours are under PUBLIC_URL (%s)', (locale) => {
+    for (const c of cases.filter((x) => x.locale === locale)) {
+      const p = received(c);
+      const links = [...hrefs(p.html as string), ...textLinks(p.text!)];
+      expect(links.length, c.template).toBeGreaterThan(0);
+      for (const link of links) {
+        const ours = link.startsWith(`${PUBLIC_URL}/`) || link === PUBLIC_URL || link.startsWith('webcal://officina.test/');
+        expect(ours || link === ONLINE, `${c.template}: ${link}`).toBe(true);
+      }
+      if (c.manageUrl) {
+        expect(hrefs(p.html as string), c.template).toContain(c.manageUrl);
+        expect(p.text, c.template).toContain(c.manageUrl);
+      }
+    }
+    const confirmed = received(cases.find((c) => c.locale === locale && c.template === 'registration-confirmed')!);
+    expect(hrefs(confirmed.html as string)).toContain(ONLINE);
+  });
+
+  it.each(['it', 'en'] as const)('calendar parts: METHOD and the session UIDs, parsed by ical.js (%s)', (locale) => {
+    for (const c of cases.filter((x) => x.locale === locale)) {
+      const p = received(c);
+      const parts = p.attachments.filter((a) => a.contentType.startsWith('text/calendar'));
+      const method = CALENDAR[c.template];
+      if (!method) {
+        expect(parts, c.template).toHaveLength(0);
+        continue;
+      }
+      expect(parts, c.template).toHaveLength(1);
+      const cal = new ICAL.Component(ICAL.parse(parts[0]!.content.toString('utf8')));
+      expect(cal.getFirstPropertyValue('method'), c.template).toBe(method);
+      const events = cal.getAllSubcomponents('vevent');
+      expect(events.map((e) => String(e.getFirstPropertyValue('uid'))).sort(), c.template).toEqual([...c.uids].sort());
+      for (const e of events) {
+        expect(String(e.getFirstPropertyValue('status')), c.template).toBe(method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED');
+        expect(String(e.getFirstProperty('attendee')!.getFirstValue()).toLowerCase(), c.template).toBe(`mailto:${c.draft.to.email}`);
+      }
+      // The same calendar also travels as a file for clients that ignore the alternative part.
+      expect(p.attachments.some((a) => a.filename === (locale === 'it' ? 'incontri.ics' : 'meetings.ics')), c.template).toBe(true);
+    }
+  });
+});

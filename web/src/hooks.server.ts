@@ -1,0 +1,66 @@
+// Language of each request, headers every page gets, and the last-resort error message.
+//
+// The address decides the language of a page (/en/... English, else Italian), so every address is
+// stable and can be shared. The language switch links carry ?lang=xx: that choice is stored in the
+// officina_lang cookie and the person lands on the clean address. Opening a plain (Italian) address
+// with officina_lang=en - a link from an email, a bookmark - goes to its English twin.
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { paraglideMiddleware } from '$lib/paraglide/server.js';
+import { LANG_COOKIE, LANG_COOKIE_MAX_AGE, isLocale, localeOfPath, samePageIn } from '$lib/i18n';
+import { m } from '$lib/paraglide/messages.js';
+
+function isDocumentRequest(request: Request, url: URL): boolean {
+  if (url.pathname.endsWith('/__data.json')) return false;
+  const dest = request.headers.get('sec-fetch-dest');
+  if (dest) return dest === 'document';
+  return (request.headers.get('accept') ?? '').includes('text/html');
+}
+
+function redirectTo(location: string, status: 303 | 307) {
+  return new Response(null, { status, headers: { location, 'cache-control': 'no-store' } });
+}
+
+/** Written by hand: cookies.set() is not applied to a Response that handle() builds itself. */
+function langCookie(locale: string, secure: boolean): string {
+  return `${LANG_COOKIE}=${locale}; Path=/; Max-Age=${LANG_COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`;
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const { url, request, cookies } = event;
+  const pathLocale = localeOfPath(url.pathname);
+
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    const asked = url.searchParams.get('lang');
+    if (isLocale(asked)) {
+      const response = redirectTo(samePageIn(url, asked), 303);
+      response.headers.append('set-cookie', langCookie(asked, url.protocol === 'https:'));
+      return response;
+    }
+    if (pathLocale === 'it' && cookies.get(LANG_COOKIE) === 'en' && isDocumentRequest(request, url)) {
+      const response = redirectTo(samePageIn(url, 'en'), 307);
+      response.headers.set('vary', 'cookie');
+      return response;
+    }
+  }
+
+  return paraglideMiddleware(request, ({ request: delocalized, locale }) => {
+    event.request = delocalized;
+    event.locals.locale = locale;
+    return resolve(event, {
+      transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale),
+    });
+  }).then((response) => {
+    try {
+      response.headers.set('x-content-type-options', 'nosniff');
+      if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+    } catch {
+      // Some responses (e.g. proxied ones) have immutable headers; they are not pages.
+    }
+    return response;
+  });
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  if (status >= 500) console.error('web: unexpected error on', event.url.pathname, error);
+  return { message: m.error_unexpected_text(), code: status === 404 ? 'not_found' : 'internal_error' };
+};

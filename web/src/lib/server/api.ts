@@ -1,0 +1,84 @@
+// The pages' only way to data: the public HTTP API (API.md), called in-process through the Fastify
+// app that mounts us (server/plugins/web.plugin.ts publishes `app.inject` on globalThis.__officinaWeb),
+// or over HTTP to PUBLIC_URL when the pages run without it (`vite dev` next to `npm run dev`).
+// The request's language is forwarded, so API messages come back in the page's language.
+import { env } from '$env/dynamic/private';
+import type { Locale } from '$lib/paraglide/runtime.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: { field: string; message: string }[] = [],
+    readonly reason?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiContext {
+  locals: { locale: Locale };
+  getClientAddress(): string;
+}
+
+type Method = 'GET' | 'POST';
+
+function fallbackBase(): string {
+  return (env.PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/+$/, '');
+}
+
+async function send(method: Method, path: string, headers: Record<string, string>, payload?: string) {
+  const bridge = globalThis.__officinaWeb;
+  if (bridge) {
+    const res = await bridge.inject({ method, url: path, headers, payload });
+    return { status: res.statusCode, text: res.body };
+  }
+  const res = await fetch(fallbackBase() + path, { method, headers, body: payload });
+  return { status: res.status, text: await res.text() };
+}
+
+export function apiFor(ctx: ApiContext) {
+  async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const locale = ctx.locals.locale;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-language': locale,
+      cookie: `officina_lang=${locale}`,
+      // The API trusts X-Forwarded-For from loopback only: rate limits see the person, not us.
+      'x-forwarded-for': ctx.getClientAddress(),
+    };
+    let payload: string | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const { status, text } = await send(method, path, headers, payload);
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (status >= 400) {
+      const e = (json ?? {}) as { code?: string; message?: string; fields?: { field: string; message: string }[]; reason?: string };
+      throw new ApiError(status, e.code ?? 'unknown_error', e.message ?? `HTTP ${status}`, e.fields ?? [], e.reason);
+    }
+    return json as T;
+  }
+
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  };
+}
+
+/** Settings the pages show (time zone, privacy version), from the app that mounts us when present. */
+export function siteConfig() {
+  const c = globalThis.__officinaWeb?.config;
+  return {
+    timezone: c?.timezone ?? env.APP_TIMEZONE ?? 'Europe/Rome',
+    privacyVersion: c?.privacyVersion ?? null,
+  };
+}

@@ -1,0 +1,82 @@
+// The shapes the public API returns (../../../../shared/API.md is the contract; server/modules/*/
+// *.schemas.ts are their zod definitions). The web app is a client of that API like any other, so it
+// keeps its own copy of the types instead of importing server code.
+export type CycleFormat = 'in_person' | 'online' | 'hybrid';
+export type CycleStatus = 'open' | 'full' | 'closed' | 'upcoming' | 'past';
+export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface Theme {
+  slug: string;
+  name: string;
+}
+
+export interface Session {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  location: string | null;
+  onlineUrl: string | null;
+  status: 'scheduled' | 'cancelled';
+}
+
+export interface Cycle {
+  id: string;
+  slug: string;
+  kind: 'cycle' | 'conference';
+  title: string;
+  theme: Theme;
+  summary: string;
+  description: string;
+  format: CycleFormat;
+  location: string | null;
+  capacity: number;
+  seatsTaken: number;
+  seatsLeft: number;
+  waitlistLength: number;
+  waitlistEnabled: boolean;
+  registrationOpensAt: string | null;
+  registrationClosesAt: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  status: CycleStatus;
+  sessions: Session[];
+}
+
+export interface Registration {
+  id: string;
+  status: RegistrationStatus;
+  waitlistPosition: number | null;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  organisation: string;
+  role: string | null;
+  network: string | null;
+  locale: 'it' | 'en';
+  createdAt: string;
+  confirmedAt: string | null;
+  cancelledAt: string | null;
+  manageUrl: string | null;
+  calendarUrl: string | null;
+  /** Added by the calendars work (webcal:// form of calendarUrl); derived here when absent. */
+  webcalUrl?: string | null;
+}
+
+export interface RegistrationWithCycle {
+  registration: Registration;
+  cycle: Cycle;
+}
+
+/** Fields of the sign-up form, as typed (kept to show them again after an error). */
+export interface SignupValues {
+  firstName: string;
+  lastName: string;
+  email: string;
+  organisation: string;
+  role: string;
+  network: string;
+  consent: boolean;
+}
+
+export type SignupField = keyof SignupValues;

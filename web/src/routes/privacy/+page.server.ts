@@ -1,0 +1,2 @@
+// The privacy notice: read-only, no JavaScript needed.
+export const csr = false;
