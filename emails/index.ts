@@ -1,5 +1,6 @@
 // Every email Officina sends, by name, and the one entry point that renders them. The worker calls
 // renderEmail(name, props, locale) at send time with freshly loaded data.
+import * as certificateIssued from './templates/certificate-issued.ts';
 import * as managelinks from './templates/manage-links.ts';
 import * as materialsAvailable from './templates/materials-available.ts';
 import * as organiserMessage from './templates/organiser-message.ts';
@@ -25,6 +26,7 @@ export interface TemplateProps {
   'materials-available': materialsAvailable.Props;
   'organiser-message': organiserMessage.Props;
   'manage-links': managelinks.Props;
+  'certificate-issued': certificateIssued.Props;
 }
 
 export type TemplateName = keyof TemplateProps;
@@ -40,6 +42,7 @@ const renderers: { [N in TemplateName]: (props: TemplateProps[N], locale: Locale
   'materials-available': materialsAvailable.render,
   'organiser-message': organiserMessage.render,
   'manage-links': managelinks.render,
+  'certificate-issued': certificateIssued.render,
 };
 
 export const TEMPLATE_NAMES = Object.keys(renderers) as TemplateName[];

@@ -19,6 +19,7 @@ import { mailService, type MailService } from './modules/mail/mail.service.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
 import { queueNotifier } from './modules/notifications/notifications.queue.ts';
 import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
+import { participantServices, type ParticipantServices } from './modules/privacy/privacy.wiring.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
@@ -32,6 +33,11 @@ import devMailRoutes from './routes/dev-mail.routes.ts';
 import adminRoutes from './routes/admin-index.routes.ts';
 import authRoutes from './routes/auth.routes.ts';
 import checkInRoutes from './routes/check-in.routes.ts';
+import materialsRoutes from './routes/materials.routes.ts';
+import adminMaterialsRoutes from './routes/admin-materials.routes.ts';
+import certificatesRoutes from './routes/certificates.routes.ts';
+import privacyRoutes from './routes/privacy.routes.ts';
+import linksRoutes from './routes/links.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,7 +48,8 @@ declare module 'fastify' {
       calendars: CalendarsService;
       sessions: SessionsService;
       mail: MailService;
-    } & OrganiserServices;
+    } & OrganiserServices &
+      ParticipantServices;
   }
 }
 
@@ -80,15 +87,18 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // An empty JSON body (a bare POST to /cancel sent with Content-Type: application/json) is "no body",
   // not a parse error; the route schema then decides whether a body was required.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  // Fastify's own parser underneath keeps its prototype-poisoning protection (such keys are dropped);
+  // a byte-order mark is refused like any other non-JSON prefix (RFC 8259 §8.1).
+  const defaultJson = app.getDefaultJsonParser('remove', 'remove');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      const err = Object.assign(new Error('invalid JSON body'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
-      done(err, undefined);
-    }
+    const invalid = () => Object.assign(new Error('invalid JSON body'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+    if (text.charCodeAt(0) === 0xfeff) return done(invalid(), undefined);
+    defaultJson(req, text, (err, parsed) => {
+      if (!err) return done(null, parsed);
+      done(invalid(), undefined);
+    });
   });
 
   await app.register(errorsPlugin);
@@ -98,7 +108,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
   const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
   app.decorate('services', {
-    cycles: cyclesService(app.db, opts.clock),
+    cycles: cyclesService(app.db, opts.clock, config.publicUrl),
     registrations: registrationsService({
       db: app.db,
       publicUrl: config.publicUrl,
@@ -112,6 +122,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
     ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock }),
+    // Materials, certificates, "send me my links", personal data.
+    ...participantServices({ db: app.db, config, secret: Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'), notifier, clock: opts.clock }),
   });
   await app.register(authPlugin);
 
@@ -134,6 +146,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       await api.register(authRoutes);
       await api.register(checkInRoutes);
       await api.register(adminRoutes, { prefix: '/admin' });
+      await api.register(materialsRoutes);
+      await api.register(adminMaterialsRoutes, { prefix: '/admin' });
+      await api.register(certificatesRoutes);
+      await api.register(privacyRoutes);
+      await api.register(linksRoutes);
     },
     { prefix: '/api' },
   );

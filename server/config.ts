@@ -67,8 +67,9 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   // Mail worker: MAIL_WORKER=0 when a separate `npm run worker` process sends the mail.
   MAIL_WORKER: flag.optional(),
+  // Defaults measured with tests/bench/mail.bench.ts on 2 cores.
   MAIL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
-  MAIL_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
+  MAIL_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Personal data of a cycle are anonymised this many months after its last meeting.
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),

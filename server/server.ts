@@ -14,6 +14,8 @@ import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
+import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
+import { ensureNotice } from './modules/privacy/privacy.repository.ts';
 
 async function prepareDatabase(config: Config, url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -23,6 +25,8 @@ async function prepareDatabase(config: Config, url: string) {
     if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
     // The mail queue's own schema (graphile-worker), after ours.
     await migrateQueue({ pgPool: pool });
+    // Consents name the notice version they accepted (a foreign key): make sure this one is on record.
+    await ensureNotice(db, config.privacyVersion, new Date());
     if (config.adminEmail && config.adminPassword) {
       const admin = await ensureBootstrapAdministrator(db, config.adminEmail, config.adminPassword);
       if (admin.changed) console.log(`officina: administrator ${config.adminEmail} ${admin.created ? 'created' : 'reset from ADMIN_PASSWORD'}`);
@@ -100,9 +104,12 @@ async function main() {
         config,
         databaseUrl,
         secretKey,
+        // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
+        ...backgroundJobs(config, secretKey),
         log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
       });
       console.log(`officina: mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
+      if (config.isProduction && !config.smtpUrl) console.warn('officina: SMTP_URL is not set: mail is only written to DATA_DIR/mail');
     }
     console.log(`officina: ready on ${config.publicUrl}`);
   } catch (err) {

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
+import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
 
 async function main() {
   let config: Config;
@@ -60,6 +61,8 @@ async function main() {
       config,
       databaseUrl,
       secretKey: loadOrCreateSecret(config),
+      // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
+      ...backgroundJobs(config, loadOrCreateSecret(config)),
       log: (level, message) => {
         if (level === 'error') console.error(`officina worker: ${message}`);
         else if (level === 'warning') console.warn(`officina worker: ${message}`);

@@ -24,13 +24,13 @@ import { sendDownload } from './materials.routes.ts';
 const tags = ['admin'];
 const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const created = { 201: AdminMaterialSchema, 400: ErrorSchema, 413: ErrorSchema, ...denied };
-const UploadBody = LinkMaterialBody.optional().describe(
+const UploadBody = LinkMaterialBody.nullish().describe(
   'JSON {title, url, visibility} for a link; or multipart/form-data with `file`, `title` (optional) and `visibility` for a file',
 );
 
 const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
   const materials = app.services.materials;
-  // Streaming multipart for these routes only. Busboy's own limit is one byte above ours, so the
+  // Streaming multipart for these routes only (the parser leaves the body null; the handler reads the parts). Busboy's own limit is one byte above ours, so the
   // storage's meter is what refuses (and cleans up) an upload that is too large.
   await app.register(multipart, {
     limits: { fileSize: app.config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 4096, parts: 12, fieldNameSize: 100, headerPairs: 100 },
@@ -38,7 +38,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const ofMaterial: ObjectRule = { resolve: (params) => materials.cycleOf(params.id ?? '') };
 
-  async function add(req: FastifyRequest, target: MaterialTarget, body: LinkMaterialInput | undefined) {
+  async function add(req: FastifyRequest, target: MaterialTarget, body: LinkMaterialInput | null | undefined) {
     const accountId = authOf(req).account.id;
     if (req.isMultipart()) {
       materials.checkDeclaredLength(req.headers['content-length']);

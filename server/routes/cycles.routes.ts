@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
-import { CycleListQuery, CycleSchema, SlugParams } from '../modules/cycles/cycles.schemas.ts';
+import { CycleDetailSchema, CycleListQuery, CycleSchema, SlugParams } from '../modules/cycles/cycles.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
 const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -25,9 +25,9 @@ const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['public'],
-        summary: 'One published cycle with its sessions',
+        summary: 'One published cycle with its sessions and public materials',
         params: SlugParams,
-        response: { 200: CycleSchema, 404: ErrorSchema },
+        response: { 200: CycleDetailSchema, 404: ErrorSchema },
       },
     },
     async (req) => app.services.cycles.getBySlug(req.params.slug, requestLocale(req)),

@@ -11,14 +11,18 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
+import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { ensureNotice } from '../../server/modules/privacy/privacy.repository.ts';
 import { createCycle } from '../helpers/factories.ts';
 import {
   closedLoop,
+  compareStatements,
   cpuPerRequest,
   cpuSample,
   durationSeconds,
   machineLine,
   mib,
+  recordStatements,
   startBenchDatabase,
   table,
   warmupSeconds,
@@ -106,8 +110,40 @@ const rawRun = randomBytes(4).toString('hex');
 async function hitRaw(ctx: Context, slug: string, concurrency: number, seconds: number): Promise<LoopResult> {
   return closedLoop(concurrency, seconds, async () => {
     rawCounter += 1;
-    await rawRegister(ctx.pool, slug, { ...PERSON, email: `raw.${rawRun}.${rawCounter}@comune.example.it` }, ctx.config.privacyVersion);
+    await rawRegister(ctx.pool, slug, { ...PERSON, email: `raw.${rawRun}.${rawCounter}@comune.example.it` }, ctx.config);
   });
+}
+
+/**
+ * Before measuring: one confirmed and one waitlisted sign-up through the app and through the baseline,
+ * recording the SQL each sends. A difference means registrations.raw.ts no longer mirrors the service.
+ */
+async function checkBaseline(ctx: Context): Promise<string> {
+  const results: string[] = [];
+  for (const path of ['confirmed', 'waitlisted'] as const) {
+    const { cycle: a } = await createCycle(ctx.db, { capacity: 1 });
+    const { cycle: b } = await createCycle(ctx.db, { capacity: 1 });
+    if (path === 'waitlisted') {
+      await hitOnce(ctx, a.slug);
+      await rawRegister(ctx.pool, b.slug, { ...PERSON, email: `check.${rawRun}.${path}@comune.example.it` }, ctx.config);
+    }
+    const app = await recordStatements(() => hitOnce(ctx, a.slug));
+    const raw = await recordStatements(() =>
+      rawRegister(ctx.pool, b.slug, { ...PERSON, email: `check.${rawRun}.${path}.2@comune.example.it` }, ctx.config),
+    );
+    const same = compareStatements(app, raw);
+    results.push(same === 'same' ? `${path}: same ${app.length} statements` : `${path}: DIFFERENT, ${same}`);
+  }
+  return results.join('; ');
+}
+
+async function hitOnce(ctx: Context, slug: string) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/cycles/${slug}/registrations`,
+    payload: { ...PERSON, email: `check.${randomBytes(6).toString('hex')}@comune.example.it`, consent: true },
+  });
+  if (res.statusCode !== 201) throw new Error(`check sign-up answered ${res.statusCode}: ${res.body}`);
 }
 
 async function counts(db: Kysely<Database>, cycleId: string) {
@@ -191,9 +227,9 @@ export async function run(): Promise<void> {
   let ctx: Partial<Context> = {};
   try {
     database = await startBenchDatabase();
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: quietOnStop(new pg.Pool({ connectionString: database.url, max: 2 })) }) });
+    const setupPool = quietOnStop(new pg.Pool({ connectionString: database.url, max: 2 }));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: setupPool }) });
     ctx.db = db;
-    await migrateToLatest(db);
     const config = loadConfig({
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
@@ -203,6 +239,10 @@ export async function run(): Promise<void> {
       DATABASE_POOL_MAX: String(poolMax),
       PUBLIC_URL: 'http://127.0.0.1',
     });
+    // What server.ts does before it listens: our migrations, the mail queue's schema, the privacy notice.
+    await migrateToLatest(db);
+    await migrateQueue({ pgPool: setupPool });
+    await ensureNotice(db, config.privacyVersion, new Date());
     const app = await buildApp({ config, databaseUrl: database.url, logger: false });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     quietOnStop(app.pg.pool);
@@ -213,12 +253,20 @@ export async function run(): Promise<void> {
     console.log(
       `app:        buildApp, NODE_ENV=production, logger off, DATABASE_POOL_MAX=${poolMax}, on ${address}; load from autocannon in a worker thread`,
     );
-    console.log(`raw:        pg.Pool max ${poolMax}, the service's 7 statements (registrations.raw.ts), same concurrency, no HTTP`);
+    console.log(
+      `            each sign-up queues its mail in the same transaction (confirmed: 1 + ${config.reminderOffsetsMs.length} reminders × 4 sessions, one add_jobs call); no mail worker runs`,
+    );
+    console.log(`raw:        pg.Pool max ${poolMax}, the statements of the service (registrations.raw.ts), same concurrency, no HTTP`);
+    const check = await checkBaseline(ctx as Context);
+    console.log(`check:      baseline vs app SQL: ${check}`);
     console.log(`runs:       ${seconds} s each after ${warmup} s warm-up; rates count 201s (app) and commits (raw)`);
     console.log(`            autocannon latencies are whole milliseconds (HDR histogram), raw ones are exact`);
     console.log(`            CPU ms/request = node main thread / whole node process (incl. autocannon) / all postgres processes`);
 
     for (const s of SCENARIOS) await scenario(ctx as Context, s.label, s.capacity, seconds, warmup);
+    if (check.includes('DIFFERENT')) {
+      console.log('\nWARNING: registrations.raw.ts no longer sends what the service sends (see "check:"); the ratios compare different transactions.');
+    }
     console.log(`\nprocess RSS: ${mib(rssBefore)} before, ${mib(process.memoryUsage().rss)} after`);
   } finally {
     await ctx.app?.close();

@@ -3,9 +3,10 @@
 // (see bench.support.ts, Bench) and is added to the list below.
 import type { Bench } from './bench.support.ts';
 import * as calendars from './calendars.bench.ts';
+import * as mail from './mail.bench.ts';
 import * as registrations from './registrations.bench.ts';
 
-const BENCHES: Bench[] = [registrations, calendars];
+const BENCHES: Bench[] = [registrations, calendars, mail];
 
 async function main() {
   const wanted = process.argv.slice(2);

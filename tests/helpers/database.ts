@@ -35,7 +35,11 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     await admin.end();
   }
   const url = urlFor(name);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 5 }) }) });
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // An idle connection dropped by the server (a test that restarts or terminates backends) must not
+  // become an uncaught error that kills the test worker.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (options.migrate !== false) {
     await migrateToLatest(db);
     // The mail queue's own schema (graphile-worker): the notifier enqueues into it in every transaction.

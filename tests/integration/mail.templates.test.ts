@@ -32,6 +32,7 @@ const SUBJECTS: Record<TemplateName, Record<Locale, RegExp>> = {
   'materials-available': { it: /^Materiali disponibili: Incontro 1 /, en: /^Materials available: Incontro 1 / },
   'organiser-message': { it: /^Cambio di aula — /, en: /^Room change — / },
   'manage-links': { it: /^I link delle tue iscrizioni$/, en: /^The links to your registrations$/ },
+  'certificate-issued': { it: /^Attestato di partecipazione: /, en: /^Certificate of attendance: / },
 };
 
 const CALENDAR: Partial<Record<TemplateName, 'REQUEST' | 'CANCEL'>> = {
@@ -136,6 +137,26 @@ describe('every template, in Italian and English, as it arrives', () => {
       );
       const base = cases.at(-1)!.draft;
       push('materials-available', { ...base, log: { ...base.log, dedupeKey: `materials:${locale}`, template: 'materials-available' }, rendered, calendar: null }, b.manageUrl);
+      // Certificates come with their own issue (and tests); here only the template's shape and links.
+      const certificate = renderEmail(
+        'certificate-issued',
+        {
+          site,
+          firstName: 'Giulia',
+          cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
+          manageUrl: b.manageUrl!,
+          certificate: {
+            code: 'ABCD-EFGH',
+            downloadUrl: `${PUBLIC_URL}/api/registrations/${tokenOf(b.manageUrl!)}/certificate`,
+            verifyUrl: `${PUBLIC_URL}/verify/ABCD-EFGH`,
+            attendedSessions: 3,
+            heldSessions: 4,
+            hours: 9,
+          },
+        },
+        locale,
+      );
+      push('certificate-issued', { ...base, log: { ...base.log, dedupeKey: `certificate:${locale}`, template: 'certificate-issued' }, rendered: certificate, calendar: null }, null);
     }
 
     for (const c of cases) {

@@ -50,12 +50,13 @@ describe('200 simultaneous sign-ups for 10 seats (with the lock)', () => {
   let t: TestApp;
   let base: string;
   beforeAll(async () => {
-    // A pool big enough that the requests meet at the cycle's row lock (what is under test) rather
-    // than queue for a connection: with the default 10, the last of 200 waits for a connection about
-    // 200 x the locked transaction time, which on a loaded 2-core machine nears connectionTimeoutMillis
-    // and ends in 503s (see health.test.ts).
-    t = await buildTestApp({ env: { DATABASE_POOL_MAX: '100' } });
+    // One connection per request, opened before the first round, so all 200 transactions meet at the
+    // cycle's row lock (what is under test) instead of queueing for a pooled connection: with the
+    // default pool of 10 the last of 200 waits ~200 locked transactions for one, which on a loaded
+    // 2-core machine passes connectionTimeoutMillis (5 s) and ends in 503s (see health.test.ts).
+    t = await buildTestApp({ env: { DATABASE_POOL_MAX: String(PEOPLE) } });
     base = await listen(t.app);
+    await Promise.all(Array.from({ length: PEOPLE }, () => request(base, 'GET', '/api/health')));
   });
   afterAll(async () => t?.close());
 

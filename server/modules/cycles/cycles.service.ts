@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
+import { publicMaterials } from '../materials/materials.access.ts';
 import * as repo from './cycles.repository.ts';
 import type { CycleRecord, When } from './cycles.repository.ts';
-import type { CycleView, SessionView } from './cycles.schemas.ts';
+import type { CycleDetailView, CycleView, SessionView } from './cycles.schemas.ts';
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -75,7 +76,7 @@ async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date
   return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale));
 }
 
-export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
+export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date(), publicUrl = '') {
   return {
     async list(opts: { when: When; themeSlug?: string; locale: Locale }): Promise<CycleView[]> {
       const now = clock();
@@ -83,11 +84,12 @@ export function cyclesService(db: Kysely<Database>, clock: () => Date = () => ne
       return withSessions(db, rows, now, opts.locale);
     },
 
-    async getBySlug(slug: string, locale: Locale): Promise<CycleView> {
+    /** One cycle with its public materials (materials.access.ts). */
+    async getBySlug(slug: string, locale: Locale): Promise<CycleDetailView> {
       const row = await repo.findPublishedBySlug(db, slug);
       if (!row) throw errors.cycleNotFound();
-      const [view] = await withSessions(db, [row], clock(), locale);
-      return view!;
+      const [[view], materials] = await Promise.all([withSessions(db, [row], clock(), locale), publicMaterials(db, publicUrl, row.id)]);
+      return { ...view!, materials };
     },
 
     async themes(locale: Locale) {

@@ -6,6 +6,9 @@ import { renderEmail, type RenderedEmail, type SessionInfo, type Site, type Temp
 import type { TokenKit } from '../../lib/tokens.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
+import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
+import { certificateUrl, verifyUrl } from '../certificates/certificates.service.ts';
+import { materialsForMail } from '../materials/materials.mail.ts';
 import { calendarUrl, manageUrl } from '../registrations/registrations.service.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
 import { dedupeKey, type MailPayload } from './mail.jobs.ts';
@@ -198,6 +201,27 @@ export function mailComposer(deps: ComposeDeps) {
         if (!m || m.cycle_id !== r.cycle_id) return skip(log, 'the message no longer exists', r.email);
         if (!m.statuses.includes(r.status)) return skip(log, `the registration is now ${r.status}`, r.email);
         return draft(log, r, renderEmail(p.kind, { ...person, subject: m.subject, body: m.body }, L), null);
+      }
+      case 'materials-available': {
+        if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
+        const token = deps.tokens.token('manage', r.id, r.token_version);
+        const found = await materialsForMail(db, publicUrl, r, p.sessionId, token);
+        if (found.materials.length === 0) return skip(log, 'none of these materials is visible to this person any more', r.email);
+        return draft(log, r, renderEmail(p.kind, { ...person, session: found.session, materials: found.materials }, L), null);
+      }
+      case 'certificate-issued': {
+        const c = await certificateOf(db, r.id);
+        if (!c || c.anonymised_at) return skip(log, 'no certificate for this registration', r.email);
+        const token = deps.tokens.token('manage', r.id, r.token_version);
+        const certificate = {
+          code: c.code,
+          downloadUrl: certificateUrl(publicUrl, token),
+          verifyUrl: verifyUrl(publicUrl, c.code),
+          attendedSessions: c.attended_sessions,
+          heldSessions: c.held_sessions,
+          hours: Number(c.hours),
+        };
+        return draft(log, r, renderEmail(p.kind, { ...person, certificate }, L), null);
       }
     }
   }

@@ -35,6 +35,9 @@ export const MailPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session-cancelled'), registrationId: id, sessionId: id, sequence: z.number().int().min(0) }),
   z.object({ kind: z.literal('organiser-message'), registrationId: id, messageId: id }),
   z.object({ kind: z.literal('manage-links'), participantId: id, requestId: z.string().min(1).max(100) }),
+  /** Materials of a meeting (or of the whole cycle, sessionId null); materialId: the newest, naming the batch. */
+  z.object({ kind: z.literal('materials-available'), registrationId: id, cycleId: id, sessionId: id.nullable(), materialId: id }),
+  z.object({ kind: z.literal('certificate-issued'), registrationId: id }),
 ]);
 export type MailPayload = z.infer<typeof MailPayload>;
 export type MailKind = MailPayload['kind'];
@@ -58,6 +61,11 @@ export function jobKey(p: MailPayload): string {
       return `mail:organiser-message:${p.messageId}:${p.registrationId}`;
     case 'manage-links':
       return `mail:manage-links:${p.participantId}:${p.requestId}`;
+    // The same key materials.mail.ts gives the jobs it enqueues in SQL: one pending mail per person and meeting.
+    case 'materials-available':
+      return `mail:materials-available:${p.sessionId ?? `cycle-${p.cycleId}`}:${p.registrationId}`;
+    case 'certificate-issued':
+      return `mail:certificate-issued:${p.registrationId}`;
   }
 }
 
@@ -71,5 +79,6 @@ export function reminderKey(registrationId: string, sessionId: string, offsetMs:
  * is a new message, while a retry of the same one is not.
  */
 export function dedupeKey(p: MailPayload): string {
+  if (p.kind === 'materials-available') return `${jobKey(p)}@${p.materialId}`;
   return p.kind === 'session-reminder' ? `${jobKey(p)}@${p.startsAtMs}` : jobKey(p);
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Database, RegistrationStatus } from '../../../db/schema.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import * as queue from './mail.queue.ts';
+import * as sendLog from './mail.log.ts';
 import * as repo from './mail.repository.ts';
 
 const PRINTABLE_LINE = /^[^\p{Cc}]*$/u;
@@ -71,8 +72,8 @@ export function mailService(deps: MailServiceDeps) {
     },
 
     /** The send log of a cycle or of one registration, newest first. */
-    async log(filter: repo.LogFilter) {
-      const rows = await repo.listLog(db, filter);
+    async log(filter: sendLog.LogFilter) {
+      const rows = await sendLog.listLog(db, filter);
       return rows.map((r) => ({
         id: r.id,
         template: r.template,
@@ -92,7 +93,7 @@ export function mailService(deps: MailServiceDeps) {
 
     /** Counts by status, and how many messages may have gone out twice (crash in the SMTP window). */
     async stats() {
-      return repo.logStats(db);
+      return sendLog.logStats(db);
     },
   };
 }

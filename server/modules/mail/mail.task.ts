@@ -16,14 +16,11 @@ import type { JobHelpers, Task } from 'graphile-worker';
 import type { Executor } from '../cycles/cycles.repository.ts';
 import type { MailComposer } from './mail.compose.ts';
 import { MailPayload } from './mail.jobs.ts';
-import * as repo from './mail.repository.ts';
+import * as sendLog from './mail.log.ts';
 import { classifyFailure, messageIdFor, toMessage, type MailTransport } from './mail.transport.ts';
 
 export interface MailTaskDeps {
-  /** Reads (what a mail is about). */
   db: Executor;
-  /** Writes to the send log; default `db`. */
-  logDb?: Executor;
   composer: MailComposer;
   transport: MailTransport;
   publicUrl: string;
@@ -40,7 +37,6 @@ export class TemporaryMailError extends Error {
 export function mailTask(deps: MailTaskDeps): Task {
   const clock = deps.clock ?? (() => new Date());
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
-  const logDb = deps.logDb ?? deps.db;
 
   return async (raw: unknown, helpers: JobHelpers) => {
     const parsed = MailPayload.safeParse(raw);
@@ -56,13 +52,13 @@ export function mailTask(deps: MailTaskDeps): Task {
     const subjectOfLog = { ...composition.send ? composition.draft.log : composition.log, jobId, jobKey: job.key ?? null };
 
     if (!composition.send) {
-      await repo.recordSkipped(logDb, { ...subjectOfLog, reason: composition.reason, recipient: composition.recipient, now: clock() });
+      await sendLog.recordSkipped(deps.db, { ...subjectOfLog, reason: composition.reason, recipient: composition.recipient, now: clock() });
       return;
     }
 
     const draft = composition.draft;
     const messageId = messageIdFor(draft.log.dedupeKey, deps.publicUrl);
-    const claim = await repo.claim(logDb, {
+    const claim = await sendLog.claim(deps.db, {
       ...subjectOfLog,
       recipient: draft.to.email,
       subject: draft.rendered.subject,
@@ -85,13 +81,13 @@ export function mailTask(deps: MailTaskDeps): Task {
       const error = err instanceof Error ? err.message : String(err);
       const last = job.attempts >= job.max_attempts;
       if (failure.kind === 'permanent' || last) {
-        await repo.markUnsent(logDb, draft.log.dedupeKey, { status: 'failed', error, smtpResponse: failure.response, now: clock() });
+        await sendLog.markUnsent(deps.db, draft.log.dedupeKey, { status: 'failed', error, smtpResponse: failure.response, now: clock() });
         helpers.logger.warn(`mail ${draft.log.dedupeKey} failed for good: ${error}`);
         return;
       }
-      await repo.markUnsent(logDb, draft.log.dedupeKey, { status: 'retrying', error, smtpResponse: failure.response, now: clock() });
+      await sendLog.markUnsent(deps.db, draft.log.dedupeKey, { status: 'retrying', error, smtpResponse: failure.response, now: clock() });
       throw err;
     }
-    await repo.markSent(logDb, draft.log.dedupeKey, { smtpResponse: result.response, now: clock() });
+    await sendLog.markSent(deps.db, draft.log.dedupeKey, { smtpResponse: result.response, now: clock() });
   };
 }

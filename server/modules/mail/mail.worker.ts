@@ -2,7 +2,7 @@
 // burst of mail never starves HTTP requests of connections), and the SMTP or outbox transport. Used in
 // the server process (server.ts), alone (server/worker.ts) and by the tests and the benchmark.
 import path from 'node:path';
-import { run, type Runner } from 'graphile-worker';
+import { run, type Runner, type TaskList } from 'graphile-worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../../db/schema.ts';
@@ -28,6 +28,10 @@ export interface MailWorkerOptions {
   transport?: MailTransport;
   log?: LogLine;
   clock?: () => Date;
+  /** More tasks for the same runner (certificates, retention: privacy.jobs.ts), built on its pool. */
+  extraTasks?: (db: Kysely<Database>) => TaskList;
+  /** graphile-worker crontab lines for those tasks; none by default. */
+  crontab?: string;
 }
 
 export interface MailWorker {
@@ -45,10 +49,6 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: concurrency + 2, connectionTimeoutMillis: 10_000 });
   pool.on('error', (err) => opts.log?.('error', `mail worker database pool: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const logPool = process.env.EXPERIMENT_LOGPOOL
-    ? new pg.Pool({ connectionString: opts.databaseUrl, max: Math.max(2, Math.ceil(concurrency / 2)), options: '-c synchronous_commit=off' })
-    : null;
-  const logDb = logPool ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: logPool }) }) : db;
   const transport =
     opts.transport ??
     createMailTransport({
@@ -70,10 +70,11 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
-      crontab: '',
+      crontab: opts.crontab ?? '',
       logger: workerLogger(opts.log),
       taskList: {
-        [MAIL_TASK]: mailTask({ db, logDb, composer, transport, publicUrl: config.publicUrl, mailFrom: config.mailFrom, clock: opts.clock }),
+        ...opts.extraTasks?.(db),
+        [MAIL_TASK]: mailTask({ db, composer, transport, publicUrl: config.publicUrl, mailFrom: config.mailFrom, clock: opts.clock }),
       },
     });
   } catch (err) {
@@ -90,7 +91,6 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         await runner.stop();
         if (!opts.transport) await transport.close();
         await pool.end();
-        await logPool?.end();
       })()),
   };
 }

@@ -59,5 +59,6 @@ export const MaterialPatchBody = z
   .refine((v) => v.title !== undefined || v.visibility !== undefined, { message: 'nothing to change' });
 export type MaterialPatch = z.infer<typeof MaterialPatchBody>;
 
-export const MaterialIdParams = z.object({ id: z.string().max(64) });
-export const TokenMaterialParams = z.object({ token: z.string(), id: z.string().max(64) });
+// Any string: a malformed id is answered like an unknown one (404), never with a 400 that tells them apart.
+export const MaterialIdParams = z.object({ id: z.string() });
+export const TokenMaterialParams = z.object({ token: z.string(), id: z.string() });

@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { AppError } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
@@ -57,7 +58,7 @@ export interface MaterialsDeps {
 }
 
 /** Errors the multipart parser raises, in the contract's terms. */
-function translate(err: unknown, maxBytes: number): unknown {
+function translate(err: unknown, maxBytes: number, whileReading: boolean): unknown {
   if (err instanceof UploadTooLargeError) return materialErrors.tooLarge(maxBytes);
   const code = (err as { code?: unknown })?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return materialErrors.tooLarge(maxBytes);
@@ -65,7 +66,11 @@ function translate(err: unknown, maxBytes: number): unknown {
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
     return materialErrors.invalid('body', 'modulo multipart non valido', 'invalid multipart form');
   }
-  return err;
+  if (err instanceof AppError || !whileReading) return err;
+  // A system call that failed (disk full, permissions) is ours: a 500. Anything else raised while the
+  // body was read (a truncated form, no boundary, the client going away) is the request's fault.
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
+  return materialErrors.invalid('body', 'modulo multipart non valido o incompleto', 'invalid or incomplete multipart form');
 }
 
 export function materialsService(deps: MaterialsDeps) {
@@ -124,6 +129,7 @@ export function materialsService(deps: MaterialsDeps) {
       const fields: Record<string, string> = {};
       let stored: StoredObject | null = null;
       let originalName: string | undefined;
+      let reading = true;
       try {
         for await (const part of parts) {
           if (part.type === 'file') {
@@ -137,6 +143,7 @@ export function materialsService(deps: MaterialsDeps) {
             fields[part.fieldname] = part.value;
           }
         }
+        reading = false;
         if (!stored) throw materialErrors.invalid('file', 'obbligatorio', 'required');
         const parsed = FileMaterialFields.safeParse(fields);
         if (!parsed.success) {
@@ -160,7 +167,7 @@ export function materialsService(deps: MaterialsDeps) {
         });
       } catch (err) {
         if (stored) await storage.delete(stored.key).catch(() => undefined);
-        throw translate(err, maxUploadBytes);
+        throw translate(err, maxUploadBytes, reading);
       }
     },
 

@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import * as queue from '../mail/mail.queue.ts';
 import * as repo from '../mail/mail.repository.ts';
+import { enqueueMaterialMails } from '../materials/materials.mail.ts';
 import type { Notifier, SessionChange } from './notifications.service.ts';
 
 export interface QueueNotifierOptions {
@@ -21,16 +22,14 @@ export function queueNotifier(opts: QueueNotifierOptions): Notifier {
       const r = await repo.registrationStatus(trx, registrationId);
       if (!r || r.status === 'cancelled') return;
       if (r.status === 'confirmed') {
-        await queue.enqueue(trx, { kind: 'registration-confirmed', registrationId });
-        await queue.scheduleReminders(trx, { registrationId }, offsets, clock());
+        await queue.enqueueWithReminders(trx, registrationId, { kind: 'registration-confirmed', registrationId }, offsets, clock());
       } else {
         await queue.enqueue(trx, { kind: 'registration-waitlisted', registrationId });
       }
     },
 
     async registrationPromoted(trx, registrationId) {
-      await queue.enqueue(trx, { kind: 'registration-promoted', registrationId });
-      await queue.scheduleReminders(trx, { registrationId }, offsets, clock());
+      await queue.enqueueWithReminders(trx, registrationId, { kind: 'registration-promoted', registrationId }, offsets, clock());
     },
 
     async registrationCancelled(trx, registrationId) {
@@ -50,7 +49,15 @@ export function queueNotifier(opts: QueueNotifierOptions): Notifier {
       }
       // A title-only change ('updated') sends no mail (the subscribed calendars show it); reminders are
       // rescheduled in every case: moved to the new time, dropped if cancelled or now in the past.
-      await queue.scheduleReminders(trx, { sessionId }, offsets, clock());
+      await queue.rescheduleSessionReminders(trx, sessionId, offsets, clock());
+    },
+
+    async materialsPublished(trx, materialId) {
+      await enqueueMaterialMails(trx, materialId, clock());
+    },
+
+    async certificateIssued(trx, registrationId) {
+      await queue.enqueue(trx, { kind: 'certificate-issued', registrationId });
     },
   };
 }

@@ -2,6 +2,7 @@
 // empty counts as absent; the e-mail address is compared and stored lower-cased.
 import { z } from 'zod';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
+import { MaterialSchema } from '../materials/materials.schemas.ts';
 
 // No control characters (PostgreSQL text can't hold NUL: "a\u0000b" was a 500), no lone surrogates
 // (pg would store U+FFFD, not what was sent) and no bidi overrides (they make a name in the organiser's
@@ -56,7 +57,18 @@ export const RegistrationSchema = z.object({
 export type RegistrationView = z.infer<typeof RegistrationSchema>;
 
 export const RegistrationEnvelope = z.object({ registration: RegistrationSchema });
-export const RegistrationWithCycle = z.object({ registration: RegistrationSchema, cycle: CycleSchema });
+export const RegistrationWithCycle = z.object({
+  registration: RegistrationSchema,
+  cycle: CycleSchema,
+  /** What this person may see of the cycle's materials, with addresses for them (materials.access.ts). */
+  materials: z.array(MaterialSchema),
+  /** Set once issued: the PDF's address (carries the token) and the public verification page. */
+  certificate: z.object({ code: z.string(), url: z.string(), verifyUrl: z.string() }).nullable(),
+  /** True when the certificate can be downloaded now (issued, or eligible and issued on first request). */
+  certificateAvailable: z.boolean(),
+  /** Attendance marks taken so far (API.md); sessions without a mark are absent from the list. */
+  attendance: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
+});
 
 // Any string: malformed tokens get the same 404 as unknown ones, never a 400 that tells them apart.
 export const TokenParams = z.object({ token: z.string() });

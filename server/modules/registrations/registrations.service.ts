@@ -10,6 +10,9 @@ import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { cycleStatus, toCycleView } from '../cycles/cycles.service.ts';
 import type { CycleView } from '../cycles/cycles.schemas.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
+import { certificateSummary } from '../certificates/certificates.service.ts';
+import { materialsForRegistration } from '../materials/materials.access.ts';
+import type { MaterialView } from '../materials/materials.schemas.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
@@ -121,16 +124,37 @@ export function registrationsService(deps: RegistrationsDeps) {
       });
     },
 
-    async getByToken(token: string, locale: Locale): Promise<{ registration: RegistrationView; cycle: CycleView }> {
+    async getByToken(
+      token: string,
+      locale: Locale,
+    ): Promise<{
+      registration: RegistrationView;
+      cycle: CycleView;
+      materials: MaterialView[];
+      certificate: { code: string; url: string; verifyUrl: string } | null;
+      certificateAvailable: boolean;
+      attendance: { sessionId: string; present: boolean }[];
+    }> {
       if (!isWellFormedToken(token)) throw errors.registrationNotFound();
       const r = await repo.findByTokenHash(db, hashToken(token));
       if (!r) throw errors.registrationNotFound();
-      const [cycle, sessions, position] = await Promise.all([
+      const now = clock();
+      const [cycle, sessions, position, materials, certificate, attendance] = await Promise.all([
         cyclesRepo.findById(db, r.cycle_id),
         cyclesRepo.sessionsOf(db, [r.cycle_id]),
         positionOf(db, r),
+        materialsForRegistration(db, publicUrl, r, token),
+        certificateSummary(db, publicUrl, r.id, token, now),
+        repo.attendanceOf(db, r.id),
       ]);
-      return { registration: view(r, position), cycle: toCycleView(cycle!, sessions, clock(), locale) };
+      return {
+        registration: view(r, position),
+        cycle: toCycleView(cycle!, sessions, now, locale),
+        materials,
+        certificate: certificate.certificate,
+        certificateAvailable: certificate.available,
+        attendance: attendance.map((a) => ({ sessionId: a.session_id, present: a.present })),
+      };
     },
 
     async cancel(token: string) {

@@ -141,6 +141,9 @@ export function sessionsService(deps: SessionsDeps) {
           created_at: now,
           updated_at: now,
         });
+        // People already registered get reminders for the new meeting too ('updated' sends no mail;
+        // subscribed calendars show the meeting on their next refresh).
+        await notifier.sessionChanged(trx, row.id, 'updated');
         return result(row, null);
       });
     },

@@ -66,6 +66,43 @@ export interface Registration {
 export interface RegistrationWithCycle {
   registration: Registration;
   cycle: Cycle;
+  /** What this person may see of the cycle's materials (API.md "Material"). */
+  materials: Material[];
+  /** Set once issued; url is the PDF (carries the token), verifyUrl the public /verify page. */
+  certificate: { code: string; url: string; verifyUrl: string } | null;
+  /** True when the certificate PDF can be downloaded now (issued, or eligible and issued on first request). */
+  certificateAvailable: boolean;
+}
+
+/** A file or a link published for a meeting (sessionId) or for the whole cycle (sessionId null). */
+export interface Material {
+  id: string;
+  title: string;
+  kind: 'file' | 'link';
+  visibility: 'public' | 'registered' | 'attended';
+  sessionId: string | null;
+  /** Where this viewer downloads or follows it (private ones carry the viewer's token). */
+  url: string;
+  fileName: string | null;
+  contentType: string | null;
+  size: number | null;
+  createdAt: string;
+}
+
+/** GET /api/cycles/:slug: a cycle with its public materials. */
+export interface CycleDetail extends Cycle {
+  materials: Material[];
+}
+
+/** GET /api/certificates/:code: what the public verification shows. */
+export interface CertificateVerification {
+  code: string;
+  name: string;
+  cycle: { slug: string; title: string };
+  attendedSessions: number;
+  heldSessions: number;
+  hours: number;
+  issuedAt: string;
 }
 
 /** Fields of the sign-up form, as typed (kept to show them again after an error). */

@@ -23,20 +23,23 @@ export interface ApiContext {
   getClientAddress(): string;
 }
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 function fallbackBase(): string {
   return (env.PUBLIC_URL || `http://127.0.0.1:${env.PORT || 3000}`).replace(/\/+$/, '');
 }
 
-async function send(method: Method, path: string, headers: Record<string, string>, payload?: string) {
+/** One request to the API, in-process when possible (also used by the console's client, server/console.ts). */
+export async function send(method: Method, path: string, headers: Record<string, string>, payload?: string | Uint8Array) {
   const bridge = globalThis.__officinaWeb;
   if (bridge) {
-    const res = await bridge.inject({ method, url: path, headers, payload });
-    return { status: res.statusCode, text: res.body };
+    // app.inject takes bytes as well as text (a multipart upload from the console).
+    const res = await bridge.inject({ method, url: path, headers, payload: payload as string | undefined });
+    return { status: res.statusCode, text: res.body, headers: res.headers };
   }
-  const res = await fetch(fallbackBase() + path, { method, headers, body: payload });
-  return { status: res.status, text: await res.text() };
+  const res = await fetch(fallbackBase() + path, { method, headers, body: payload as BodyInit | undefined });
+  const resHeaders: Record<string, unknown> = { ...Object.fromEntries(res.headers), 'set-cookie': res.headers.getSetCookie() };
+  return { status: res.status, text: await res.text(), headers: resHeaders };
 }
 
 export function apiFor(ctx: ApiContext) {
@@ -71,6 +74,7 @@ export function apiFor(ctx: ApiContext) {
   return {
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+    delete: <T>(path: string) => call<T>('DELETE', path),
   };
 }
 

@@ -1,0 +1,123 @@
+// The certificate as a PDF (pdfkit), in Italian or English: who, which programme, when, how many
+// meetings and hours, the verification code and a QR code that opens the public /verify page.
+//
+// Fonts: DejaVu Sans when the system has it (Debian: fonts-dejavu-core), which covers the Latin,
+// Greek and Cyrillic names a programme for Ukrainian refugees' services meets; otherwise PDF's built-in
+// Helvetica, which can only print Latin-1.
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { Locale } from '../../../db/schema.ts';
+
+export interface CertificateContent {
+  code: string;
+  name: string;
+  cycleTitle: string;
+  firstAt: Date;
+  lastAt: Date;
+  attended: number;
+  held: number;
+  hours: number;
+  issuedAt: Date;
+  verifyUrl: string;
+}
+
+const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu', '/usr/share/fonts/TTF'];
+
+function findFonts(): { regular: string; bold: string } | null {
+  for (const dir of FONT_DIRS) {
+    const regular = `${dir}/DejaVuSans.ttf`;
+    const bold = `${dir}/DejaVuSans-Bold.ttf`;
+    if (fs.existsSync(regular) && fs.existsSync(bold)) return { regular, bold };
+  }
+  return null;
+}
+const fonts = findFonts();
+
+const INTL: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
+
+function words(locale: Locale, c: CertificateContent, timezone: string) {
+  const date = new Intl.DateTimeFormat(INTL[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
+  const number = new Intl.NumberFormat(INTL[locale], { maximumFractionDigits: 2 });
+  const from = date.format(c.firstAt);
+  const to = date.format(c.lastAt);
+  const percent = Math.round((c.attended / c.held) * 100);
+  const hours = number.format(c.hours);
+  if (locale === 'it') {
+    return {
+      title: 'Attestato di partecipazione',
+      intro: 'Si attesta che',
+      attended: 'ha partecipato al percorso formativo',
+      when: from === to ? `svoltosi il ${from},` : `svoltosi dal ${from} al ${to},`,
+      record: `frequentando ${c.attended} incontri su ${c.held} (${percent}%), per un totale di ${hours} ${c.hours === 1 ? 'ora' : 'ore'}.`,
+      issued: `Rilasciato il ${date.format(c.issuedAt)}.`,
+      code: 'Codice di verifica',
+      check: 'Per verificare l’autenticità di questo attestato inquadra il codice QR o visita',
+      subject: `Attestato di partecipazione: ${c.cycleTitle}`,
+    };
+  }
+  return {
+    title: 'Certificate of attendance',
+    intro: 'This is to certify that',
+    attended: 'took part in the training programme',
+    when: from === to ? `held on ${from},` : `held from ${from} to ${to},`,
+    record: `attending ${c.attended} of ${c.held} meetings (${percent}%), a total of ${hours} ${c.hours === 1 ? 'hour' : 'hours'}.`,
+    issued: `Issued on ${date.format(c.issuedAt)}.`,
+    code: 'Verification code',
+    check: 'To check that this certificate is genuine, scan the QR code or visit',
+    subject: `Certificate of attendance: ${c.cycleTitle}`,
+  };
+}
+
+export async function renderCertificatePdf(c: CertificateContent, locale: Locale, timezone: string): Promise<Buffer> {
+  const w = words(locale, c, timezone);
+  const qr = await QRCode.toBuffer(c.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 56,
+    lang: locale,
+    // The issue date, not the moment of rendering: the same certificate gives the same document.
+    info: { Title: w.subject, Author: 'Officina', Subject: `${w.code}: ${c.code}`, CreationDate: c.issuedAt, ModDate: c.issuedAt },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const regular = fonts ? 'body' : 'Helvetica';
+  const bold = fonts ? 'body-bold' : 'Helvetica-Bold';
+  if (fonts) {
+    doc.registerFont('body', fonts.regular);
+    doc.registerFont('body-bold', fonts.bold);
+  }
+  const width = doc.page.width - 112;
+  const blue = '#0059b3';
+
+  doc.rect(28, 28, doc.page.width - 56, doc.page.height - 56).lineWidth(2).stroke(blue);
+  doc.moveDown(1.5);
+  doc.font(bold).fontSize(30).fillColor(blue).text(w.title.toUpperCase(), { align: 'center', width });
+  doc.moveDown(1.2);
+  doc.font(regular).fontSize(14).fillColor('#1a1a1a').text(w.intro, { align: 'center', width });
+  doc.moveDown(0.4);
+  doc.font(bold).fontSize(26).text(c.name, { align: 'center', width });
+  doc.moveDown(0.4);
+  doc.font(regular).fontSize(14).text(w.attended, { align: 'center', width });
+  doc.moveDown(0.4);
+  doc.font(bold).fontSize(18).text(locale === 'it' ? `«${c.cycleTitle}»` : `“${c.cycleTitle}”`, { align: 'center', width });
+  doc.moveDown(0.4);
+  doc.font(regular).fontSize(14).text(w.when, { align: 'center', width });
+  doc.text(w.record, { align: 'center', width });
+  doc.moveDown(0.6);
+  doc.fontSize(12).text(w.issued, { align: 'center', width });
+
+  const qrSize = 96;
+  const bottom = doc.page.height - 56 - qrSize - 8;
+  doc.image(qr, 64, bottom, { width: qrSize, height: qrSize });
+  doc.font(bold).fontSize(12).text(`${w.code}: ${c.code}`, 64 + qrSize + 16, bottom + 16, { width: width - qrSize - 24 });
+  doc.font(regular).fontSize(10).fillColor('#4d5d6e').text(`${w.check} ${c.verifyUrl}`, { width: width - qrSize - 24, link: c.verifyUrl });
+  doc.end();
+  return done;
+}

@@ -1,0 +1,183 @@
+// Certificates of attendance: issued on first request (or by the periodic job when the cycle ends) to a
+// registration that reached its cycle's threshold, as a snapshot that later requests return unchanged
+// (same code, same numbers); verified by anyone from the code alone, showing only name, cycle and
+// attendance.
+import type { Kysely } from 'kysely';
+import type { Database, Locale } from '../../../db/schema.ts';
+import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
+import { errors } from '../../lib/errors.ts';
+import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
+import * as registrationsRepo from '../registrations/registrations.repository.ts';
+import { newCode, normaliseCode } from './certificates.code.ts';
+import { certificateErrors } from './certificates.errors.ts';
+import { renderCertificatePdf } from './certificates.pdf.ts';
+import * as repo from './certificates.repository.ts';
+import type { CertificateRow } from './certificates.repository.ts';
+import { assess, type Assessment } from './certificates.rules.ts';
+
+export const verifyUrl = (publicUrl: string, code: string) => `${publicUrl}/verify/${code}`;
+export const certificateUrl = (publicUrl: string, token: string) => `${publicUrl}/api/registrations/${token}/certificate`;
+
+/** How long after a cycle's end the periodic job still looks for certificates to issue. */
+export const SWEEP_DAYS = 60;
+
+export interface CertificateVerification {
+  code: string;
+  name: string;
+  cycle: { slug: string; title: string };
+  attendedSessions: number;
+  heldSessions: number;
+  hours: number;
+  issuedAt: string;
+}
+
+export interface CertificatesDeps {
+  db: Kysely<Database>;
+  publicUrl: string;
+  timezone: string;
+  notifier?: Notifier;
+  clock?: () => Date;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+export interface CertificateSummary {
+  certificate: { code: string; url: string; verifyUrl: string } | null;
+  /** True when the PDF can be downloaded now (issued, or eligible and issued on first request). */
+  available: boolean;
+}
+
+async function assessRegistration(db: Kysely<Database>, r: repo.RegistrationForCertificate, now: Date): Promise<Assessment> {
+  const [sessions, marks] = await Promise.all([repo.sessionsOf(db, r.cycle_id), repo.marksOf(db, r.id)]);
+  return assess(r, Number(r.attendance_threshold), sessions, marks, now);
+}
+
+/** For "my registration" (GET /api/registrations/:token): the certificate once issued, and whether one can be had now. */
+export async function certificateSummary(db: Kysely<Database>, publicUrl: string, registrationId: string, token: string, now: Date): Promise<CertificateSummary> {
+  const existing = await repo.findByRegistration(db, registrationId);
+  if (existing && !existing.anonymised_at) {
+    return { certificate: { code: existing.code, url: certificateUrl(publicUrl, token), verifyUrl: verifyUrl(publicUrl, existing.code) }, available: true };
+  }
+  const r = await repo.registrationForCertificate(db, registrationId);
+  const available = r !== undefined && r.anonymised_at === null && (await assessRegistration(db, r, now)).eligible;
+  return { certificate: null, available };
+}
+
+export function certificatesService(deps: CertificatesDeps) {
+  const { db, publicUrl } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const notifier = deps.notifier ?? silentNotifier;
+
+  const assessment = (r: repo.RegistrationForCertificate, now: Date) => assessRegistration(db, r, now);
+
+  /**
+   * Issues the certificate of an eligible registration (the assessment says so), or returns the one it
+   * already has; the holder's mail is enqueued in the same transaction.
+   */
+  async function issue(r: repo.RegistrationForCertificate, a: Assessment, now: Date): Promise<CertificateRow> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const row = await repo.insertIfAbsent(trx, {
+            code: newCode(),
+            registrationId: r.id,
+            cycleId: r.cycle_id,
+            name: `${r.first_name} ${r.last_name}`,
+            cycleSlug: r.cycle_slug,
+            cycleTitle: r.cycle_title,
+            firstAt: a.firstAt!,
+            lastAt: a.lastAt!,
+            attended: a.attended,
+            held: a.held,
+            hours: a.hours,
+            threshold: Number(r.attendance_threshold),
+            issuedAt: now,
+          });
+          if (!row) return (await repo.findByRegistration(trx, r.id))!;
+          await notifier.certificateIssued?.(trx, r.id);
+          return row;
+        });
+      } catch (err) {
+        // Two equal codes out of 2^60: try again with a new one.
+        if (isUniqueViolation(err) && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  return {
+    /** GET /api/registrations/:token/certificate: the PDF, issuing the certificate on first request. */
+    async pdf(token: string, lang: Locale | undefined): Promise<{ pdf: Buffer; fileName: string; code: string }> {
+      if (!isWellFormedToken(token)) throw errors.registrationNotFound();
+      const found = await registrationsRepo.findByTokenHash(db, hashToken(token));
+      if (!found) throw errors.registrationNotFound();
+      const r = (await repo.registrationForCertificate(db, found.id))!;
+      const now = clock();
+      let cert = await repo.findByRegistration(db, r.id);
+      if (!cert) {
+        const a = await assessment(r, now);
+        if (!a.eligible) throw certificateErrors.notEligible(a.reason!);
+        cert = await issue(r, a, now);
+      }
+      const locale = lang ?? r.locale;
+      const pdf = await renderCertificatePdf(
+        {
+          code: cert.code,
+          name: cert.name,
+          cycleTitle: cert.cycle_title,
+          firstAt: new Date(cert.first_session_at),
+          lastAt: new Date(cert.last_session_at),
+          attended: cert.attended_sessions,
+          held: cert.held_sessions,
+          hours: Number(cert.hours),
+          issuedAt: new Date(cert.issued_at),
+          verifyUrl: verifyUrl(publicUrl, cert.code),
+        },
+        locale,
+        deps.timezone,
+      );
+      const fileName = `${locale === 'it' ? 'attestato' : 'certificate'}-${cert.cycle_slug}.pdf`;
+      return { pdf, fileName, code: cert.code };
+    },
+
+    /** GET /api/certificates/:code: only name, cycle and attendance. */
+    async verify(input: string): Promise<CertificateVerification> {
+      const code = normaliseCode(input);
+      const c = code ? await repo.findValidByCode(db, code) : undefined;
+      if (!c) throw certificateErrors.notFound();
+      return {
+        code: c.code,
+        name: c.name,
+        cycle: { slug: c.cycle_slug, title: c.cycle_title },
+        attendedSessions: c.attended_sessions,
+        heldSessions: c.held_sessions,
+        hours: Number(c.hours),
+        issuedAt: new Date(c.issued_at).toISOString(),
+      };
+    },
+
+    /**
+     * The periodic job: every eligible registration of a cycle that ended in the last SWEEP_DAYS gets its
+     * certificate (and the mail). Idempotent: a registration that already has one is not looked at, so
+     * attendance corrected after the end is picked up at the next run.
+     */
+    async issueForEndedCycles(): Promise<{ cycles: number; issued: number }> {
+      const now = clock();
+      const cycleIds = await repo.cyclesEndedBetween(db, new Date(now.getTime() - SWEEP_DAYS * 86_400_000), now);
+      let issued = 0;
+      for (const cycleId of cycleIds) {
+        for (const candidate of await repo.withoutCertificate(db, cycleId)) {
+          const r = await repo.registrationForCertificate(db, candidate.id);
+          if (!r) continue;
+          const a = await assessment(r, now);
+          if (!a.eligible) continue;
+          await issue(r, a, now);
+          issued += 1;
+        }
+      }
+      return { cycles: cycleIds.length, issued };
+    },
+  };
+}
+
+export type CertificatesService = ReturnType<typeof certificatesService>;

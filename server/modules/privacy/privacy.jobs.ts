@@ -1,0 +1,45 @@
+// The periodic jobs of this issue, run by the graphile-worker runner the mail worker starts (its cron
+// support schedules them, so they survive restarts and run once per tick across any number of workers):
+//   privacy-retention   daily: anonymise the data of cycles that ended more than RETENTION_MONTHS ago
+//   certificates-issue  every 15 minutes: certificates (and their mails) for cycles that have ended
+import type { Task, TaskList } from 'graphile-worker';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Config } from '../../config.ts';
+import { certificatesService } from '../certificates/certificates.service.ts';
+import { queueNotifier } from '../notifications/notifications.queue.ts';
+import { privacyService } from './privacy.service.ts';
+
+export const RETENTION_TASK = 'privacy-retention';
+export const CERTIFICATES_TASK = 'certificates-issue';
+
+/** graphile-worker crontab (UTC). max=3 attempts; a job key so a slow run is never doubled. */
+export const BACKGROUND_CRONTAB = [
+  `30 2 * * * ${RETENTION_TASK} ?max=3&jobKey=${RETENTION_TASK}`,
+  `*/15 * * * * ${CERTIFICATES_TASK} ?max=3&jobKey=${CERTIFICATES_TASK}`,
+].join('\n');
+
+export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'reminderOffsetsMs'>;
+
+export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
+  const notifier = queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock });
+  const privacy = privacyService({ db, secret: Buffer.from(secretKey, 'utf8'), retentionMonths: config.retentionMonths, notifier, clock });
+  const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });
+  const retention: Task = async (_payload, helpers) => {
+    const r = await privacy.applyRetention();
+    helpers.logger.info(`retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten`);
+  };
+  const issue: Task = async (_payload, helpers) => {
+    const r = await certificates.issueForEndedCycles();
+    if (r.issued > 0) helpers.logger.info(`certificates: ${r.issued} issued`);
+  };
+  return { [RETENTION_TASK]: retention, [CERTIFICATES_TASK]: issue };
+}
+
+/** What server.ts and worker.ts hand to startMailWorker so the same runner runs these jobs. */
+export function backgroundJobs(config: BackgroundConfig, secretKey: string) {
+  return {
+    extraTasks: (db: Kysely<Database>) => backgroundTasks(db, config, secretKey),
+    crontab: BACKGROUND_CRONTAB,
+  };
+}

@@ -1,0 +1,199 @@
+// Every SQL statement of the privacy module: what is held about a person (export), and the anonymisation
+// that erasure and retention share. Executor first.
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Executor } from '../cycles/cycles.repository.ts';
+
+/** What an anonymised row says instead of a name. */
+export const ANONYMOUS = 'Anonimo';
+
+// ---- what is held about a person --------------------------------------------------------------------
+
+export async function participant(db: Executor, participantId: string) {
+  return db.selectFrom('participants').selectAll().where('id', '=', participantId).executeTakeFirst();
+}
+
+export async function registrationsOf(db: Executor, participantId: string) {
+  return db
+    .selectFrom('registrations as r')
+    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
+    .select([
+      'r.id',
+      'r.cycle_id',
+      'r.status',
+      'r.first_name',
+      'r.last_name',
+      'r.organisation',
+      'r.role',
+      'r.network',
+      'r.locale',
+      'r.source',
+      'r.consent_version',
+      'r.consent_at',
+      'r.created_at',
+      'r.confirmed_at',
+      'r.cancelled_at',
+      'r.cancelled_by',
+      'c.slug as cycle_slug',
+      'c.title as cycle_title',
+    ])
+    .where('r.participant_id', '=', participantId)
+    .orderBy('r.created_at')
+    .execute();
+}
+
+export async function attendanceOf(db: Executor, registrationIds: string[]) {
+  if (registrationIds.length === 0) return [];
+  return db
+    .selectFrom('attendance as a')
+    .innerJoin('sessions as s', 's.id', 'a.session_id')
+    .select(['a.registration_id', 'a.session_id', 's.title', 's.starts_at', 'a.present', 'a.method', 'a.marked_at'])
+    .where('a.registration_id', 'in', registrationIds)
+    .orderBy('s.starts_at')
+    .execute();
+}
+
+export async function checkInFailuresOf(db: Executor, registrationIds: string[]) {
+  if (registrationIds.length === 0) return [];
+  return db
+    .selectFrom('check_in_failures')
+    .select(['registration_id', 'session_id', 'at'])
+    .where('registration_id', 'in', registrationIds)
+    .orderBy('at')
+    .execute();
+}
+
+export async function certificatesOf(db: Executor, registrationIds: string[]) {
+  if (registrationIds.length === 0) return [];
+  return db.selectFrom('certificates').selectAll().where('registration_id', 'in', registrationIds).execute();
+}
+
+export async function notices(db: Executor, versions: string[]) {
+  if (versions.length === 0) return [];
+  return db.selectFrom('privacy_notices').selectAll().where('version', 'in', versions).execute();
+}
+
+/** The send log about these registrations, and the mails sent to the address with no registration (links). */
+export async function mailOf(db: Executor, registrationIds: string[], email: string | null) {
+  return db
+    .selectFrom('mail_messages')
+    .select(['registration_id', 'template', 'recipient', 'subject', 'status', 'created_at', 'sent_at'])
+    .where((eb) => {
+      const about = [];
+      if (registrationIds.length > 0) about.push(eb('registration_id', 'in', registrationIds));
+      if (email) about.push(eb.and([eb('registration_id', 'is', null), eb('recipient', '=', email)]));
+      return about.length > 0 ? eb.or(about) : eb.val(false);
+    })
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function linkRequestsOf(db: Executor, emailHash: Buffer) {
+  return db.selectFrom('link_requests').select('at').where('email_hash', '=', emailHash).orderBy('at').execute();
+}
+
+// ---- anonymisation ----------------------------------------------------------------------------------
+
+/**
+ * Erases the personal data of these registrations, keeping every row that a count needs (status,
+ * dates, organisation and territorial network, attendance). Each registration moves to a new empty
+ * participant of its own, so nothing links it to the address any more, nor to the person's other
+ * registrations; names become "Anonimo", the role goes, both link tokens stop working (their stored
+ * hashes become hashes of random values nobody holds), certificates stop verifying, and the send log
+ * forgets the address. Returns the previous participant ids, for forgetParticipants().
+ */
+export async function anonymiseRegistrations(trx: Transaction<Database>, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const targets = await trx
+    .selectFrom('registrations')
+    .select(['id', 'participant_id'])
+    .where('id', 'in', ids)
+    .where('anonymised_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  if (targets.length === 0) return [];
+  const regIds = targets.map((t) => t.id);
+  const fresh = targets.map(() => randomUUID());
+  await trx
+    .insertInto('participants')
+    .values(fresh.map((id) => ({ id, email: null, locale: 'it' as const, created_at: now, updated_at: now, anonymised_at: now })))
+    .execute();
+  await sql`
+    UPDATE registrations r
+       SET participant_id = v.pid,
+           first_name = ${ANONYMOUS}, last_name = ${ANONYMOUS}, role = NULL,
+           token_hash = sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')),
+           calendar_token_hash = sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')),
+           token_version = r.token_version + 1,
+           calendar_token_version = r.calendar_token_version + 1,
+           anonymised_at = ${now}, updated_at = ${now}
+      FROM unnest(${regIds}::uuid[], ${fresh}::uuid[]) AS v(id, pid)
+     WHERE r.id = v.id`.execute(trx);
+  await trx
+    .updateTable('certificates')
+    .set({ name: ANONYMOUS, anonymised_at: now })
+    .where('registration_id', 'in', regIds)
+    .execute();
+  // SMTP answers and errors may quote the address; the subject lines name only the cycle.
+  await trx
+    .updateTable('mail_messages')
+    .set({ recipient: null, smtp_response: null, error: null, updated_at: now })
+    .where('registration_id', 'in', regIds)
+    .execute();
+  return [...new Set(targets.map((t) => t.participant_id))];
+}
+
+/**
+ * Participants left without any registration: their address is forgotten with them (the rows of the
+ * send log addressed to it, then the participant row). Returns the addresses, for the caller to clear
+ * what it keeps under them (the links throttle).
+ */
+export async function forgetParticipants(trx: Transaction<Database>, participantIds: string[], now: Date): Promise<string[]> {
+  if (participantIds.length === 0) return [];
+  const orphans = await trx
+    .selectFrom('participants as p')
+    .select(['p.id', 'p.email'])
+    .where('p.id', 'in', participantIds)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('registrations as r').select('r.id').whereRef('r.participant_id', '=', 'p.id'))))
+    .forUpdate()
+    .execute();
+  if (orphans.length === 0) return [];
+  const emails = orphans.map((o) => o.email).filter((e): e is string => e !== null);
+  if (emails.length > 0) {
+    await trx
+      .updateTable('mail_messages')
+      .set({ recipient: null, smtp_response: null, error: null, updated_at: now })
+      .where('recipient', 'in', emails)
+      .execute();
+  }
+  await trx.deleteFrom('participants').where('id', 'in', orphans.map((o) => o.id)).execute();
+  return emails;
+}
+
+/** Registrations whose cycle's last meeting ended before `months` months before `now`, not yet anonymised. */
+export async function dueForRetention(db: Executor, now: Date, months: number, limit: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    SELECT r.id FROM registrations r
+      JOIN (SELECT s.cycle_id, max(s.ends_at) AS ended_at FROM sessions s GROUP BY s.cycle_id) e ON e.cycle_id = r.cycle_id
+     WHERE r.anonymised_at IS NULL
+       AND e.ended_at < ${now}::timestamptz - make_interval(months => ${months}::int)
+     ORDER BY r.id
+     LIMIT ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+export async function ensureNotice(db: Executor, version: string, now: Date) {
+  await db
+    .insertInto('privacy_notices')
+    .values({
+      version,
+      published_at: now,
+      summary_it: 'Versione registrata all’avvio del servizio: il testo è quello pubblicato alla pagina /privacy in quella data.',
+      summary_en: 'Version recorded when the service started: the text is the one published at /privacy on that date.',
+    })
+    .onConflict((oc) => oc.column('version').doNothing())
+    .execute();
+}

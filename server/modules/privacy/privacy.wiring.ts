@@ -1,0 +1,42 @@
+// The services of materials, certificates, "send me my links" and personal data, built once by app.ts
+// and reached as app.services.<name>.
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Config } from '../../config.ts';
+import { certificatesService } from '../certificates/certificates.service.ts';
+import { linksService } from '../links/links.service.ts';
+import { materialsService } from '../materials/materials.service.ts';
+import { filesystemStorage, type MaterialStorage } from '../materials/materials.storage.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
+import { privacyService } from './privacy.service.ts';
+
+export interface ParticipantServicesDeps {
+  db: Kysely<Database>;
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'dataDir' | 'maxUploadBytes' | 'retentionMonths'>;
+  /** The server secret, as the link tokens use it. */
+  secret: Buffer;
+  notifier?: Notifier;
+  clock?: () => Date;
+  /** Where material files go; default DATA_DIR/materials on this machine's disk. */
+  storage?: MaterialStorage;
+}
+
+export function participantServices(d: ParticipantServicesDeps) {
+  const { db, config, notifier, clock } = d;
+  return {
+    materials: materialsService({
+      db,
+      storage: d.storage ?? filesystemStorage(path.join(config.dataDir, 'materials')),
+      publicUrl: config.publicUrl,
+      maxUploadBytes: config.maxUploadBytes,
+      notifier,
+      clock,
+    }),
+    certificates: certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock }),
+    links: linksService({ db, secret: d.secret, clock }),
+    privacy: privacyService({ db, secret: d.secret, retentionMonths: config.retentionMonths, notifier, clock }),
+  };
+}
+
+export type ParticipantServices = ReturnType<typeof participantServices>;

@@ -1,0 +1,60 @@
+// Certificates of attendance: the PDF for the participant behind a token, and the public verification
+// of a code (what the /verify page shows).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { TokenParams } from '../modules/registrations/registrations.schemas.ts';
+import { contentDisposition } from '../modules/materials/materials.files.ts';
+import { ErrorSchema } from './common.schemas.ts';
+
+const VerificationSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  cycle: z.object({ slug: z.string(), title: z.string() }),
+  attendedSessions: z.number().int(),
+  heldSessions: z.number().int(),
+  hours: z.number(),
+  issuedAt: z.string(),
+});
+
+const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/registrations/:token/certificate',
+    {
+      exposeHeadRoute: false,
+      schema: {
+        tags: ['public'],
+        summary: 'The certificate of attendance as PDF (issued on first request once the cycle has ended and the threshold is met)',
+        params: TokenParams,
+        querystring: z.object({ lang: z.enum(['it', 'en']).optional() }),
+        response: { 200: z.any().describe('application/pdf'), 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const { pdf, fileName } = await app.services.certificates.pdf(req.params.token, req.query.lang);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', contentDisposition('inline', fileName))
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/certificates/:code',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Verify a certificate from its code: name, cycle and attendance only',
+        params: z.object({ code: z.string() }),
+        response: { 200: VerificationSchema, 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return app.services.certificates.verify(req.params.code);
+    },
+  );
+};
+export default certificatesRoutes;

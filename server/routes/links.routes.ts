@@ -1,0 +1,35 @@
+// "Send me my links" (API.md): always 202 with the same body, whether or not the address is known.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestLocale } from '../lib/locale.ts';
+import { ACCEPTED } from '../modules/links/links.service.ts';
+import { ErrorSchema } from './common.schemas.ts';
+
+const LinksBody = z.object({
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email())
+    .transform((v) => v.toLowerCase()),
+});
+
+const linksRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/links',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Email me the links to my registrations (same answer whether or not the address is known)',
+        body: LinksBody,
+        response: { 202: z.object({ status: z.literal('accepted'), message: z.string() }), 400: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      await app.services.links.request(req.body.email, req.ip);
+      reply.header('cache-control', 'no-store');
+      return reply.code(202).send({ status: 'accepted' as const, message: ACCEPTED[requestLocale(req)] });
+    },
+  );
+};
+export default linksRoutes;

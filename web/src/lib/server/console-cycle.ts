@@ -1,0 +1,126 @@
+// The cycle form of the console (new draft and edit): reading it, checking it, and the API body.
+import { m } from '$lib/paraglide/messages.js';
+import type { AdminCycle, FieldErrors } from '$lib/components/console/types';
+import { integer, localDateTime, localInput, text } from './console-forms';
+
+export interface CycleValues {
+  title: string;
+  slug: string;
+  themeSlug: string;
+  kind: 'cycle' | 'conference';
+  format: 'in_person' | 'online' | 'hybrid';
+  location: string;
+  capacity: string;
+  waitlistEnabled: boolean;
+  opensAt: string;
+  closesAt: string;
+  threshold: string;
+  summary: string;
+  description: string;
+}
+
+export const CYCLE_FIELDS = ['title', 'slug', 'themeSlug', 'kind', 'format', 'location', 'capacity', 'opensAt', 'closesAt', 'threshold', 'summary', 'description'];
+
+/** Form names ↔ API names, to put the API's own validation answer next to the right field. */
+const API_NAMES: Record<string, string> = {
+  registrationOpensAt: 'opensAt',
+  registrationClosesAt: 'closesAt',
+  attendanceThreshold: 'threshold',
+  waitlistEnabled: 'waitlistEnabled',
+};
+export const formName = (apiField: string) => API_NAMES[apiField] ?? apiField;
+
+export function emptyCycle(): CycleValues {
+  return {
+    title: '',
+    slug: '',
+    themeSlug: '',
+    kind: 'cycle',
+    format: 'in_person',
+    location: '',
+    capacity: '25',
+    waitlistEnabled: true,
+    opensAt: '',
+    closesAt: '',
+    threshold: '75',
+    summary: '',
+    description: '',
+  };
+}
+
+export function cycleValues(c: AdminCycle, timeZone: string): CycleValues {
+  return {
+    title: c.title,
+    slug: c.slug,
+    themeSlug: c.theme.slug,
+    kind: c.kind,
+    format: c.format,
+    location: c.location ?? '',
+    capacity: String(c.capacity),
+    waitlistEnabled: c.waitlistEnabled,
+    opensAt: localInput(c.registrationOpensAt, timeZone),
+    closesAt: localInput(c.registrationClosesAt, timeZone),
+    threshold: String(Math.round(c.attendanceThreshold * 1000) / 10),
+    summary: c.summary,
+    description: c.description,
+  };
+}
+
+export function readCycle(form: FormData): CycleValues {
+  const kind = text(form, 'kind');
+  const format = text(form, 'format');
+  return {
+    title: text(form, 'title'),
+    slug: text(form, 'slug').toLowerCase(),
+    themeSlug: text(form, 'themeSlug'),
+    kind: kind === 'conference' ? 'conference' : 'cycle',
+    format: format === 'online' || format === 'hybrid' ? format : 'in_person',
+    location: text(form, 'location'),
+    capacity: text(form, 'capacity'),
+    waitlistEnabled: form.get('waitlistEnabled') === 'yes',
+    opensAt: text(form, 'opensAt'),
+    closesAt: text(form, 'closesAt'),
+    threshold: text(form, 'threshold').replace(',', '.'),
+    summary: text(form, 'summary'),
+    description: text(form, 'description'),
+  };
+}
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Checks the values and builds the API body (POST or PATCH /api/admin/cycles). */
+export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked: boolean }) {
+  const errors: FieldErrors = {};
+  if (!v.title) errors.title = m.console_cycle_title_required();
+  else if (v.title.length > 200) errors.title = m.console_too_long({ max: 200 });
+  if (v.slug && !opts.slugLocked && (!SLUG.test(v.slug) || v.slug.length > 120)) errors.slug = m.console_cycle_slug_invalid();
+  if (!v.themeSlug) errors.themeSlug = m.console_cycle_theme_required();
+  if (v.location.length > 300) errors.location = m.console_too_long({ max: 300 });
+  const capacity = integer(v.capacity, 0, 100_000);
+  if (capacity === null) errors.capacity = m.console_cycle_capacity_invalid();
+  const opens = localDateTime(v.opensAt, timeZone);
+  const closes = localDateTime(v.closesAt, timeZone);
+  if (opens === undefined) errors.opensAt = m.console_datetime_invalid();
+  if (closes === undefined) errors.closesAt = m.console_datetime_invalid();
+  if (opens && closes && Date.parse(closes) <= Date.parse(opens)) errors.closesAt = m.console_cycle_closes_before_opens();
+  const threshold = v.threshold === '' ? NaN : Number(v.threshold);
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) errors.threshold = m.console_cycle_threshold_invalid();
+  if (v.summary.length > 1000) errors.summary = m.console_too_long({ max: 1000 });
+  if (v.description.length > 20_000) errors.description = m.console_too_long({ max: 20_000 });
+  const body = {
+    title: v.title,
+    ...(v.slug && !opts.slugLocked ? { slug: v.slug } : {}),
+    themeSlug: v.themeSlug,
+    kind: v.kind,
+    format: v.format,
+    location: v.location || null,
+    capacity: capacity ?? 0,
+    waitlistEnabled: v.waitlistEnabled,
+    registrationOpensAt: opens ?? null,
+    registrationClosesAt: closes ?? null,
+    attendanceThreshold: Math.round(threshold * 10) / 1000,
+    summary: v.summary,
+    description: v.description,
+  };
+  return { errors, body };
+}
