@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/auth.ts';
-import { axeViolations, describeViolations, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { axeViolations, describeViolations, launchBrowser, newContext, screenshots, startWebApp, tabTo, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { seedConsole, signInThroughPage, signUp, type ConsoleWorld } from './console.fixture.ts';
 
@@ -117,6 +117,20 @@ describe('console pages (administrator)', () => {
       await check(page, `/en${path}`, `${p}-en`, { lang: 'en', shot: p === 'session-day' || p === 'cycle' });
     });
   }
+
+  it('the roster works with the keyboard alone: Tab to a person, Space marks them, focus stays', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${t.baseUrl}/console/incontri/${sessionId}`, { waitUntil: 'networkidle' });
+    const karimi = page.locator('#roster li', { hasText: 'Karimi Ahmed' }).locator('button');
+    expect(await karimi.getAttribute('aria-pressed')).toBe('false');
+    await tabTo(page, '#roster li:nth-child(2) button');
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain('Karimi Ahmed');
+    await page.keyboard.press('Space');
+    await expect.poll(() => karimi.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toContain('Karimi Ahmed');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => karimi.innerText()).toContain('Assente');
+  });
 
   it('an unknown cycle is the console’s 404 page, without violations', async () => {
     await check(page, '/console/cicli/00000000-0000-4000-8000-000000000000', 'not-found', { status: 404 });

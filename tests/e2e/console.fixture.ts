@@ -89,7 +89,7 @@ export async function signUp(t: WebApp, slug: string, who: { firstName: string; 
     },
   });
   expect(res.statusCode, res.body).toBe(201);
-  const registration = res.json().registration as { id: string; status: string; manageUrl: string };
+  const registration = res.json().registration as { id: string; status: string; manageUrl: string; calendarUrl: string };
   const token = new URL(registration.manageUrl).pathname.split('/').pop()!;
   return { registration, token };
 }

@@ -237,7 +237,7 @@ describe('response shapes (API.md)', () => {
   const REGISTRATION = ['id', 'status', 'waitlistPosition', 'firstName', 'lastName', 'email', 'organisation', 'createdAt', 'manageUrl', 'calendarUrl'];
   const REGISTRATION_EXTRA = ['role', 'network', 'locale', 'confirmedAt', 'cancelledAt', 'webcalUrl'];
   const CYCLE = ['id', 'slug', 'title', 'theme', 'summary', 'description', 'format', 'location', 'capacity', 'seatsTaken', 'seatsLeft', 'waitlistLength', 'registrationOpensAt', 'registrationClosesAt', 'status', 'sessions'];
-  const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'startsAt', 'endsAt'];
+  const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt'];
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
   // Documented in API.md for later issues (materials, attendance, certificates), plus the
   // implementation's certificateAvailable: allowed, not required.
@@ -301,7 +301,7 @@ describe('response shapes (API.md)', () => {
 
     const single = await request(base, 'GET', `/api/cycles/${cycle.slug}`);
     checkCycle(single.body, CYCLE_DETAIL_LATER);
-    expect(single.body).toMatchObject({ capacity: 1, seatsTaken: 1, seatsLeft: 0, waitlistLength: 1, status: 'full', waitlistEnabled: true });
+    expect(single.body).toMatchObject({ capacity: 1, seatsTaken: 1, seatsLeft: 0, waitlistLength: 1, status: 'full', waitlistEnabled: true, attendanceThreshold: 0.75 });
     const list = await request(base, 'GET', '/api/cycles');
     expect(Object.keys(list.body)).toEqual(['items']);
     list.body.items.forEach(checkCycle);

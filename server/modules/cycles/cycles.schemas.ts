@@ -30,6 +30,8 @@ export const CycleSchema = z.object({
   seatsLeft: z.number().int(),
   waitlistLength: z.number().int(),
   waitlistEnabled: z.boolean(),
+  /** Share of the meetings held a participant must attend for the certificate (0..1). */
+  attendanceThreshold: z.number().min(0).max(1),
   registrationOpensAt: z.string().nullable(),
   registrationClosesAt: z.string().nullable(),
   startsAt: z.string().nullable(),

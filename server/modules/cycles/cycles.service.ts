@@ -56,6 +56,7 @@ export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, l
     seatsLeft: Math.max(0, c.capacity - c.seats_taken),
     waitlistLength: c.waitlist_length,
     waitlistEnabled: c.waitlist_enabled,
+    attendanceThreshold: Number(c.attendance_threshold),
     registrationOpensAt: iso(c.registration_opens_at),
     registrationClosesAt: closes ? closes.toISOString() : null,
     startsAt: iso(c.first_starts_at ?? null),

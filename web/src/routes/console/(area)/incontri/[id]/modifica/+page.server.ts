@@ -46,6 +46,17 @@ export const actions: Actions = {
     redirect(303, `${href(`/console/cicli/${cycleId}`, event.locals.locale)}?spostato=1#session-${event.params.id}`);
   },
 
+  restore: async (event) => {
+    const form = await event.request.formData();
+    if (form.get('confirm') !== 'yes') return { action: 'restore' as const, confirm: true };
+    try {
+      await consoleApi(event).patch(sessionPath(event.params.id), { status: 'scheduled' });
+    } catch (e) {
+      return fail(409, { action: 'restore' as const, errors: formProblem(e) });
+    }
+    return { action: 'restore' as const, done: true };
+  },
+
   cancel: async (event) => {
     const form = await event.request.formData();
     if (form.get('confirm') !== 'yes') return { action: 'cancel' as const, confirm: true };
