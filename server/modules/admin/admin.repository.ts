@@ -2,56 +2,20 @@
 // changes, and who organises them. Executor first.
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewCycle } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import { cycleColumns, type Executor } from '../cycles/cycles.repository.ts';
 
-/** The same columns as the public cycle record (so toCycleView applies), plus what only organisers see. */
+/** The public cycle record (so toCycleView applies), plus what only organisers see. */
 function adminCycleColumns(db: Executor) {
-  return db
-    .selectFrom('cycles as c')
-    .innerJoin('themes as t', 't.id', 'c.theme_id')
-    .select([
-      'c.id',
-      'c.slug',
-      'c.kind',
-      'c.title',
-      'c.summary',
-      'c.description',
-      'c.format',
-      'c.location',
-      'c.capacity',
-      'c.waitlist_enabled',
-      'c.publication',
-      'c.published_at',
-      'c.registration_opens_at',
-      'c.registration_closes_at',
-      'c.attendance_threshold',
-      'c.seats_taken',
-      'c.waitlist_length',
-      'c.created_at',
-      'c.updated_at',
-      't.slug as theme_slug',
-      't.name_it as theme_name_it',
-      't.name_en as theme_name_en',
-    ])
-    .select((eb) => [
-      eb
-        .selectFrom('sessions as s')
-        .whereRef('s.cycle_id', '=', 'c.id')
-        .where('s.status', '=', 'scheduled')
-        .select((e) => e.fn.min('s.starts_at').as('v'))
-        .as('first_starts_at'),
-      eb
-        .selectFrom('sessions as s')
-        .whereRef('s.cycle_id', '=', 'c.id')
-        .select((e) => e.fn.max('s.ends_at').as('v'))
-        .as('last_ends_at'),
+  return cycleColumns(db)
+    .select(['c.published_at', 'c.created_at'])
+    .select((eb) =>
       eb
         .selectFrom('registrations as r')
         .whereRef('r.cycle_id', '=', 'c.id')
         .where('r.status', '=', 'cancelled')
         .select((e) => e.fn.countAll<string>().as('n'))
         .as('cancelled_count'),
-    ]);
+    );
 }
 
 export type AdminCycleRecord = Awaited<ReturnType<ReturnType<typeof adminCycleColumns>['executeTakeFirstOrThrow']>>;

@@ -1,16 +1,8 @@
 // Inputs and outputs of the organiser API about cycles and registrations.
 import { z } from 'zod';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
-import { RegistrationSchema } from '../registrations/registrations.schemas.ts';
+import { optionalText, PersonFields, RegistrationSchema, text } from '../registrations/registrations.schemas.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullish()
-    .transform((v) => (v ? v : null));
 const moment = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const slug = z
   .string()
@@ -98,17 +90,7 @@ export const RegistrationListQuery = z.object({
 });
 
 export const AddRegistrationBody = z.object({
-  firstName: text(100),
-  lastName: text(100),
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .pipe(z.email())
-    .transform((v) => v.toLowerCase()),
-  organisation: text(200),
-  role: optionalText(100),
-  network: optionalText(100),
+  ...PersonFields,
   locale: z.enum(['it', 'en']).default('it'),
   /** walk_in: turned up at a meeting; organiser: added by the organiser (e.g. by phone). */
   source: z.enum(['walk_in', 'organiser']).default('organiser'),

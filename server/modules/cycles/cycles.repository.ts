@@ -6,7 +6,7 @@ import type { Database } from '../../../db/schema.ts';
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The cycle columns every view needs, plus the first start and last end of its scheduled sessions. */
-function cycleColumns(db: Executor) {
+export function cycleColumns(db: Executor) {
   return db
     .selectFrom('cycles as c')
     .innerJoin('themes as t', 't.id', 'c.theme_id')

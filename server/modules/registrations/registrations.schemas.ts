@@ -8,8 +8,8 @@ import { MaterialSchema } from '../materials/materials.schemas.ts';
 // (pg would store U+FFFD, not what was sent) and no bidi overrides (they make a name in the organiser's
 // list or CSV read as something else); names and organisations are one line anyway.
 const PRINTABLE = /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u;
-const text = (max: number) => z.string().trim().min(1).max(max).regex(PRINTABLE);
-const optionalText = (max: number) =>
+export const text = (max: number) => z.string().trim().min(1).max(max).regex(PRINTABLE);
+export const optionalText = (max: number) =>
   z
     .string()
     .trim()
@@ -18,7 +18,8 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-export const RegisterBody = z.object({
+/** Who a person is, as typed at sign-up (public form and organiser's walk-in alike). */
+export const PersonFields = {
   firstName: text(100),
   lastName: text(100),
   email: z
@@ -30,6 +31,10 @@ export const RegisterBody = z.object({
   organisation: text(200),
   role: optionalText(100),
   network: optionalText(100),
+};
+
+export const RegisterBody = z.object({
+  ...PersonFields,
   consent: z.literal(true, { error: 'must be true: the privacy notice has to be accepted' }),
   locale: z.enum(['it', 'en']).optional(),
 });
