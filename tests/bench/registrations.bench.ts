@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
@@ -146,6 +146,17 @@ async function hitOnce(ctx: Context, slug: string) {
   if (res.statusCode !== 201) throw new Error(`check sign-up answered ${res.statusCode}: ${res.body}`);
 }
 
+/**
+ * Fresh planner statistics before every measurement, as autovacuum keeps them in a running system.
+ * Without it the figures drift with autovacuum's timing: graphile_worker.add_jobs keeps the plan it made
+ * while its jobs table was empty (a scan), and each sign-up adds nine jobs, so every measurement would
+ * be slower than the one before until autovacuum happens to analyze the table (measured: 0.95 ms per
+ * add_jobs call on the first thousand, 3.6 ms on the fourth, 0.7 ms after ANALYZE).
+ */
+async function analyze(db: Kysely<Database>) {
+  await sql`ANALYZE`.execute(db);
+}
+
 async function counts(db: Kysely<Database>, cycleId: string) {
   const row = await db.selectFrom('cycles').select(['seats_taken', 'waitlist_length']).where('id', '=', cycleId).executeTakeFirstOrThrow();
   return `${row.seats_taken} confirmed + ${row.waitlist_length} waitlisted in the database`;
@@ -171,15 +182,18 @@ async function scenario(ctx: Context, label: string, capacity: number, seconds: 
   for (const c of CONCURRENCY) {
     if (warmup > 0) {
       const { cycle: w } = await createCycle(ctx.db, { capacity: 1_000_000 });
+      await analyze(ctx.db);
       await hitApp(ctx, w.slug, c, warmup);
       await hitRaw(ctx, w.slug, c, warmup);
     }
     const { cycle: forApp } = await createCycle(ctx.db, { capacity });
+    await analyze(ctx.db);
     const appCpu0 = cpuSample(ctx.pgPid);
     const app = await hitApp(ctx, forApp.slug, c, seconds);
     const appCpu = cpuPerRequest(appCpu0, cpuSample(ctx.pgPid), app.created);
     const appLoad = loadNow();
     const { cycle: forRaw } = await createCycle(ctx.db, { capacity });
+    await analyze(ctx.db);
     const rawCpu0 = cpuSample(ctx.pgPid);
     const raw = await hitRaw(ctx, forRaw.slug, c, seconds);
     const rawCpu = cpuPerRequest(rawCpu0, cpuSample(ctx.pgPid), raw.completed);
@@ -259,7 +273,7 @@ export async function run(): Promise<void> {
     console.log(`raw:        pg.Pool max ${poolMax}, the statements of the service (registrations.raw.ts), same concurrency, no HTTP`);
     const check = await checkBaseline(ctx as Context);
     console.log(`check:      baseline vs app SQL: ${check}`);
-    console.log(`runs:       ${seconds} s each after ${warmup} s warm-up; rates count 201s (app) and commits (raw)`);
+    console.log(`runs:       ${seconds} s each after ${warmup} s warm-up, ANALYZE before each; rates count 201s (app) and commits (raw)`);
     console.log(`            autocannon latencies are whole milliseconds (HDR histogram), raw ones are exact`);
     console.log(`            CPU ms/request = node main thread / whole node process (incl. autocannon) / all postgres processes`);
 
