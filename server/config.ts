@@ -156,3 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
   });
 }
+
+/** For entry points: the config, or one line naming the bad variable and exit code 1. */
+export function loadConfigOrExit(who: string): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${who}: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -9,7 +9,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
 import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfigOrExit, type Config } from './config.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
@@ -41,16 +41,7 @@ async function prepareDatabase(config: Config, url: string) {
 }
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`officina: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('officina');
 
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl) {

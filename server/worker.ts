@@ -7,23 +7,14 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
 import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`officina worker: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('officina worker');
 
   let embedded: EmbeddedDatabase | null = null;
   let worker: MailWorker | null = null;

@@ -3,16 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
 import { ACCEPTED } from '../modules/links/links.service.ts';
+import { PersonFields } from '../modules/registrations/registrations.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
-const LinksBody = z.object({
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .pipe(z.email())
-    .transform((v) => v.toLowerCase()),
-});
+const LinksBody = z.object({ email: PersonFields.email });
 
 const linksRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(

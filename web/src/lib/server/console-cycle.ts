@@ -1,23 +1,10 @@
 // The cycle form of the console (new draft and edit): reading it, checking it, and the API body.
 import { m } from '$lib/paraglide/messages.js';
-import type { AdminCycle, FieldErrors } from '$lib/components/console/types';
+import type { AdminCycle, CycleValues, FieldErrors } from '$lib/components/console/types';
+
+export type { CycleValues };
 import { integer, localDateTime, localInput, text } from './console-forms';
 
-export interface CycleValues {
-  title: string;
-  slug: string;
-  themeSlug: string;
-  kind: 'cycle' | 'conference';
-  format: 'in_person' | 'online' | 'hybrid';
-  location: string;
-  capacity: string;
-  waitlistEnabled: boolean;
-  opensAt: string;
-  closesAt: string;
-  threshold: string;
-  summary: string;
-  description: string;
-}
 
 export const CYCLE_FIELDS = ['title', 'slug', 'themeSlug', 'kind', 'format', 'location', 'capacity', 'opensAt', 'closesAt', 'threshold', 'summary', 'description'];
 

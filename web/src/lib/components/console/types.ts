@@ -155,3 +155,20 @@ export interface AdminMaterial {
 
 /** Field errors of a console form: field name → message; `form` for a message about the whole form. */
 export type FieldErrors = Record<string, string>;
+
+/** The cycle form's fields as typed (strings, as the form holds them); read and checked in $lib/server/console-cycle.ts. */
+export interface CycleValues {
+  title: string;
+  slug: string;
+  themeSlug: string;
+  kind: 'cycle' | 'conference';
+  format: 'in_person' | 'online' | 'hybrid';
+  location: string;
+  capacity: string;
+  waitlistEnabled: boolean;
+  opensAt: string;
+  closesAt: string;
+  threshold: string;
+  summary: string;
+  description: string;
+}
