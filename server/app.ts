@@ -73,8 +73,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
-    // Behind a reverse proxy in production; X-Forwarded-* is trusted only from loopback.
-    trustProxy: '127.0.0.1',
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default): the
+    // throttles count req.ip, and a header anyone can forge must not choose it.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: 1024 * 1024,
     // Bad percent-encoding or an over-long path segment: the contract's 404, not Fastify's own body.
     frameworkErrors,

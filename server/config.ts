@@ -1,5 +1,6 @@
 // The environment, parsed once with zod and frozen. A bad value stops start-up with one line that
 // names the variable (see ../shared/API.md, "Configuration"), never a stack trace.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,15 @@ export function parseDuration(text: string): number | null {
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const TRUSTED_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isAddressOrRange(text: string): boolean {
+  const [addr, bits, extra] = text.split('/');
+  if (extra !== undefined || !addr || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (isIP(addr) === 4 ? 32 : 128);
+}
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -75,6 +85,21 @@ const schema = z.object({
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   // Largest material an organiser may upload, in MB (the limit is enforced while the upload streams).
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
+  // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
+  // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
+  TRUST_PROXY: z
+    .string()
+    .transform((text, ctx) => {
+      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      for (const p of parts) {
+        if (!TRUSTED_NAMES.has(p) && !isAddressOrRange(p)) {
+          ctx.addIssue({ code: 'custom', message: `"${p}" is not an address, a CIDR range or one of loopback, linklocal, uniquelocal` });
+          return z.NEVER;
+        }
+      }
+      return parts;
+    })
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -110,6 +135,8 @@ export type Config = Readonly<{
   retentionMonths: number;
   /** Largest material upload, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number;
+  /** TRUST_PROXY: proxies whose X-Forwarded-For Fastify believes; empty: none. */
+  trustProxy: readonly string[];
 }>;
 
 export class ConfigError extends Error {}
@@ -154,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacyVersion: '2026-11-01',
     retentionMonths: e.RETENTION_MONTHS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
   });
 }
 

@@ -47,7 +47,11 @@ export default fp<{ enabled: boolean }>(
 
     const bridge: OfficinaWebBridge = {
       async inject(request) {
-        const res = await app.inject(request);
+        // The page passes its visitor's address (already decided by Fastify's trustProxy, see the
+        // catch-all below) as x-forwarded-for; it becomes the injected request's peer address, so the
+        // API's throttles count the visitor without trusting that header from anyone else.
+        const { 'x-forwarded-for': client, ...headers } = request.headers;
+        const res = await app.inject({ ...request, headers, ...(client ? { remoteAddress: client } : {}) });
         return { statusCode: res.statusCode, headers: res.headers, body: res.body };
       },
       config: {
