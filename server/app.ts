@@ -24,6 +24,7 @@ import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
 import { tokenKit } from './lib/tokens.ts';
+import { redactingSerializers } from './lib/log-redact.ts';
 import webPlugin from './plugins/web.plugin.ts';
 import cyclesRoutes from './routes/cycles.routes.ts';
 import healthRoutes from './routes/health.routes.ts';
@@ -72,7 +73,12 @@ export interface BuildOptions {
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel },
+    // Request lines never carry a link's secret (see lib/log-redact.ts); the pages' in-process API
+    // calls are logged through the same serializer.
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}), serializers: redactingSerializers },
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default): the
     // throttles count req.ip, and a header anyone can forge must not choose it.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,

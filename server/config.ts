@@ -85,6 +85,8 @@ const schema = z.object({
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   // Largest material an organiser may upload, in MB (the limit is enforced while the upload streams).
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
+  // Development mode on a public address is refused unless this says it is meant (a shared test box).
+  ALLOW_DEVELOPMENT_MODE: flag.optional(),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -141,6 +143,14 @@ export type Config = Readonly<{
 
 export class ConfigError extends Error {}
 
+/** http on localhost, 127.0.0.0/8 or [::1]: the only addresses where development mode is allowed by default. */
+export function isLocalDemoUrl(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') return false;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** Parses an environment (process.env by default). Throws ConfigError with one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings are treated as unset: `FOO= npm start` should mean "default", not "invalid".
@@ -156,6 +166,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const isProduction = e.NODE_ENV === 'production';
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  // A deployment that forgot NODE_ENV would run the demo: demo data, /dev/mail with every message and
+  // link, cookies without Secure. The friendly demo is for a machine's own loopback address; anything
+  // reachable from elsewhere (https, or a host that isn't loopback) must say production, or opt out.
+  if (!isProduction && !e.ALLOW_DEVELOPMENT_MODE && !isLocalDemoUrl(publicUrl)) {
+    throw new ConfigError(
+      `Invalid configuration: NODE_ENV: development mode is refused for PUBLIC_URL ${publicUrl} (demo data, /dev/mail, cookies without Secure); set NODE_ENV=production, or ALLOW_DEVELOPMENT_MODE=1 on a test machine`,
+    );
+  }
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     isProduction,

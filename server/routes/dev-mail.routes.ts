@@ -15,8 +15,21 @@ const Params = z.object({ id: z.string().max(40) });
 const Html = z.string();
 const messageNotFound = () => notFound({ it: 'Messaggio non trovato.', en: 'Message not found.' });
 
+/** The machine's own address, reached directly (a request relayed by a proxy carries X-Forwarded-For). */
+function fromThisMachine(ip: string, forwarded: unknown): boolean {
+  if (forwarded !== undefined) return false;
+  return ip === '::1' || ip === '::ffff:127.0.0.1' || /^127\.\d+\.\d+\.\d+$/.test(ip);
+}
+
 const devMailRoutes: FastifyPluginAsyncZod<DevMailOptions> = async (app, opts) => {
   const hide = { hide: true, tags: ['development'] };
+
+  // The outbox holds every message and manage link: only the developer at this machine may read it,
+  // never a visitor of a development instance that happens to be reachable. Others get the same 404
+  // as in production.
+  app.addHook('onRequest', async (req) => {
+    if (!fromThisMachine(req.ip, req.headers['x-forwarded-for'])) throw notFound();
+  });
 
   app.get('/dev/mail', { schema: { ...hide, response: { 200: Html } } }, async (_req, reply) => {
     const html = await outboxListPage(opts.outboxDir, opts.mode);

@@ -19,6 +19,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     DEMO_DATA: '0',
     SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+    // PUBLIC_URL above is not a loopback address: say that test mode there is meant.
+    ALLOW_DEVELOPMENT_MODE: '1',
     ...env,
   });
 }

@@ -40,8 +40,8 @@ describe('defaults (API.md, Configuration)', () => {
 
   it('PUBLIC_URL follows PORT when unset, and loses a trailing slash when set', () => {
     expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ PUBLIC_URL: 'https://formazione.comune.example.it/' }).publicUrl).toBe('https://formazione.comune.example.it');
-    expect(loadConfig({ PUBLIC_URL: 'https://example.it/officina//' }).publicUrl).toBe('https://example.it/officina');
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://formazione.comune.example.it/' }).publicUrl).toBe('https://formazione.comune.example.it');
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://example.it/officina//' }).publicUrl).toBe('https://example.it/officina');
   });
 
   it('DEMO_DATA: on outside production, off in production, and an explicit value wins', () => {

@@ -8,6 +8,7 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { LANG_COOKIE, LANG_COOKIE_MAX_AGE, isLocale, localeOfPath, samePageIn } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
+import { redactUrl } from '../../server/lib/log-redact.ts';
 
 function isDocumentRequest(request: Request, url: URL): boolean {
   if (url.pathname.endsWith('/__data.json')) return false;
@@ -61,6 +62,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (status >= 500) console.error('web: unexpected error on', event.url.pathname, error);
+  // The path may hold a participant's secret token: it is logged redacted, as the request log does.
+  if (status >= 500) console.error('web: unexpected error on', redactUrl(event.url.pathname), error);
   return { message: m.error_unexpected_text(), code: status === 404 ? 'not_found' : 'internal_error' };
 };
