@@ -23,6 +23,7 @@ import { participantServices, type ParticipantServices } from './modules/privacy
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
+import headersPlugin from './plugins/headers.plugin.ts';
 import { tokenKit } from './lib/tokens.ts';
 import { redactingSerializers } from './lib/log-redact.ts';
 import webPlugin from './plugins/web.plugin.ts';
@@ -108,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     });
   });
 
+  await app.register(headersPlugin);
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
@@ -142,7 +144,21 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(async (docs) => {
+    // In production the API's reference is for administrators (it maps every route an attacker could
+    // try), unless API_DOCS_PUBLIC says otherwise; the auth plugin's access rule guards it like /api/admin.
+    if (config.isProduction && !config.apiDocsPublic) {
+      docs.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), access: 'administrator' };
+      });
+    }
+    // staticCSP: swagger-ui's page gets a policy that allows its own scripts and nothing else.
+    await docs.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      transformStaticCSP: (policy) => `${policy}; frame-ancestors 'none'`,
+    });
+  });
 
   await app.register(
     async (api) => {

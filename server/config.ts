@@ -87,6 +87,8 @@ const schema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
   // Development mode on a public address is refused unless this says it is meant (a shared test box).
   ALLOW_DEVELOPMENT_MODE: flag.optional(),
+  // The OpenAPI reference (/api/docs) is for administrators in production unless this makes it public.
+  API_DOCS_PUBLIC: flag.optional(),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -139,6 +141,8 @@ export type Config = Readonly<{
   maxUploadBytes: number;
   /** TRUST_PROXY: proxies whose X-Forwarded-For Fastify believes; empty: none. */
   trustProxy: readonly string[];
+  /** API_DOCS_PUBLIC: /api/docs without signing in, in production too. */
+  apiDocsPublic: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionMonths: e.RETENTION_MONTHS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
+    apiDocsPublic: e.API_DOCS_PUBLIC ?? !isProduction,
   });
 }
 

@@ -13,6 +13,8 @@ export interface DevMailOptions {
 
 const Params = z.object({ id: z.string().max(40) });
 const Html = z.string();
+/** The outbox pages: their own inline style and the message preview frame, nothing else. */
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; frame-ancestors 'none'";
 const messageNotFound = () => notFound({ it: 'Messaggio non trovato.', en: 'Message not found.' });
 
 /** The machine's own address, reached directly (a request relayed by a proxy carries X-Forwarded-For). */
@@ -33,13 +35,13 @@ const devMailRoutes: FastifyPluginAsyncZod<DevMailOptions> = async (app, opts) =
 
   app.get('/dev/mail', { schema: { ...hide, response: { 200: Html } } }, async (_req, reply) => {
     const html = await outboxListPage(opts.outboxDir, opts.mode);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_POLICY).header('cache-control', 'no-store').send(html);
   });
 
   app.get('/dev/mail/:id', { schema: { ...hide, params: Params, response: { 200: Html } } }, async (req, reply) => {
     const html = await outboxMessagePage(opts.outboxDir, req.params.id);
     if (html === null) throw messageNotFound();
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_POLICY).header('cache-control', 'no-store').send(html);
   });
 
   app.get('/dev/mail/:id/html', { schema: { ...hide, params: Params, response: { 200: Html } } }, async (req, reply) => {
@@ -48,7 +50,8 @@ const devMailRoutes: FastifyPluginAsyncZod<DevMailOptions> = async (app, opts) =
     // Shown in an iframe: no scripts, no forms, nothing remote, even if a template ever let one through.
     return reply
       .type('text/html; charset=utf-8')
-      .header('content-security-policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      .header('content-security-policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
+      .header('x-frame-options', 'SAMEORIGIN')
       .header('cache-control', 'no-store')
       .send(html);
   });
