@@ -4,6 +4,7 @@ import fastifyPostgres from '@fastify/postgres';
 import fp from 'fastify-plugin';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,11 +25,8 @@ export default fp<DbPluginOptions>(
       // Fail fast instead of queueing forever when the database is gone; health reports it.
       connectionTimeoutMillis: 5_000,
     });
-    // An idle pooled connection that the server drops (PostgreSQL restarted, a failover, a proxy's
-    // idle timeout) is emitted as 'error' on the pool; with no listener that is an uncaught exception
-    // and server.ts shuts the whole process down. The pool has already discarded that client and opens
-    // a new one on the next query, so a warning is all it deserves.
-    app.pg.pool.on('error', (err) => app.log.warn({ err }, 'idle database connection lost'));
+    // Connections lost while idle or in use (PostgreSQL restarted, a failover) are logged, never fatal.
+    surviveConnectionLoss(app.pg.pool, (message, err) => app.log.warn({ err }, message));
     app.decorate('db', new Kysely<Database>({ dialect: new PostgresDialect({ pool: app.pg.pool }) }));
   },
   { name: 'db' },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { run, type Runner, type TaskList } from 'graphile-worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { tokenKit } from '../../lib/tokens.ts';
@@ -47,7 +48,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   // graphile-worker holds one connection for LISTEN and one per running job at most; our queries in
   // the task share the same pool.
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: concurrency + 2, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (err) => opts.log?.('error', `mail worker database pool: ${err.message}`));
+  surviveConnectionLoss(pool, (message, err) => opts.log?.('warning', `mail worker: ${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const transport =
     opts.transport ??

@@ -1,0 +1,17 @@
+// A PostgreSQL restart, a failover or a proxy's idle timeout kills pooled connections. pg-pool listens
+// for 'error' only on IDLE clients; a connection that dies while checked out (a query running, a
+// transaction open) emits 'error' on its client with nobody listening, which Node turns into an uncaught
+// exception that ends the process (issue "faults", STACK.md). The query that was running already fails
+// with its own error (mapped to 503 by the errors plugin), and pg-pool discards the broken client when
+// it is released, so a log line is all either event deserves.
+import type pg from 'pg';
+
+type Log = (message: string, err: Error) => void;
+
+export function surviveConnectionLoss(pool: pg.Pool, log: Log): pg.Pool {
+  pool.on('error', (err) => log('idle database connection lost', err));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log('database connection lost while in use', err));
+  });
+  return pool;
+}
