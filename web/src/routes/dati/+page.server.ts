@@ -1,25 +1,6 @@
-// "All my data": the address goes to POST /api/personal-data/requests, which always answers the same (202
-// and one message) whether or not the address is known, and mails a one-time link to the address itself.
-// A form action, so it works as a plain POST without JavaScript and is enhanced when it runs.
-import { fail } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
-import { ApiError, apiFor } from '$lib/server/api';
+// "All my data": POST /api/personal-data/requests mails the address a one-time link to everything held
+// about it (the page it opens is dati/[token]).
+import { emailRequestAction } from '$lib/server/email-request';
 import type { Actions } from './$types';
 
-export const actions: Actions = {
-  default: async (event) => {
-    const raw = (await event.request.formData()).get('email');
-    const email = typeof raw === 'string' ? raw.trim() : '';
-    if (!email) return fail(400, { email, error: m.error_email_required(), problem: null });
-    try {
-      const res = await apiFor(event).post<{ status: 'accepted'; message: string }>('/api/personal-data/requests', { email });
-      return { sent: true as const, message: res.message };
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      // The API's own text names the schema; ours tells the person what to type.
-      if (e.status === 400) return fail(400, { email, error: m.error_email_invalid(), problem: null });
-      if (e.status === 429) return fail(429, { email, error: null, problem: e.message });
-      throw e;
-    }
-  },
-};
+export const actions: Actions = { default: emailRequestAction('/api/personal-data/requests') };
