@@ -265,6 +265,16 @@ export interface LinkRequestsTable {
   at: Timestamp;
 }
 
+/** One-time links to a person's whole data, mailed to the address; only the token's SHA-256. */
+export interface PersonalDataRequestsTable {
+  id: string;
+  /** null: the address asked for was unknown (the row exists anyway, for equal work). */
+  participant_id: string | null;
+  token_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   themes: ThemesTable;
   cycles: CyclesTable;
@@ -284,6 +294,7 @@ export interface Database {
   certificates: CertificatesTable;
   privacy_notices: PrivacyNoticesTable;
   link_requests: LinkRequestsTable;
+  personal_data_requests: PersonalDataRequestsTable;
 }
 
 export type Theme = Selectable<ThemesTable>;

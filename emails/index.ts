@@ -4,6 +4,7 @@ import * as certificateIssued from './templates/certificate-issued.ts';
 import * as managelinks from './templates/manage-links.ts';
 import * as materialsAvailable from './templates/materials-available.ts';
 import * as organiserMessage from './templates/organiser-message.ts';
+import * as personalDataLink from './templates/personal-data-link.ts';
 import * as registrationCancelled from './templates/registration-cancelled.ts';
 import * as registrationConfirmed from './templates/registration-confirmed.ts';
 import * as registrationPromoted from './templates/registration-promoted.ts';
@@ -27,6 +28,7 @@ export interface TemplateProps {
   'organiser-message': organiserMessage.Props;
   'manage-links': managelinks.Props;
   'certificate-issued': certificateIssued.Props;
+  'personal-data-link': personalDataLink.Props;
 }
 
 export type TemplateName = keyof TemplateProps;
@@ -43,6 +45,7 @@ const renderers: { [N in TemplateName]: (props: TemplateProps[N], locale: Locale
   'organiser-message': organiserMessage.render,
   'manage-links': managelinks.render,
   'certificate-issued': certificateIssued.render,
+  'personal-data-link': personalDataLink.render,
 };
 
 export const TEMPLATE_NAMES = Object.keys(renderers) as TemplateName[];

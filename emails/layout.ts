@@ -114,7 +114,7 @@ export function sessionList(sessions: SessionInfo[], locale: Locale, site: Site)
   return { html: cards.map((c) => c.html).join(''), text: cards.map((c) => c.text).join('\n\n') };
 }
 
-export type FooterKind = 'participant' | 'organiser' | 'links';
+export type FooterKind = 'participant' | 'organiser' | 'links' | 'personal-data';
 
 const FOOTER: Record<FooterKind, Record<Locale, string>> = {
   participant: {
@@ -128,6 +128,10 @@ const FOOTER: Record<FooterKind, Record<Locale, string>> = {
   links: {
     it: 'Ricevi questa email perché è stato chiesto di rinviare i link delle iscrizioni legate a questo indirizzo. Se non l’hai chiesto tu, puoi ignorarla: nessuno può vedere i link senza accedere alla tua casella.',
     en: 'You are receiving this email because someone asked to resend the registration links of this address. If it was not you, you can ignore it: nobody can see the links without access to your mailbox.',
+  },
+  'personal-data': {
+    it: 'Ricevi questa email perché è stato chiesto un link ai dati personali legati a questo indirizzo. Se non l’hai chiesto tu, puoi ignorarla: il link scade da solo e nessuno può usarlo senza accedere alla tua casella.',
+    en: 'You are receiving this email because someone asked for a link to the personal data linked to this address. If it was not you, you can ignore it: the link expires by itself and nobody can use it without access to your mailbox.',
   },
 };
 

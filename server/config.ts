@@ -200,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailWorker: e.MAIL_WORKER ?? true,
     mailConcurrency: e.MAIL_CONCURRENCY,
     mailSmtpConnections: e.MAIL_SMTP_CONNECTIONS,
-    privacyVersion: '2026-11-01',
+    privacyVersion: '2026-12-03',
     retentionMonths: e.RETENTION_MONTHS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),

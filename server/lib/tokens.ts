@@ -11,8 +11,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 // checkin: the registration's QR for check-in; checkin-code: the short self check-in code of a session
-// (id = session id); csrf: the CSRF token of a sign-in session (id = the session's cookie value).
-export type TokenPurpose = 'manage' | 'calendar' | 'checkin' | 'checkin-code' | 'csrf';
+// (id = session id); csrf: the CSRF token of a sign-in session (id = the session's cookie value);
+// personal-data: the one-time link to a person's whole data (id = the request's random id, version 0).
+export type TokenPurpose = 'manage' | 'calendar' | 'checkin' | 'checkin-code' | 'csrf' | 'personal-data';
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();

@@ -33,6 +33,7 @@ const SUBJECTS: Record<TemplateName, Record<Locale, RegExp>> = {
   'organiser-message': { it: /^Cambio di aula — /, en: /^Room change — / },
   'manage-links': { it: /^I link delle tue iscrizioni$/, en: /^The links to your registrations$/ },
   'certificate-issued': { it: /^Attestato di partecipazione: /, en: /^Certificate of attendance: / },
+  'personal-data-link': { it: /^Il link ai tuoi dati personali$/, en: /^The link to your personal data$/ },
 };
 
 const CALENDAR: Partial<Record<TemplateName, 'REQUEST' | 'CANCEL'>> = {
@@ -117,6 +118,11 @@ describe('every template, in Italian and English, as it arrives', () => {
 
       const participant = await t.database.db.selectFrom('registrations').select('participant_id').where('id', '=', b.id).executeTakeFirstOrThrow();
       push('manage-links', await compose({ kind: 'manage-links', participantId: participant.participant_id, requestId: 'r1' }), b.manageUrl);
+      // The one-time link to all her data, at the page of her language; the "manageUrl" it must carry is that link.
+      await t.app.services.privacy.requestPersonLink(`b.${locale}@comune.example.it`, '192.0.2.1');
+      const dataRequest = await t.database.db.selectFrom('personal_data_requests').select('id').where('participant_id', '=', participant.participant_id).executeTakeFirstOrThrow();
+      const dataUrl = `${PUBLIC_URL}${locale === 'en' ? '/en' : ''}/dati/${tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', dataRequest.id, 0)}`;
+      push('personal-data-link', await compose({ kind: 'personal-data-link', requestId: dataRequest.id }), dataUrl);
 
       // Materials arrive with a later issue; the template is ready for its list of links.
       const site = { publicUrl: PUBLIC_URL, timezone: 'Europe/Rome' };
@@ -190,7 +196,7 @@ describe('every template, in Italian and English, as it arrives', () => {
       expect(p.html, c.template).toContain(`<html lang="${locale}">`);
       expect(p.headers.get('content-language'), c.template).toBe(locale);
       expect(p.headers.get('auto-submitted'), c.template).toBe('auto-generated');
-      if (c.template !== 'manage-links') {
+      if (c.template !== 'manage-links' && c.template !== 'personal-data-link') {
         expect(p.subject, c.template).toContain(c.cycleTitle);
         // Titles and organiser text are escaped in HTML and kept as typed in the text part.
         expect(p.html, c.template).not.toContain('<interculturale>');

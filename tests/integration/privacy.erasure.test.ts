@@ -1,9 +1,12 @@
-// A person's own data: the export holds everything about her (every cycle) and nothing about anyone
-// else; erasure leaves no trace of her in any column of any table, keeps the counts of the reports of a
-// finished cycle, cancels her seat in a cycle still running (the waiting list moves up), and kills her
-// links.
+// A person's own data. A manage token reaches its own registration only: its export holds that
+// registration and nothing else of the address, its erasure erases that registration only (the address
+// is forgotten with the last one). Everything about the person goes through the one-time link mailed to
+// the address: its export holds every cycle and nothing about anyone else; its erasure leaves no trace
+// of her in any column of any table, keeps the counts of the reports of a finished cycle, cancels her
+// seat in a cycle still running (the waiting list moves up), kills her links and uses the link up.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenKit } from '../../server/lib/tokens.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleMovedTo, findEverywhere, markPresent, signUp, type Person } from './materials.support.ts';
 
@@ -16,6 +19,19 @@ let other: Person;
 let waiting: Person;
 let calendarPath: string;
 let certificateCode: string;
+
+/** The one-time link's token, as the worker derives it for the mail (the mail itself: tests/security). */
+async function personLink(email: string): Promise<string> {
+  await t.app.services.privacy.requestPersonLink(email, '192.0.2.7');
+  const participant = await t.database.db.selectFrom('participants').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const request = await t.database.db
+    .selectFrom('personal_data_requests')
+    .select('id')
+    .where('participant_id', '=', participant.id)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  return tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', request.id, 0);
+}
 
 const statsOf = async (cycleId: string) => {
   const { generatedAt: _ignored, ...rest } = await t.app.services.stats.forCycle(cycleId);
@@ -71,9 +87,42 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-describe('the export of personal data', () => {
+describe('the export of one registration (manage token)', () => {
+  it('holds that registration only: not her other cycle, not the mails to her address', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/registrations/${her.token}/personal-data` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    const data = res.json();
+    expect(Object.keys(data).sort()).toEqual(['consent', 'email', 'exportedAt', 'mail', 'registration']);
+    expect(data.email).toBe(her.email);
+    expect(data.registration).toMatchObject({ id: her.id, firstName: her.firstName, lastName: her.lastName, status: 'confirmed', cycle: { slug: finished.cycle.slug } });
+    expect(data.registration.attendance.filter((a: { present: boolean }) => a.present)).toHaveLength(3);
+    expect(data.registration.certificate).toMatchObject({ code: certificateCode, attendedSessions: 3, heldSessions: 4 });
+    expect(data.consent).toMatchObject({ registrationId: her.id, version: t.config.privacyVersion, notice: { publishedAt: expect.any(String) } });
+    expect(data.consent.notice.summaryIt).toMatch(/24 mesi/);
+    expect(data.mail.map((m: { template: string }) => m.template)).toEqual(['registration-confirmed']);
+    const text = res.body;
+    for (const foreign of [herLater.id, running.slug, other.email, other.id, waiting.id]) expect(text).not.toContain(foreign);
+
+    const later = (await t.app.inject({ method: 'GET', url: `/api/registrations/${herLater.token}/personal-data` })).json();
+    expect(later.registration.id).toBe(herLater.id);
+    expect(later.mail).toEqual([]);
+    expect(JSON.stringify(later)).not.toContain(her.id);
+    expect(JSON.stringify(later)).not.toContain(certificateCode);
+  });
+
+  it('is 404 for unknown or malformed tokens', async () => {
+    for (const token of ['x'.repeat(43), 'short', "'; DROP TABLE registrations; --"]) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/registrations/${encodeURIComponent(token)}/personal-data` });
+      expect(res.statusCode, token).toBe(404);
+    }
+  });
+});
+
+describe('the export of the whole person (one-time link)', () => {
   it('holds everything about her, in every cycle, and nothing about anyone else', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/registrations/${herLater.token}/personal-data` });
+    const token = await personLink(her.email);
+    const res = await t.app.inject({ method: 'GET', url: `/api/personal-data/${token}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('private, no-store');
     const data = res.json();
@@ -85,26 +134,50 @@ describe('the export of personal data', () => {
     expect(past.certificate).toMatchObject({ code: certificateCode, attendedSessions: 3, heldSessions: 4 });
     expect(data.consents).toHaveLength(2);
     expect(data.consents[0]).toMatchObject({ version: t.config.privacyVersion, notice: { publishedAt: expect.any(String) } });
-    expect(data.consents[0].notice.summaryIt).toMatch(/24 mesi/);
     expect(data.mail.map((m: { template: string }) => m.template).sort()).toEqual(['manage-links', 'registration-confirmed']);
-    expect(data.linkRequests).toHaveLength(1);
+    // "Send me my links" and this link share one throttle: both requests are there.
+    expect(data.linkRequests).toHaveLength(2);
 
     const text = JSON.stringify(data);
     for (const foreign of [other.email, other.firstName, other.lastName, other.id, waiting.email, waiting.id]) expect(text).not.toContain(foreign);
-    // The same export through either of her tokens.
-    const viaOld = await t.app.inject({ method: 'GET', url: `/api/registrations/${her.token}/personal-data` });
-    expect({ ...viaOld.json(), exportedAt: null }).toEqual({ ...data, exportedAt: null });
-  });
-
-  it('is 404 for unknown or malformed tokens', async () => {
-    for (const token of ['x'.repeat(43), 'short', "'; DROP TABLE registrations; --"]) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/registrations/${encodeURIComponent(token)}/personal-data` });
-      expect(res.statusCode, token).toBe(404);
-    }
+    // Viewing does not use the link up.
+    const again = await t.app.inject({ method: 'GET', url: `/api/personal-data/${token}` });
+    expect({ ...again.json(), exportedAt: null }).toEqual({ ...data, exportedAt: null });
   });
 });
 
-describe('erasure', () => {
+describe('erasure of one registration (manage token)', () => {
+  it('erases that registration only; the address goes with its last registration', async () => {
+    const solo = await cycleMovedTo(t.app, t.database.db, { days: [7, 14], capacity: 1, signUps: [{}] });
+    const [mine] = solo.people as [Person];
+    const next = await signUp(t.app, solo.cycle.slug);
+    expect(next.status).toBe('waitlisted');
+    const elsewhere = await signUp(t.app, (await cycleMovedTo(t.app, t.database.db, { days: [10] })).cycle.slug, { email: mine.email, firstName: mine.firstName, lastName: mine.lastName });
+
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/registrations/${mine.token}/personal-data` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ erased: true, registrations: 1, cancelled: 1 });
+    const row = await t.database.db.selectFrom('registrations').select(['status', 'cancelled_by', 'first_name']).where('id', '=', mine.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'cancelled', cancelled_by: 'erasure', first_name: 'Anonimo' });
+    expect((await t.database.db.selectFrom('registrations').select('status').where('id', '=', next.id).executeTakeFirstOrThrow()).status).toBe('confirmed');
+    for (const method of ['GET', 'DELETE'] as const) {
+      expect((await t.app.inject({ method, url: `/api/registrations/${mine.token}/personal-data` })).statusCode).toBe(404);
+    }
+    expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${mine.token}` })).statusCode).toBe(404);
+
+    // Her other registration is untouched, and still holds the address.
+    const kept = await t.app.inject({ method: 'GET', url: `/api/registrations/${elsewhere.token}` });
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json().registration).toMatchObject({ status: 'confirmed', firstName: mine.firstName, email: mine.email });
+    expect(await findEverywhere(t.database.db, [mine.email])).toEqual([`participants.email ∋ ${mine.email}`]);
+
+    // Erasing the last one forgets the address too.
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/registrations/${elsewhere.token}/personal-data` })).json()).toEqual({ erased: true, registrations: 1, cancelled: 1 });
+    expect(await findEverywhere(t.database.db, [mine.email, mine.firstName])).toEqual([]);
+  });
+});
+
+describe('erasure of the whole person (one-time link)', () => {
   it('anonymises her everywhere, keeps the counts, gives her seat to the waiting list and kills her links', async () => {
     const finishedStats = await statsOf(finished.cycle.id);
     const runningRows = async () =>
@@ -113,9 +186,13 @@ describe('erasure', () => {
     const needles = [her.email, her.firstName, her.lastName, 'Mediatrice culturale'];
     expect((await findEverywhere(t.database.db, needles)).length).toBeGreaterThan(3);
 
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/registrations/${herLater.token}/personal-data` });
+    const link = await personLink(her.email);
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/personal-data/${link}` });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ erased: true, registrations: 2, cancelled: 1 });
+    // The link is used up.
+    for (const method of ['GET', 'DELETE'] as const) expect((await t.app.inject({ method, url: `/api/personal-data/${link}` })).statusCode).toBe(404);
+    expect(await t.database.db.selectFrom('personal_data_requests').select('id').where('participant_id', 'is not', null).execute()).toEqual([]);
 
     // No column of any table holds her address, names or role any more.
     expect(await findEverywhere(t.database.db, needles)).toEqual([]);

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { BACKGROUND_CRONTAB, backgroundJobs, CERTIFICATES_TASK, RETENTION_TASK } from '../../server/modules/privacy/privacy.jobs.ts';
+import { tokenKit } from '../../server/lib/tokens.ts';
 import { privacyService } from '../../server/modules/privacy/privacy.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
@@ -148,7 +149,11 @@ describe('the retention job', () => {
       .executeTakeFirstOrThrow();
     expect(recentRow).toMatchObject({ first_name: both.recent.firstName, email: both.recent.email });
     expect(recentRow.participant_id).not.toBe(oldRow.participant_id);
-    const shown = await t.app.inject({ method: 'GET', url: `/api/registrations/${both.recent.token}/personal-data` });
+    // What is held about her now (the one-time link's export) is the recent registration only.
+    await t.app.services.privacy.requestPersonLink(both.recent.email, '192.0.2.9');
+    const request = await t.database.db.selectFrom('personal_data_requests').select('id').where('participant_id', '=', recentRow.participant_id).executeTakeFirstOrThrow();
+    const link = tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', request.id, 0);
+    const shown = await t.app.inject({ method: 'GET', url: `/api/personal-data/${link}` });
     expect(shown.json().registrations.map((r: { id: string }) => r.id)).toEqual([both.recent.id]);
 
     // The old links are dead; the old certificate no longer verifies.
@@ -157,6 +162,25 @@ describe('the retention job', () => {
     expect(oldCertificates).toHaveLength(1);
     expect(oldCertificates[0]!.name).toBe('Anonimo');
     expect((await t.app.inject({ method: 'GET', url: `/api/certificates/${oldCertificates[0]!.code}` })).statusCode).toBe(404);
+  });
+
+  it('purges expired one-time links to personal data, and keeps live ones', async () => {
+    const now = Date.now();
+    const row = (id: string, minutesLeft: number) => ({
+      id,
+      participant_id: null,
+      token_hash: Buffer.from(id.replace(/-/g, '').padEnd(64, '0'), 'hex'),
+      created_at: new Date(now - 90 * 60_000),
+      expires_at: new Date(now + minutesLeft * 60_000),
+    });
+    const expired = '00000000-0000-4000-8000-0000000000e1';
+    const live = '00000000-0000-4000-8000-0000000000e2';
+    await t.database.db.insertInto('personal_data_requests').values([row(expired, -30), row(live, 30)]).execute();
+    const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24 });
+    const r = await service.applyRetention();
+    expect(r.personalDataRequestsPurged).toBeGreaterThanOrEqual(1);
+    const left = (await t.database.db.selectFrom('personal_data_requests').select('id').where('id', 'in', [expired, live]).execute()).map((x) => x.id);
+    expect(left).toEqual([live]);
   });
 
   it('changes nothing when run again', async () => {

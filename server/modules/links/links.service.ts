@@ -7,8 +7,7 @@
 // Throttled per address and per IP address (rows in PostgreSQL, so every app node agrees); the address
 // is stored only as an HMAC under the server secret.
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { AppError } from '../../lib/errors.ts';
 import * as queue from '../mail/mail.queue.ts';
@@ -36,6 +35,19 @@ export function emailKey(secret: Buffer, email: string): Buffer {
   return createHmac('sha256', secret).update(`links:${email}`).digest();
 }
 
+/**
+ * The throttle of every request that makes us mail a secret link to an address someone typed ("send me
+ * my links", the one-time link to one's whole data): they share one budget, so alternating between them
+ * can't fill a mailbox. Counts the request, or throws 429. Call inside the transaction that does the work.
+ */
+export async function countMailRequest(trx: Transaction<Database>, emailHash: Buffer, ip: string, now: Date): Promise<void> {
+  // One request at a time per address, so two at once can't both slip under the limit.
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${emailHash.toString('hex')}, 7))`.execute(trx);
+  const counts = await repo.recentCounts(trx, emailHash, ip, new Date(now.getTime() - LINKS_WINDOW_MS));
+  if (counts.email >= LINKS_PER_EMAIL || counts.ip >= LINKS_PER_IP) throw linksErrors.tooMany();
+  await repo.record(trx, { emailHash, ip, at: now });
+}
+
 export function linksService(deps: { db: Kysely<Database>; secret: Buffer; clock?: () => Date }) {
   const { db, secret } = deps;
   const clock = deps.clock ?? (() => new Date());
@@ -45,11 +57,7 @@ export function linksService(deps: { db: Kysely<Database>; secret: Buffer; clock
       const now = clock();
       const emailHash = emailKey(secret, email);
       await db.transaction().execute(async (trx) => {
-        // One request at a time per address, so two at once can't both slip under the limit.
-        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${emailHash.toString('hex')}, 7))`.execute(trx);
-        const counts = await repo.recentCounts(trx, emailHash, ip, new Date(now.getTime() - LINKS_WINDOW_MS));
-        if (counts.email >= LINKS_PER_EMAIL || counts.ip >= LINKS_PER_IP) throw linksErrors.tooMany();
-        await repo.record(trx, { emailHash, ip, at: now });
+        await countMailRequest(trx, emailHash, ip, now);
         const participant = await repo.participantByEmail(trx, email);
         await queue.enqueue(trx, { kind: 'manage-links', participantId: participant?.id ?? randomUUID(), requestId: randomUUID() });
       });

@@ -252,9 +252,24 @@ export function mailComposer(deps: ComposeDeps) {
     return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, rendered, calendar: null } };
   }
 
+  async function personalDataLink(p: Extract<MailPayload, { kind: 'personal-data-link' }>, now: Date): Promise<Composition> {
+    const row = await repo.personalDataRequest(db, p.requestId);
+    const log: LogTarget = { dedupeKey: dedupeKey(p), template: 'personal-data-link', registrationId: null, cycleId: null, sessionId: null };
+    // An unknown address (the request names nobody), a person erased meanwhile, or a link already used.
+    if (!row || !row.email || !row.locale) return skip(log, 'no such person, the link was used, or their data were erased');
+    const expiresAt = t(row.expires_at);
+    if (expiresAt <= now) return skip(log, 'the link expired before it could be sent', row.email);
+    const token = deps.tokens.token('personal-data', row.id, 0);
+    const url = `${publicUrl}${row.locale === 'en' ? '/en' : ''}/dati/${token}`;
+    const rendered = renderEmail('personal-data-link', { site, url, expiresAt }, row.locale);
+    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, rendered, calendar: null } };
+  }
+
   return {
     async compose(p: MailPayload, now: Date): Promise<Composition> {
-      return p.kind === 'manage-links' ? manageLinks(p) : registrationMail(p, now);
+      if (p.kind === 'manage-links') return manageLinks(p);
+      if (p.kind === 'personal-data-link') return personalDataLink(p, now);
+      return registrationMail(p, now);
     },
   };
 }

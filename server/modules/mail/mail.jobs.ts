@@ -35,6 +35,8 @@ export const MailPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session-cancelled'), registrationId: id, sessionId: id, sequence: z.number().int().min(0) }),
   z.object({ kind: z.literal('organiser-message'), registrationId: id, messageId: id }),
   z.object({ kind: z.literal('manage-links'), participantId: id, requestId: z.string().min(1).max(100) }),
+  /** The one-time link to a person's whole data; the link is derived from the request id at send time. */
+  z.object({ kind: z.literal('personal-data-link'), requestId: id }),
   /** Materials of a meeting (or of the whole cycle, sessionId null); materialId: the newest, naming the batch. */
   z.object({ kind: z.literal('materials-available'), registrationId: id, cycleId: id, sessionId: id.nullable(), materialId: id }),
   z.object({ kind: z.literal('certificate-issued'), registrationId: id }),
@@ -61,6 +63,8 @@ export function jobKey(p: MailPayload): string {
       return `mail:organiser-message:${p.messageId}:${p.registrationId}`;
     case 'manage-links':
       return `mail:manage-links:${p.participantId}:${p.requestId}`;
+    case 'personal-data-link':
+      return `mail:personal-data-link:${p.requestId}`;
     // The same key materials.mail.ts gives the jobs it enqueues in SQL: one pending mail per person and meeting.
     case 'materials-available':
       return `mail:materials-available:${p.sessionId ?? `cycle-${p.cycleId}`}:${p.registrationId}`;

@@ -130,3 +130,13 @@ export async function participantRegistrations(db: Executor, participantId: stri
     .orderBy('r.created_at')
     .execute();
 }
+
+/** A one-time personal-data link request, with the address and language of its person (none if unknown). */
+export async function personalDataRequest(db: Executor, requestId: string) {
+  return db
+    .selectFrom('personal_data_requests as q')
+    .leftJoin('participants as p', 'p.id', 'q.participant_id')
+    .select(['q.id', 'q.expires_at', 'p.email', 'p.locale'])
+    .where('q.id', '=', requestId)
+    .executeTakeFirst();
+}

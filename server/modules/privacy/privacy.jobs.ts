@@ -1,6 +1,7 @@
 // The periodic jobs of this issue, run by the graphile-worker runner the mail worker starts (its cron
 // support schedules them, so they survive restarts and run once per tick across any number of workers):
-//   privacy-retention   daily: anonymise the data of cycles that ended more than RETENTION_MONTHS ago
+//   privacy-retention   daily: anonymise the data of cycles that ended more than RETENTION_MONTHS ago,
+//                       purge old throttle rows and expired one-time links to personal data
 //   certificates-issue  every 15 minutes: certificates (and their mails) for cycles that have ended
 import type { Task, TaskList } from 'graphile-worker';
 import type { Kysely } from 'kysely';
@@ -27,7 +28,9 @@ export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, 
   const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });
   const retention: Task = async (_payload, helpers) => {
     const r = await privacy.applyRetention();
-    helpers.logger.info(`retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten`);
+    helpers.logger.info(
+      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged`,
+    );
   };
   const issue: Task = async (_payload, helpers) => {
     const r = await certificates.issueForEndedCycles();

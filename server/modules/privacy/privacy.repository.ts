@@ -1,5 +1,6 @@
-// Every SQL statement of the privacy module: what is held about a person (export), and the anonymisation
-// that erasure and retention share. Executor first.
+// Every SQL statement of the privacy module: what is held about a person or a registration (export), the
+// one-time links to a person's whole data, and the anonymisation that erasure and retention share.
+// Executor first.
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
@@ -14,7 +15,7 @@ export async function participant(db: Executor, participantId: string) {
   return db.selectFrom('participants').selectAll().where('id', '=', participantId).executeTakeFirst();
 }
 
-export async function registrationsOf(db: Executor, participantId: string) {
+function registrationRows(db: Executor) {
   return db
     .selectFrom('registrations as r')
     .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
@@ -37,10 +38,17 @@ export async function registrationsOf(db: Executor, participantId: string) {
       'r.cancelled_by',
       'c.slug as cycle_slug',
       'c.title as cycle_title',
-    ])
-    .where('r.participant_id', '=', participantId)
-    .orderBy('r.created_at')
-    .execute();
+    ]);
+}
+
+export type RegistrationRow = Awaited<ReturnType<typeof registrationsOf>>[number];
+
+export async function registrationsOf(db: Executor, participantId: string) {
+  return registrationRows(db).where('r.participant_id', '=', participantId).orderBy('r.created_at').execute();
+}
+
+export async function registrationById(db: Executor, registrationId: string) {
+  return registrationRows(db).where('r.id', '=', registrationId).executeTakeFirst();
 }
 
 export async function attendanceOf(db: Executor, registrationIds: string[]) {
@@ -92,6 +100,40 @@ export async function mailOf(db: Executor, registrationIds: string[], email: str
 
 export async function linkRequestsOf(db: Executor, emailHash: Buffer) {
   return db.selectFrom('link_requests').select('at').where('email_hash', '=', emailHash).orderBy('at').execute();
+}
+
+// ---- one-time links to a person's whole data ---------------------------------------------------------
+
+export async function insertRequest(
+  db: Executor,
+  r: { id: string; participantId: string | null; tokenHash: Buffer; createdAt: Date; expiresAt: Date },
+) {
+  await db
+    .insertInto('personal_data_requests')
+    .values({ id: r.id, participant_id: r.participantId, token_hash: r.tokenHash, created_at: r.createdAt, expires_at: r.expiresAt })
+    .execute();
+}
+
+/** The live request behind a token (known address, not expired); `lock` for the erasure that uses it up. */
+export async function liveRequest(db: Executor, tokenHash: Buffer, now: Date, lock = false) {
+  let q = db
+    .selectFrom('personal_data_requests')
+    .select(['id', 'participant_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
+    .where('participant_id', 'is not', null);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && row.participant_id !== null ? { id: row.id, participantId: row.participant_id } : undefined;
+}
+
+export async function deleteRequest(db: Executor, id: string) {
+  await db.deleteFrom('personal_data_requests').where('id', '=', id).execute();
+}
+
+export async function purgeExpiredRequests(db: Executor, now: Date): Promise<number> {
+  const r = await db.deleteFrom('personal_data_requests').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 // ---- anonymisation ----------------------------------------------------------------------------------

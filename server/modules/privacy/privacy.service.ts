@@ -1,39 +1,65 @@
-// Each person's own data: the export of everything held about them, erasure on request, and the
-// retention rule that anonymises the data of cycles that ended long ago.
+// Each person's own data: the export and erasure of one registration (its manage token), of the whole
+// person (a one-time link mailed to the address), and the retention rule that anonymises the data of
+// cycles that ended long ago.
+//
+// Why a manage token reaches only its own registration: anyone can sign up with any address, so holding
+// a manage token proves nothing about the address. Everything kept under the address (the person's other
+// registrations, the mails to it) is reached only by someone who can read that mailbox: the one-time
+// link, requested like "send me my links" (same answer and same work whether or not the address is
+// known, same throttle).
 //
 // What anonymisation keeps, and why: the reports of a programme count registrations by status,
 // attendance per meeting, and participants by territorial network and by organisation (stats service,
 // CSV export). Those counts must not change when people are erased, so registration rows stay with
 // their status and dates, attendance rows stay, and organisation and network stay on the row: they
 // name public bodies (a municipality, an "ambito" of municipalities) shared by many participants, not
-// a person. Everything that identifies the person goes: names, e-mail address (the participant row),
-// role, the links (tokens), the certificate's name, the address in the send log and the links throttle.
-// Each anonymised registration is moved to its own empty participant, so the rows left behind can't be
-// linked to each other either.
-import type { Kysely } from 'kysely';
+// a person. Everything that identifies the person goes: names, e-mail address (the participant row, once
+// no registration uses it), role, the links (tokens), the certificate's name, the address in the send
+// log and the links throttle. Each anonymised registration is moved to its own empty participant, so the
+// rows left behind can't be linked to each other either.
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import { errors } from '../../lib/errors.ts';
-import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
+import { errors, notFound } from '../../lib/errors.ts';
+import { hashToken, isWellFormedToken, tokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { cycleStatus } from '../cycles/cycles.service.ts';
-import { emailKey } from '../links/links.service.ts';
+import { countMailRequest, emailKey } from '../links/links.service.ts';
 import * as linksRepo from '../links/links.repository.ts';
+import * as queue from '../mail/mail.queue.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
+import { personExport, registrationExport } from './privacy.export.ts';
 import * as repo from './privacy.repository.ts';
-import type { PersonalData } from './privacy.schemas.ts';
-
-const iso = (d: Date | string) => new Date(d).toISOString();
-const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
+import type { ErasureResult, PersonalData, RegistrationData } from './privacy.schemas.ts';
 
 /** Registrations anonymised per transaction by the retention job. */
 const RETENTION_BATCH = 500;
 /** The links throttle looks back one hour; its rows (IP addresses) are kept one day at most. */
 const LINK_REQUESTS_KEPT_MS = 24 * 3_600_000;
+/**
+ * How long a one-time link to a person's whole data works. An hour covers a mail held back for minutes
+ * by greylisting and a person who reads it a little later; a link left in a mailbox, a forwarded mail or
+ * a shared screen stops reaching the data soon after. Asking again costs one form.
+ */
+export const PERSONAL_DATA_LINK_TTL_MS = 60 * 60_000;
+
+export const PERSONAL_DATA_REQUEST_ACCEPTED = {
+  it: 'Se conserviamo dati legati a questo indirizzo, riceverai a breve un’email con un link personale, valido un’ora, per scaricarli o cancellarli.',
+  en: 'If we hold data linked to this address, you will shortly receive an email with a personal link, valid for one hour, to download or erase them.',
+};
+
+export const privacyErrors = {
+  linkNotFound: () =>
+    notFound({
+      it: 'Link non valido o scaduto: puoi chiederne uno nuovo dalla pagina «I miei dati».',
+      en: 'This link is not valid or has expired: you can ask for a new one from the “My data” page.',
+    }),
+};
 
 export interface PrivacyDeps {
   db: Kysely<Database>;
-  /** The server secret (the links throttle keys addresses with it). */
+  /** The server secret (the links throttle keys addresses with it; the one-time links derive from it). */
   secret: Buffer;
   retentionMonths: number;
   notifier?: Notifier;
@@ -44,6 +70,7 @@ export function privacyService(deps: PrivacyDeps) {
   const { db, secret } = deps;
   const clock = deps.clock ?? (() => new Date());
   const notifier = deps.notifier ?? silentNotifier;
+  const tokens = tokenKit(secret);
 
   async function byToken(token: string) {
     if (!isWellFormedToken(token)) throw errors.registrationNotFound();
@@ -52,112 +79,110 @@ export function privacyService(deps: PrivacyDeps) {
     return r;
   }
 
+  /**
+   * Erases these registrations (of one person). One of a cycle that has not ended is cancelled first,
+   * and its seat goes to the head of the waiting list in the same transaction (with the cycle locked, as
+   * every seat change). `participantIds` are forgotten too once nothing references them. Returns how
+   * many were cancelled.
+   */
+  async function eraseWithin(trx: Transaction<Database>, regs: { id: string; cycle_id: string }[], participantIds: string[], now: Date) {
+    // Cycles locked in one order, so two erasures (or an erasure and a sign-up) can't deadlock.
+    const cycleIds = [...new Set(regs.map((r) => r.cycle_id))].sort();
+    const cycles = new Map<string, Awaited<ReturnType<typeof cyclesRepo.lockById>>>();
+    for (const id of cycleIds) cycles.set(id, await cyclesRepo.lockById(trx, id));
+    let cancelled = 0;
+    for (const { id } of regs) {
+      // Read again under the cycle lock: a cancellation or promotion may have happened meanwhile.
+      const r = await registrationsRepo.findByIdForUpdate(trx, id);
+      const cycle = r ? cycles.get(r.cycle_id) : undefined;
+      if (!r || !cycle || r.status === 'cancelled' || cycleStatus(cycle, now) === 'past') continue;
+      await registrationsRepo.markCancelled(trx, r.id, 'erasure', now);
+      await notifier.registrationCancelled(trx, r.id);
+      cancelled += 1;
+      if (r.status === 'confirmed') {
+        for (const promoted of await registrationsRepo.promoteFromWaitlist(trx, r.cycle_id, now)) {
+          await notifier.registrationPromoted(trx, promoted);
+        }
+      }
+    }
+    const previous = await repo.anonymiseRegistrations(trx, regs.map((r) => r.id), now);
+    const emails = await repo.forgetParticipants(trx, [...new Set([...previous, ...participantIds])], now);
+    for (const email of emails) await linksRepo.deleteForEmail(trx, emailKey(secret, email));
+    return cancelled;
+  }
+
+  function linkHash(token: string): Buffer {
+    if (!isWellFormedToken(token)) throw privacyErrors.linkNotFound();
+    return hashToken(token);
+  }
+
   return {
-    /** GET /api/registrations/:token/personal-data: the person behind the token, in every cycle. */
-    async exportFor(token: string): Promise<PersonalData> {
+    /** GET /api/registrations/:token/personal-data: that registration, and nothing of the address's others. */
+    async exportRegistration(token: string): Promise<RegistrationData> {
       const found = await byToken(token);
-      const person = (await repo.participant(db, found.participant_id))!;
-      const regs = await repo.registrationsOf(db, person.id);
-      const ids = regs.map((r) => r.id);
-      const [marks, failures, certificates, notices, mail, requests] = await Promise.all([
-        repo.attendanceOf(db, ids),
-        repo.checkInFailuresOf(db, ids),
-        repo.certificatesOf(db, ids),
-        repo.notices(db, [...new Set(regs.map((r) => r.consent_version))]),
-        repo.mailOf(db, ids, person.email),
-        person.email ? repo.linkRequestsOf(db, emailKey(secret, person.email)) : Promise.resolve([]),
-      ]);
-      const noticeOf = new Map(notices.map((n) => [n.version, n]));
-      return {
-        exportedAt: iso(clock()),
-        participant: { email: person.email, locale: person.locale, createdAt: iso(person.created_at) },
-        registrations: regs.map((r) => {
-          const cert = certificates.find((c) => c.registration_id === r.id);
-          return {
-            id: r.id,
-            cycle: { slug: r.cycle_slug, title: r.cycle_title },
-            status: r.status,
-            firstName: r.first_name,
-            lastName: r.last_name,
-            organisation: r.organisation,
-            role: r.role,
-            network: r.network,
-            locale: r.locale,
-            source: r.source,
-            createdAt: iso(r.created_at),
-            confirmedAt: isoOrNull(r.confirmed_at),
-            cancelledAt: isoOrNull(r.cancelled_at),
-            cancelledBy: r.cancelled_by,
-            attendance: marks
-              .filter((m) => m.registration_id === r.id)
-              .map((m) => ({ sessionId: m.session_id, sessionTitle: m.title, startsAt: iso(m.starts_at), present: m.present, method: m.method, markedAt: iso(m.marked_at) })),
-            checkInFailures: failures.filter((f) => f.registration_id === r.id).map((f) => ({ sessionId: f.session_id, at: iso(f.at) })),
-            certificate: cert
-              ? {
-                  code: cert.code,
-                  name: cert.name,
-                  attendedSessions: cert.attended_sessions,
-                  heldSessions: cert.held_sessions,
-                  hours: Number(cert.hours),
-                  issuedAt: iso(cert.issued_at),
-                }
-              : null,
-          };
-        }),
-        consents: regs.map((r) => {
-          const n = noticeOf.get(r.consent_version);
-          return {
-            registrationId: r.id,
-            version: r.consent_version,
-            acceptedAt: iso(r.consent_at),
-            notice: n ? { publishedAt: iso(n.published_at), summaryIt: n.summary_it, summaryEn: n.summary_en, textSha256: n.text_sha256 } : null,
-          };
-        }),
-        mail: mail.map((m) => ({
-          registrationId: m.registration_id,
-          template: m.template,
-          recipient: m.recipient,
-          subject: m.subject,
-          status: m.status,
-          createdAt: iso(m.created_at),
-          sentAt: isoOrNull(m.sent_at),
-        })),
-        linkRequests: requests.map((q) => ({ at: iso(q.at) })),
-      };
+      const data = await registrationExport(db, found.id, found.email, clock());
+      if (!data) throw errors.registrationNotFound();
+      return data;
     },
 
     /**
-     * DELETE /api/registrations/:token/personal-data: erases the person behind the token, in every cycle.
-     * A registration of a cycle that has not ended is cancelled first, and its seat goes to the head of
-     * the waiting list in the same transaction (with the cycle locked, as every seat change).
+     * DELETE /api/registrations/:token/personal-data: erases that registration only. The address is
+     * forgotten only if no other registration still uses it.
      */
-    async erase(token: string): Promise<{ erased: true; registrations: number; cancelled: number }> {
+    async eraseRegistration(token: string): Promise<ErasureResult> {
       const found = await byToken(token);
       return db.transaction().execute(async (trx) => {
         const now = clock();
-        const regs = await repo.registrationsOf(trx, found.participant_id);
-        // Cycles locked in one order, so two erasures (or an erasure and a sign-up) can't deadlock.
-        const cycleIds = [...new Set(regs.map((r) => r.cycle_id))].sort();
-        const cycles = new Map<string, Awaited<ReturnType<typeof cyclesRepo.lockById>>>();
-        for (const id of cycleIds) cycles.set(id, await cyclesRepo.lockById(trx, id));
-        let cancelled = 0;
-        for (const { id } of regs) {
-          // Read again under the cycle lock: a cancellation or promotion may have happened meanwhile.
-          const r = await registrationsRepo.findByIdForUpdate(trx, id);
-          const cycle = r ? cycles.get(r.cycle_id) : undefined;
-          if (!r || !cycle || r.status === 'cancelled' || cycleStatus(cycle, now) === 'past') continue;
-          await registrationsRepo.markCancelled(trx, r.id, 'erasure', now);
-          await notifier.registrationCancelled(trx, r.id);
-          cancelled += 1;
-          if (r.status === 'confirmed') {
-            for (const promoted of await registrationsRepo.promoteFromWaitlist(trx, r.cycle_id, now)) {
-              await notifier.registrationPromoted(trx, promoted);
-            }
-          }
-        }
-        const previous = await repo.anonymiseRegistrations(trx, regs.map((r) => r.id), now);
-        const emails = await repo.forgetParticipants(trx, previous, now);
-        for (const email of emails) await linksRepo.deleteForEmail(trx, emailKey(secret, email));
+        await cyclesRepo.lockById(trx, found.cycle_id);
+        // Again under the cycle lock, which a concurrent erasure of the same registration also takes:
+        // the second one finds the token dead and answers 404, like any later use.
+        if (!(await registrationsRepo.findByTokenHash(trx, hashToken(token)))) throw errors.registrationNotFound();
+        const cancelled = await eraseWithin(trx, [found], [], now);
+        return { erased: true as const, registrations: 1, cancelled };
+      });
+    },
+
+    /**
+     * POST /api/personal-data/requests: mails the address a one-time link to everything held about it.
+     * The same work for a known and an unknown address: the throttle, one request row (no participant
+     * for an unknown address) and one mail job, which the worker skips when there is nobody to write to.
+     */
+    async requestPersonLink(email: string, ip: string): Promise<void> {
+      const now = clock();
+      await db.transaction().execute(async (trx) => {
+        await countMailRequest(trx, emailKey(secret, email), ip, now);
+        const participant = await linksRepo.participantByEmail(trx, email);
+        const id = randomUUID();
+        await repo.insertRequest(trx, {
+          id,
+          participantId: participant?.id ?? null,
+          tokenHash: tokens.issue('personal-data', id, 0).hash,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + PERSONAL_DATA_LINK_TTL_MS),
+        });
+        await queue.enqueue(trx, { kind: 'personal-data-link', requestId: id });
+      });
+    },
+
+    /** GET /api/personal-data/:token: the whole person. Any number of times while the link lives. */
+    async exportPerson(token: string): Promise<PersonalData> {
+      const now = clock();
+      const request = await repo.liveRequest(db, linkHash(token), now);
+      const data = request ? await personExport(db, secret, request.participantId, now) : null;
+      if (!data) throw privacyErrors.linkNotFound();
+      return data;
+    },
+
+    /** DELETE /api/personal-data/:token: erases the whole person, in every cycle; uses the link up. */
+    async erasePerson(token: string): Promise<ErasureResult> {
+      const hash = linkHash(token);
+      return db.transaction().execute(async (trx) => {
+        const now = clock();
+        const request = await repo.liveRequest(trx, hash, now, true);
+        if (!request) throw privacyErrors.linkNotFound();
+        await repo.deleteRequest(trx, request.id);
+        const regs = await repo.registrationsOf(trx, request.participantId);
+        const cancelled = await eraseWithin(trx, regs, [request.participantId], now);
         return { erased: true as const, registrations: regs.length, cancelled };
       });
     },
@@ -165,9 +190,10 @@ export function privacyService(deps: PrivacyDeps) {
     /**
      * The retention rule: registrations of cycles whose last meeting ended more than RETENTION_MONTHS
      * ago are anonymised (in batches, each its own transaction), people left with no registration are
-     * forgotten, and the links throttle drops rows older than a day. Safe to run any number of times.
+     * forgotten, the links throttle drops rows older than a day and expired one-time links go. Safe to
+     * run any number of times.
      */
-    async applyRetention(): Promise<{ anonymised: number; participantsForgotten: number; linkRequestsPurged: number }> {
+    async applyRetention(): Promise<{ anonymised: number; participantsForgotten: number; linkRequestsPurged: number; personalDataRequestsPurged: number }> {
       const now = clock();
       let anonymised = 0;
       let participantsForgotten = 0;
@@ -183,7 +209,8 @@ export function privacyService(deps: PrivacyDeps) {
         anonymised += ids.length;
       }
       const linkRequestsPurged = await linksRepo.purgeBefore(db, new Date(now.getTime() - LINK_REQUESTS_KEPT_MS));
-      return { anonymised, participantsForgotten, linkRequestsPurged };
+      const personalDataRequestsPurged = await repo.purgeExpiredRequests(db, now);
+      return { anonymised, participantsForgotten, linkRequestsPurged, personalDataRequestsPurged };
     },
 
     /** Makes sure the notice version sign-ups record (config.privacyVersion) exists in the archive. */

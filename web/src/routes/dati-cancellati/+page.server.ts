@@ -1,5 +1,6 @@
-// After "erase my data": the token is gone, so this page needs none. The counts come in the address
-// (numbers only) from iscrizione/[token]/dati/elimina.
+// After an erasure: the token is gone, so this page needs none. The counts come in the address (numbers
+// only) from iscrizione/[token]/dati/elimina (one registration) or dati/[token] (`tutto=1`: everything
+// linked to the address).
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
@@ -11,5 +12,9 @@ const count = (v: string | null) => {
 
 export const load: PageServerLoad = async ({ url, setHeaders }) => {
   setHeaders({ 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' });
-  return { registrations: count(url.searchParams.get('iscrizioni')), cancelled: count(url.searchParams.get('annullate')) };
+  return {
+    registrations: count(url.searchParams.get('iscrizioni')),
+    cancelled: count(url.searchParams.get('annullate')),
+    everything: url.searchParams.get('tutto') === '1',
+  };
 };

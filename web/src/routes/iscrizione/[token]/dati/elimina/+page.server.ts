@@ -1,6 +1,7 @@
-// The second step of "erase my data": a page that says what goes and what stays, with one button. The
-// form action calls DELETE /api/registrations/:token/personal-data and then leaves for a page that needs
-// no token (after erasure the token is unknown everywhere). Without JavaScript it is a plain POST.
+// The second step of "erase this registration": a page that says what goes and what stays, with one
+// button. The form action calls DELETE /api/registrations/:token/personal-data (that registration only)
+// and then leaves for a page that needs no token (after erasure the token is unknown everywhere).
+// Without JavaScript it is a plain POST. The page also points to the whole-address erasure (/dati).
 import { error, redirect } from '@sveltejs/kit';
 import { href } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
