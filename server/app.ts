@@ -130,7 +130,15 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     calendars: calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock }),
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
-    ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock }),
+    ...organiserServices({
+      db: app.db,
+      tokens,
+      privacyVersion: config.privacyVersion,
+      timezone: config.timezone,
+      sessionIdleMs: config.sessionIdleMs,
+      notifier,
+      clock: opts.clock,
+    }),
     // Materials, certificates, "send me my links", personal data.
     ...participantServices({ db: app.db, config, secret: Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'), notifier, clock: opts.clock }),
   });

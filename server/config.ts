@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { PASSWORD_MAX, PASSWORD_MIN } from './modules/accounts/passwords.policy.ts';
 
 const DURATION = /^(\d+)\s*(m|h|d)$/;
 
@@ -53,7 +54,13 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Officina <no-reply@localhost>'),
   ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  // The length rule of every organiser password; whether it is too common is checked when it creates
+  // the account (ensureBootstrapAdministrator), the only time it is used.
+  ADMIN_PASSWORD: z
+    .string()
+    .min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
+    .max(PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
+    .optional(),
   REMINDER_OFFSETS: z
     .string()
     .default('2d,2h')
@@ -89,6 +96,11 @@ const schema = z.object({
   ALLOW_DEVELOPMENT_MODE: flag.optional(),
   // The OpenAPI reference (/api/docs) is for administrators in production unless this makes it public.
   API_DOCS_PUBLIC: flag.optional(),
+  // An organiser's session ends after this many minutes without a request (OWASP ASVS 3.3.2 at level 2:
+  // 30 minutes, as NIST SP 800-63B asks of AAL2). The roster page keeps a session in use alive with a
+  // request every 5 minutes while the organiser works (SessionKeepAlive.svelte), hence the floor of 10;
+  // 12 h after sign-in it ends anyway.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(10).max(720).default(30),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -143,6 +155,8 @@ export type Config = Readonly<{
   trustProxy: readonly string[];
   /** API_DOCS_PUBLIC: /api/docs without signing in, in production too. */
   apiDocsPublic: boolean;
+  /** SESSION_IDLE_MINUTES in milliseconds: an organiser's session ends after this long without a request. */
+  sessionIdleMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -205,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
     apiDocsPublic: e.API_DOCS_PUBLIC ?? !isProduction,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
   });
 }
 

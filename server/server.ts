@@ -29,7 +29,11 @@ async function prepareDatabase(config: Config, url: string) {
     await ensureNotice(db, config.privacyVersion, new Date());
     if (config.adminEmail && config.adminPassword) {
       const admin = await ensureBootstrapAdministrator(db, config.adminEmail, config.adminPassword);
-      if (admin.changed) console.log(`officina: administrator ${config.adminEmail} ${admin.created ? 'created' : 'reset from ADMIN_PASSWORD'}`);
+      console.log(
+        admin.created
+          ? `officina: administrator ${config.adminEmail} created from ADMIN_PASSWORD`
+          : `officina: administrator ${config.adminEmail} already exists: ADMIN_PASSWORD left unused (to reset its password: npm run admin -- reset --email ${config.adminEmail})`,
+      );
     }
     if (config.demoData) {
       const seeded = await seedDemoIfEmpty(db, new Date());

@@ -3,8 +3,10 @@
 //   npm run admin -- reset --email a@b.it [--password ...]
 //   npm run admin -- list
 // Without --password a strong one is generated and printed once (--password-stdin reads it from the
-// first line of standard input instead, keeping it out of the process list). `reset` also re-activates
-// the account, ends its sessions and clears its failed sign-ins. It connects like `npm run db:migrate`:
+// first line of standard input instead, keeping it out of the process list); a given one must pass the
+// policy of passwords.policy.ts (at least 12 characters, not a common one). `reset` also re-activates
+// the account, ends its sessions and clears its failed sign-ins: it is how a lost or leaked administrator
+// password is reset (ADMIN_PASSWORD only ever creates the first administrator). It connects like `npm run db:migrate`:
 // DATABASE_URL, or the embedded database under DATA_DIR (stop the server first), migrating if needed.
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -15,7 +17,8 @@ import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
 import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
-import { generatePassword, PASSWORD_MAX, PASSWORD_MIN } from '../modules/accounts/passwords.ts';
+import { generatePassword } from '../modules/accounts/passwords.ts';
+import { PASSWORD_MAX, passwordWeakness } from '../modules/accounts/passwords.policy.ts';
 
 const USAGE = `usage:
   npm run admin -- create --email <address> --name <name> --role organiser|administrator [--password <pw> | --password-stdin]
@@ -30,12 +33,12 @@ async function readStdinLine(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }) {
+async function passwordFrom(values: { password?: string; 'password-stdin'?: boolean }, person: { email: string; name: string }) {
   const given = values['password-stdin'] ? await readStdinLine() : values.password;
   if (given === undefined) return { password: generatePassword(), generated: true };
-  if (given.length < PASSWORD_MIN || given.length > PASSWORD_MAX) {
-    throw new UsageError(`the password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`);
-  }
+  if (given.length > PASSWORD_MAX) throw new UsageError(`the password must be at most ${PASSWORD_MAX} characters long`);
+  const weakness = await passwordWeakness(given, person);
+  if (weakness) throw new UsageError(`the password ${weakness.en}`);
   return { password: given, generated: false };
 }
 
@@ -67,14 +70,14 @@ async function run(db: Kysely<Database>, argv: string[]) {
     const name = values.name?.trim();
     if (!name) throw new UsageError('--name is required');
     if (existing) throw new UsageError(`an account for ${email} already exists (use "reset" to set its password)`);
-    const { password, generated } = await passwordFrom(values);
+    const { password, generated } = await passwordFrom(values, { email, name });
     await upsertAccountWithPassword(db, { email, name, role, password });
     console.log(`created ${role} ${email}`);
     if (generated) console.log(`password: ${password}`);
     return;
   }
   if (!existing) throw new UsageError(`no account for ${email} (use "create")`);
-  const { password, generated } = await passwordFrom(values);
+  const { password, generated } = await passwordFrom(values, { email, name: existing.name });
   await upsertAccountWithPassword(db, { email, name: existing.name, role: existing.role, password });
   console.log(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
   if (generated) console.log(`password: ${password}`);

@@ -3,16 +3,20 @@
 // is guarded: one that forgets to declare a rule is treated as 'administrator' (fail closed).
 //
 // The scheme, for the console and any script:
-// - POST /api/auth/login {email, password} sets the cookie `officina_session` (HttpOnly, SameSite=Lax,
-//   Path=/, Secure in production) holding 256 random bits; PostgreSQL keeps only their SHA-256.
+// - POST /api/auth/login {email, password} sets the session cookie (HttpOnly, SameSite=Lax, Path=/)
+//   holding 256 random bits; PostgreSQL keeps only their SHA-256. In production it is Secure and named
+//   `__Host-officina_session`: browsers accept that prefix only from a secure origin, on Path=/ and
+//   without Domain, so no sibling subdomain or plain-http page can plant or overwrite it (OWASP ASVS
+//   3.4.4). Over plain http in development it is `officina_session` (browsers drop a __Host- cookie
+//   that is not Secure).
 //   The answer (and GET /api/auth/me) carries `csrfToken`.
 // - Every POST/PUT/PATCH/DELETE made with that cookie (all of /api/admin, /api/auth/logout,
 //   /api/auth/password) must send the token back in the `x-csrf-token` header, or gets 403
 //   `csrf_invalid`. The token is HMAC(server secret, session id): a page on another site can neither
 //   read it nor compute it. In addition, a request whose Origin header (or, without one,
 //   Sec-Fetch-Site: cross-site) names another site gets 403 `origin_not_allowed`; login is checked too.
-// - No cookie or an unknown one: 401 `unauthenticated`; idle for 2 h or 12 h after sign-in: 401
-//   `session_expired`; wrong role or a cycle not assigned to this organiser: 403 `forbidden`.
+// - No cookie or an unknown one: 401 `unauthenticated`; idle for SESSION_IDLE_MINUTES (30 by default)
+//   or 12 h after sign-in: 401 `session_expired`; wrong role or a cycle not assigned to this organiser: 403 `forbidden`.
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -20,7 +24,10 @@ import { authErrors } from '../modules/accounts/accounts.errors.ts';
 import { ABSOLUTE_MS, type AuthContext } from '../modules/accounts/auth.service.ts';
 import { resolveScope, type AccessRule, type Scope } from '../modules/admin/admin.access.ts';
 
-export const SESSION_COOKIE = 'officina_session';
+/** The session cookie's name: `__Host-` only where the cookie is Secure, as browsers require. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-officina_session' : 'officina_session';
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
@@ -55,6 +62,7 @@ export default fp(
     app.decorateRequest('auth', null);
     app.decorateRequest('scope', null);
     const secure = app.config.isProduction;
+    const name = sessionCookieName(secure);
     const publicOrigin = new URL(app.config.publicUrl).origin;
 
     function originAllowed(req: FastifyRequest): boolean {
@@ -66,8 +74,9 @@ export default fp(
     }
 
     app.decorate('sessionCookie', {
+      name,
       set(reply: FastifyReply, sessionId: string) {
-        reply.setCookie(SESSION_COOKIE, sessionId, {
+        reply.setCookie(name, sessionId, {
           httpOnly: true,
           sameSite: 'lax',
           secure,
@@ -76,7 +85,7 @@ export default fp(
         });
       },
       clear(reply: FastifyReply) {
-        reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+        reply.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
       },
     });
 
@@ -99,7 +108,7 @@ export default fp(
       }
       reply.header('cache-control', 'no-store');
 
-      const sessionId = req.cookies[SESSION_COOKIE];
+      const sessionId = req.cookies[name];
       if (!sessionId) throw authErrors.unauthenticated();
       const result = await app.services.auth.authenticate(sessionId);
       if (!result.ok) {
@@ -129,6 +138,6 @@ export default fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    sessionCookie: { set(reply: FastifyReply, sessionId: string): void; clear(reply: FastifyReply): void };
+    sessionCookie: { name: string; set(reply: FastifyReply, sessionId: string): void; clear(reply: FastifyReply): void };
   }
 }

@@ -25,7 +25,7 @@ export interface OfficinaWebBridge {
     headers: Record<string, string>;
     payload?: string;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
-  config: { publicUrl: string; timezone: string; privacyVersion: string };
+  config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
 }
 
 declare global {
@@ -58,6 +58,8 @@ export default fp<{ enabled: boolean }>(
         publicUrl: app.config.publicUrl,
         timezone: app.config.timezone,
         privacyVersion: app.config.privacyVersion,
+        // The pages forward the organiser's cookie under the name the API reads (auth.plugin.ts).
+        sessionCookie: app.sessionCookie.name,
       },
     };
     globalThis.__officinaWeb = bridge;
@@ -104,5 +106,5 @@ export default fp<{ enabled: boolean }>(
       });
     });
   },
-  { name: 'web', dependencies: ['errors'] },
+  { name: 'web', dependencies: ['errors', 'auth'] },
 );

@@ -2,7 +2,7 @@
 // server/plugins/auth.plugin.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authOf, SESSION_COOKIE } from '../plugins/auth.plugin.ts';
+import { authOf } from '../plugins/auth.plugin.ts';
 import { ChangePasswordBody, LoginBody, MeSchema } from '../modules/accounts/accounts.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
@@ -20,7 +20,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       // A new id at every sign-in; whatever session the browser held before is ended.
-      const previous = req.cookies[SESSION_COOKIE];
+      const previous = req.cookies[app.sessionCookie.name];
       const result = await app.services.auth.login({
         email: req.body.email,
         password: req.body.password,

@@ -41,10 +41,10 @@ export async function assign(db: Kysely<Database>, cycleId: string, accountId: s
   await db.insertInto('cycle_organisers').values({ cycle_id: cycleId, account_id: accountId }).execute();
 }
 
-/** The `officina_session=...` pair from a response's Set-Cookie, or undefined. */
+/** The session cookie's `name=value` pair from a response's Set-Cookie (`__Host-` in production), or undefined. */
 export function sessionCookieOf(setCookie: string | string[] | undefined): string | undefined {
   const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
-  const line = all.find((c) => c.startsWith('officina_session='));
+  const line = all.find((c) => /^(__Host-)?officina_session=/.test(c));
   return line?.split(';')[0];
 }
 

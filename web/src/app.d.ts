@@ -23,7 +23,7 @@ declare global {
           headers: Record<string, string>;
           payload?: string;
         }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
-        config: { publicUrl: string; timezone: string; privacyVersion: string };
+        config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
       }
     | undefined;
 }

@@ -1,6 +1,6 @@
 // Errors of sign-in and account management, with stable machine codes (see server/README or the
 // organiser section of API.md).
-import { AppError } from '../../lib/errors.ts';
+import { AppError, type Localized } from '../../lib/errors.ts';
 
 export const authErrors = {
   invalidCredentials: () =>
@@ -48,6 +48,14 @@ export const authErrors = {
       it: 'Deve restare almeno un amministratore attivo.',
       en: 'At least one active administrator must remain.',
     }),
+  /** A password on the list of common ones (passwords.policy.ts); `field` as the request named it. */
+  weakPassword: (field: string, why: Localized) =>
+    new AppError(
+      400,
+      'weak_password',
+      { it: `Campo ${field}: la password ${why.it}.`, en: `Field ${field}: the password ${why.en}.` },
+      { fields: [{ field, message: why.en }] },
+    ),
   wrongPassword: () =>
     new AppError(400, 'wrong_password', {
       it: 'La password attuale non è corretta.',

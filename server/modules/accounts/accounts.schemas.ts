@@ -1,6 +1,6 @@
 // Inputs and outputs of sign-in and account management.
 import { z } from 'zod';
-import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
+import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.policy.ts';
 
 const email = z
   .string()

@@ -1,23 +1,25 @@
 // Account management (administrators only, checked by the route's access rule) and the ADMIN_EMAIL
-// bootstrap. Changing a password or deactivating an account ends its sessions at once.
+// bootstrap. Changing a password or deactivating an account ends its sessions at once; a password an
+// administrator chooses passes the same policy as one the organiser chooses (passwords.policy.ts).
 import type { Kysely } from 'kysely';
 import type { AccountRole, Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
 import type { AccountView, CreateAccountInput, UpdateAccountInput } from './accounts.schemas.ts';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { generatePassword, hashPassword } from './passwords.ts';
+import { passwordWeakness } from './passwords.policy.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /**
- * Creates the account, or resets its password and re-activates it when the address exists (the
- * ADMIN_EMAIL bootstrap and `npm run admin -- reset`). Returns what happened.
+ * Creates the account, or resets its password and re-activates it when the address exists (`npm run
+ * admin`, which has checked the password against the policy). Returns what happened.
  */
 export async function upsertAccountWithPassword(
   db: Kysely<Database>,
-  input: { email: string; name: string; role: AccountRole; password: string; resetRole?: boolean },
+  input: { email: string; name: string; role: AccountRole; password: string },
   now = new Date(),
 ): Promise<{ id: string; created: boolean }> {
   const email = input.email.trim().toLowerCase();
@@ -25,7 +27,7 @@ export async function upsertAccountWithPassword(
   return db.transaction().execute(async (trx) => {
     const existing = await repo.findByEmail(trx, email);
     if (existing) {
-      await repo.update(trx, existing.id, { passwordHash, active: true, ...(input.resetRole && { role: input.role }) }, now);
+      await repo.update(trx, existing.id, { passwordHash, active: true }, now);
       await repo.deleteSessionsOf(trx, existing.id);
       await repo.clearFailures(trx, { email });
       return { id: existing.id, created: false };
@@ -35,20 +37,33 @@ export async function upsertAccountWithPassword(
   });
 }
 
-/** ADMIN_EMAIL/ADMIN_PASSWORD: after start-up that administrator exists, active, with that password. */
+/**
+ * ADMIN_EMAIL/ADMIN_PASSWORD: creates the first administrator when no account has that address, and
+ * never touches an existing one. Every start runs this with the variable still set, so resetting the
+ * password here would silently undo a change the administrator made (and hand the account to whoever
+ * reads the deployment's environment); `npm run admin -- reset` is the deliberate way.
+ */
 export async function ensureBootstrapAdministrator(
   db: Kysely<Database>,
   email: string,
   password: string,
-): Promise<{ id: string; created: boolean; changed: boolean }> {
-  // Every start (and every app node) runs this: when nothing differs, nothing is written, so a
-  // restart does not end the administrator's sessions.
-  const existing = await repo.findByEmail(db, email.trim().toLowerCase());
-  if (existing && existing.active && existing.role === 'administrator' && (await verifyPassword(existing.password_hash, password))) {
-    return { id: existing.id, created: false, changed: false };
-  }
-  const r = await upsertAccountWithPassword(db, { email, name: 'Amministratore', role: 'administrator', password, resetRole: true });
-  return { ...r, changed: true };
+  now = new Date(),
+): Promise<{ id: string; created: boolean }> {
+  const address = email.trim().toLowerCase();
+  const existing = await repo.findByEmail(db, address);
+  if (existing) return { id: existing.id, created: false };
+  const weakness = await passwordWeakness(password, { email: address });
+  if (weakness) throw new Error(`ADMIN_PASSWORD ${weakness.en}: choose another one`);
+  const id = await repo.insert(db, { email: address, name: 'Amministratore', role: 'administrator', passwordHash: await hashPassword(password), now });
+  // Another app node starting at the same moment created it first: theirs stands.
+  if (!id) return { id: (await repo.findByEmail(db, address))!.id, created: false };
+  return { id, created: true };
+}
+
+/** 400 weak_password naming `field`, when the password is a common one. */
+async function refuseWeak(field: string, password: string, person: { email?: string; name?: string }) {
+  const weakness = await passwordWeakness(password, person);
+  if (weakness) throw authErrors.weakPassword(field, weakness);
 }
 
 export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date }) {
@@ -83,6 +98,7 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
     },
 
     async create(input: CreateAccountInput): Promise<{ account: AccountView; password: string | null }> {
+      if (input.password) await refuseWeak('password', input.password, input);
       const generated = input.password ? null : generatePassword();
       const passwordHash = await hashPassword(input.password ?? generated!);
       const id = await repo.insert(db, { email: input.email, name: input.name, role: input.role, passwordHash, now: clock() });
@@ -91,7 +107,8 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
     },
 
     async update(id: string, patch: UpdateAccountInput): Promise<AccountView> {
-      await get(id);
+      const account = await get(id);
+      if (patch.password) await refuseWeak('password', patch.password, { email: account.email, name: patch.name ?? account.name });
       const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
       await db.transaction().execute(async (trx) => {
         const current = (await repo.findById(trx, id))!;

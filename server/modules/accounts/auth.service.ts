@@ -3,7 +3,8 @@
 //
 // - The cookie carries 256 random bits; the table keeps only their SHA-256 (a database copy can't be
 //   replayed). A new id is issued at every sign-in (no session fixation); sign-out deletes the row.
-// - A session dies after IDLE_MS without requests or ABSOLUTE_MS after sign-in, whichever comes first.
+// - A session dies after `idleMs` without requests (SESSION_IDLE_MINUTES, 30 by default) or ABSOLUTE_MS
+//   after sign-in, whichever comes first.
 // - 5 failures for one address from one IP within 15 minutes lock that pair out, even for the right
 //   password, until the window has passed; 50 failures from one IP lock that IP (password spraying).
 // - The CSRF token is derived from the session id with the server secret (HMAC), so it needs no
@@ -15,8 +16,8 @@ import { hashToken, type TokenKit } from '../../lib/tokens.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
 import { burnVerification, hashPassword, verifyPassword } from './passwords.ts';
+import { passwordWeakness } from './passwords.policy.ts';
 
-export const IDLE_MS = 2 * 3_600_000;
 export const ABSOLUTE_MS = 12 * 3_600_000;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_PAIR = 5;
@@ -44,11 +45,13 @@ export type AuthResult = { ok: true; auth: AuthContext } | { ok: false; reason: 
 export interface AuthDeps {
   db: Kysely<Database>;
   tokens: TokenKit;
+  /** Config's sessionIdleMs (SESSION_IDLE_MINUTES). */
+  idleMs: number;
   clock?: () => Date;
 }
 
 export function authService(deps: AuthDeps) {
-  const { db, tokens } = deps;
+  const { db, tokens, idleMs } = deps;
   const clock = deps.clock ?? (() => new Date());
   const csrfOf = (sessionId: string) => tokens.token('csrf', sessionId, 1);
   const pick = (a: { id: string; email: string; name: string; role: AccountRole }): SignedInAccount => ({
@@ -97,7 +100,7 @@ export function authService(deps: AuthDeps) {
         await repo.update(trx, account.id, { lastLoginAt: now }, now);
       });
       // Housekeeping on the (rare) sign-in path keeps both tables small without a scheduled job.
-      await repo.deleteDeadSessions(db, now, new Date(now.getTime() - IDLE_MS));
+      await repo.deleteDeadSessions(db, now, new Date(now.getTime() - idleMs));
       await repo.deleteOldFailures(db, new Date(now.getTime() - 24 * 3_600_000));
       return { sessionId, csrfToken: csrfOf(sessionId), account: pick(account), expiresAt: new Date(now.getTime() + ABSOLUTE_MS) };
     },
@@ -109,7 +112,7 @@ export function authService(deps: AuthDeps) {
       const s = await repo.findSession(db, idHash);
       if (!s) return { ok: false, reason: 'unknown' };
       const lastSeen = new Date(s.last_seen_at).getTime();
-      if (!s.active || now >= new Date(s.expires_at) || now.getTime() - lastSeen >= IDLE_MS) {
+      if (!s.active || now >= new Date(s.expires_at) || now.getTime() - lastSeen >= idleMs) {
         await repo.deleteSession(db, idHash);
         return { ok: false, reason: s.active ? 'expired' : 'unknown' };
       }
@@ -125,6 +128,8 @@ export function authService(deps: AuthDeps) {
     async changePassword(auth: AuthContext, current: string, next: string) {
       const account = await repo.findByEmail(db, auth.account.email);
       if (!account || !(await verifyPassword(account.password_hash, current))) throw authErrors.wrongPassword();
+      const weakness = await passwordWeakness(next, account);
+      if (weakness) throw authErrors.weakPassword('newPassword', weakness);
       const now = clock();
       const passwordHash = await hashPassword(next);
       await db.transaction().execute(async (trx) => {

@@ -9,9 +9,6 @@ import { hash, verify } from '@node-rs/argon2';
 // refuses anything else.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 200;
-
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }

@@ -16,13 +16,14 @@ export interface OrganiserDeps {
   tokens: TokenKit;
   privacyVersion: string;
   timezone: string;
+  sessionIdleMs: number;
   notifier?: Notifier;
   clock?: () => Date;
 }
 
 export function organiserServices(d: OrganiserDeps) {
   return {
-    auth: authService({ db: d.db, tokens: d.tokens, clock: d.clock }),
+    auth: authService({ db: d.db, tokens: d.tokens, idleMs: d.sessionIdleMs, clock: d.clock }),
     accounts: accountsService({ db: d.db, clock: d.clock }),
     adminCycles: adminCyclesService({ db: d.db, notifier: d.notifier, clock: d.clock }),
     adminRegistrations: adminRegistrationsService(d),

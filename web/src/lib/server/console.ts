@@ -13,7 +13,15 @@ import type { Locale } from '$lib/paraglide/runtime.js';
 import { ApiError, send } from '$lib/server/api';
 import type { Me } from '$lib/components/console/types';
 
-export const SESSION_COOKIE = 'officina_session';
+/**
+ * The name the API gives the session cookie (`__Host-officina_session` in production, see
+ * server/plugins/auth.plugin.ts). Only that name is read: falling back to the unprefixed one would let
+ * a cookie planted by a sibling subdomain through. Pages running apart from the API (`vite dev`) are
+ * development over http, where the name has no prefix.
+ */
+function sessionCookie(): string {
+  return globalThis.__officinaWeb?.config.sessionCookie ?? 'officina_session';
+}
 
 export interface ConsoleEvent {
   cookies: Cookies;
@@ -54,11 +62,12 @@ const csrfOf = new WeakMap<ConsoleEvent, Promise<string>>();
 
 function baseHeaders(event: ConsoleEvent): Record<string, string> {
   const locale = event.locals.locale;
-  const session = event.cookies.get(SESSION_COOKIE);
+  const name = sessionCookie();
+  const session = event.cookies.get(name);
   return {
     accept: 'application/json',
     'accept-language': locale,
-    cookie: `officina_lang=${locale}${session ? `; ${SESSION_COOKIE}=${session}` : ''}`,
+    cookie: `officina_lang=${locale}${session ? `; ${name}=${session}` : ''}`,
     // Trusted from loopback only: the sign-in throttle sees the person, not us.
     'x-forwarded-for': event.getClientAddress(),
   };
@@ -79,7 +88,7 @@ function apiError(status: number, json: unknown): ApiError {
 
 export function consoleApi(event: ConsoleEvent) {
   function toSignIn(code: string): never {
-    event.cookies.delete(SESSION_COOKIE, { path: '/' });
+    event.cookies.delete(sessionCookie(), { path: '/' });
     redirect(303, signInUrl(event, code === 'session_expired' ? { scaduta: '1' } : {}));
   }
 
@@ -147,12 +156,13 @@ export async function signIn(event: ConsoleEvent, email: string, password: strin
   const json = parse(res.text);
   if (res.status !== 200) throw apiError(res.status, json);
   const lines = ([] as unknown[]).concat(res.headers['set-cookie'] ?? []).map(String);
-  const line = lines.find((l) => l.startsWith(`${SESSION_COOKIE}=`));
+  const name = sessionCookie();
+  const line = lines.find((l) => l.startsWith(`${name}=`));
   if (!line) throw new ApiError(500, 'no_session', m.console_error_generic());
   const [pair, ...attrs] = line.split(';').map((s) => s.trim());
-  const value = decodeURIComponent(pair!.slice(SESSION_COOKIE.length + 1));
+  const value = decodeURIComponent(pair!.slice(name.length + 1));
   const maxAge = Number(attrs.find((a) => /^max-age=/i.test(a))?.split('=')[1] ?? NaN);
-  event.cookies.set(SESSION_COOKIE, value, {
+  event.cookies.set(name, value, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
@@ -164,7 +174,7 @@ export async function signIn(event: ConsoleEvent, email: string, password: strin
 
 /** POST /api/auth/logout (the session ends server-side), and the cookie goes. */
 export async function signOut(event: ConsoleEvent): Promise<void> {
-  if (event.cookies.get(SESSION_COOKIE)) {
+  if (event.cookies.get(sessionCookie())) {
     try {
       await consoleApi(event).post('/api/auth/logout');
     } catch (e) {
@@ -172,12 +182,12 @@ export async function signOut(event: ConsoleEvent): Promise<void> {
       if (!(e instanceof ApiError) || e.status >= 500) throw e;
     }
   }
-  event.cookies.delete(SESSION_COOKIE, { path: '/' });
+  event.cookies.delete(sessionCookie(), { path: '/' });
 }
 
 /** The signed-in account, or null (no redirect): for the sign-in page itself. */
 export async function currentAccount(event: ConsoleEvent): Promise<Me['account'] | null> {
-  if (!event.cookies.get(SESSION_COOKIE)) return null;
+  if (!event.cookies.get(sessionCookie())) return null;
   const res = await send('GET', '/api/auth/me', baseHeaders(event));
   if (res.status !== 200) return null;
   return (parse(res.text) as Me).account;

@@ -7,7 +7,8 @@ import { formProblem } from '$lib/server/console-forms';
 import type { FieldErrors } from '$lib/components/console/types';
 import type { Actions } from './$types';
 
-const MIN = 10;
+// The API's rule (server/modules/accounts/passwords.policy.ts); it also refuses common passwords.
+const MIN = 12;
 
 export const actions: Actions = {
   default: async (event) => {
@@ -26,6 +27,7 @@ export const actions: Actions = {
       await consoleApi(event).post('/api/auth/password', { currentPassword: current, newPassword: next });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'wrong_password') return fail(400, { errors: { currentPassword: e.message } as FieldErrors });
+      if (e instanceof ApiError && e.code === 'weak_password') return fail(400, { errors: { newPassword: m.console_password_weak() } as FieldErrors });
       return fail(400, { errors: formProblem(e, ['currentPassword', 'newPassword']) });
     }
     return { done: true };
