@@ -141,9 +141,6 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
 
       const now = clock();
-      const failures = await repo.countCheckInFailures(db, r.id, new Date(now.getTime() - CODE_FAILURE_WINDOW_MS));
-      if (failures >= MAX_CODE_FAILURES) throw attendanceErrors.tooManyCodes();
-
       const w = codeWindow(session);
       const presented = code.replace(/\s+/g, '');
       const valid =
@@ -151,10 +148,22 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
         now >= w.validFrom &&
         now <= w.validUntil &&
         tokens.matches(presented, sessionCode(tokens, session.id));
-      if (!valid) {
-        await repo.recordCheckInFailure(db, { registrationId: r.id, sessionId: session.id, at: now });
-        throw attendanceErrors.invalidCode();
-      }
+      // Count, decide and record under one lock per registration, so simultaneous guesses queue up
+      // instead of all reading the same count: at most MAX_CODE_FAILURES of them are ever judged.
+      // Checking a code is an HMAC (microseconds), so the lock is held only for two short statements.
+      const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
+      const judged = await db.transaction().execute(async (trx) => {
+        await repo.lockCheckInAttempts(trx, r.id);
+        const failures = await repo.recentCheckInFailures(trx, r.id, since);
+        if (failures.count >= MAX_CODE_FAILURES) {
+          // A place frees up when the oldest failure in the window leaves it.
+          return { refusedForMs: failures.oldest!.getTime() + CODE_FAILURE_WINDOW_MS - now.getTime() };
+        }
+        if (!valid) await repo.recordCheckInFailure(trx, { registrationId: r.id, sessionId: session.id, at: now });
+        return { refusedForMs: 0 };
+      });
+      if (judged.refusedForMs > 0) throw attendanceErrors.tooManyCodes(judged.refusedForMs / 1000);
+      if (!valid) throw attendanceErrors.invalidCode();
       const marked = await repo.markPresentOnce(db, { registrationId: r.id, sessionId: session.id, at: now });
       if (!marked) throw attendanceErrors.alreadyCheckedIn();
       return { present: true as const };
