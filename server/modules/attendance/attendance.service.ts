@@ -129,8 +129,9 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
     /**
      * POST /api/sessions/:id/check-in. Unknown token, or a session outside the token's cycle: 404.
      * Wrong code, another session's code, a cancelled session or outside the window: 400 invalid_code,
-     * and the attempt is recorded; 5 in 15 minutes for one registration: 429 (even with the right
-     * code). Already present: 409 already_checked_in (one use per participant per session).
+     * and the attempt is recorded; 5 in 15 minutes for one registration: 429 with Retry-After (even
+     * with the right code), counted under a lock so simultaneous guesses can't all slip under it.
+     * Already present: 409 already_checked_in (one use per participant per session).
      */
     async selfCheckIn(sessionId: string, manageToken: string, code: string) {
       if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
@@ -149,8 +150,9 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
         now <= w.validUntil &&
         tokens.matches(presented, sessionCode(tokens, session.id));
       // Count, decide and record under one lock per registration, so simultaneous guesses queue up
-      // instead of all reading the same count: at most MAX_CODE_FAILURES of them are ever judged.
-      // Checking a code is an HMAC (microseconds), so the lock is held only for two short statements.
+      // instead of all reading the same count: at most MAX_CODE_FAILURES wrong codes per window get an
+      // answer other than 429. The verdict above is a pure HMAC comparison (microseconds), computed
+      // outside the lock and revealed only if the count allows, so the lock is held for two statements.
       const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
       const judged = await db.transaction().execute(async (trx) => {
         await repo.lockCheckInAttempts(trx, r.id);
