@@ -2,11 +2,13 @@
 //
 // - Per account (the typed address, lower-cased, whether or not an account has it, so the answers
 //   don't reveal which exist), whatever the client address: at most 5 failed attempts in a 15-minute
-//   window. The 5th failure blocks the account for 1 minute; every further block doubles (2, 4, 8
+//   window (counted from the window's first attempt). The 5th failure blocks the account for 1 minute; every further block doubles (2, 4, 8
 //   minutes) up to 15 minutes. A successful sign-in clears the record, and so does a day without
 //   attempts. While blocked every attempt, even with the right password, answers 429
 //   too_many_attempts with Retry-After; the password is not checked. A distributed guesser gets about
 //   20 guesses an hour per account, and the real person waits at most 15 minutes after a storm ends.
+//   (One who never stops can keep the account blocked 15 minutes at a time: telling the real person
+//   apart, e.g. by a cookie from an earlier successful sign-in on that device, is not done here.)
 // - Per client address (clientKey: IPv4 as is, IPv6 by /64), across accounts, against password
 //   spraying: at most 50 failures in a 15-minute window, then 15 minutes blocked. A success does
 //   not clear it (signing in to one's own account must not buy more guesses at others').
