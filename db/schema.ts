@@ -121,11 +121,17 @@ export interface AuthSessionsTable {
   user_agent: string | null;
 }
 
-export interface LoginFailuresTable {
-  id: ColumnType<string, never, never>;
-  email: string;
-  ip: string;
-  at: Timestamp;
+export type ThrottleScope = 'account' | 'address';
+
+export interface LoginThrottlesTable {
+  scope: ThrottleScope;
+  subject: string;
+  window_started_at: Timestamp;
+  attempts: number;
+  failures: number;
+  strikes: number;
+  blocked_until: Timestamp | null;
+  updated_at: Timestamp;
 }
 
 export interface CycleOrganisersTable {
@@ -286,7 +292,7 @@ export interface Database {
   session_revisions: SessionRevisionsTable;
   accounts: AccountsTable;
   auth_sessions: AuthSessionsTable;
-  login_failures: LoginFailuresTable;
+  login_throttles: LoginThrottlesTable;
   cycle_organisers: CycleOrganisersTable;
   attendance: AttendanceTable;
   check_in_failures: CheckInFailuresTable;

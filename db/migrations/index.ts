@@ -6,6 +6,7 @@ import * as mail from './2026-11-26T1400_mail.ts';
 import * as organiserConsole from './2026-11-26T1500_organiser_console.ts';
 import * as materialsCertificatesPrivacy from './2026-11-26T1600_materials_certificates_privacy.ts';
 import * as personalDataRequests from './2026-12-03T1000_personal_data_requests.ts';
+import * as throttles from './2026-12-03T1100_throttles.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T1200_core': core,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1500_organiser_console': organiserConsole,
   '2026-11-26T1600_materials_certificates_privacy': materialsCertificatesPrivacy,
   '2026-12-03T1000_personal_data_requests': personalDataRequests,
+  '2026-12-03T1100_throttles': throttles,
 };

@@ -15,6 +15,24 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A throttle's refusal: 429 with the contract's body, and a Retry-After header (set by the errors
+ * plugin) saying in how many seconds the same request can succeed.
+ */
+export class ThrottledError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(code: string, text: Localized, retryAfterSeconds: number) {
+    super(429, code, text);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+/** "N minuti" / "N minutes" for a wait given in seconds, rounded up. */
+export function minutesText(seconds: number): Localized {
+  const n = Math.max(1, Math.ceil(seconds / 60));
+  return n === 1 ? { it: '1 minuto', en: '1 minute' } : { it: `${n} minuti`, en: `${n} minutes` };
+}
+
 export const notFound = (what: Localized = { it: 'Risorsa non trovata.', en: 'Not found.' }) =>
   new AppError(404, 'not_found', what);
 

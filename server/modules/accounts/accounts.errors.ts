@@ -1,6 +1,6 @@
 // Errors of sign-in and account management, with stable machine codes (see server/README or the
 // organiser section of API.md).
-import { AppError, type Localized } from '../../lib/errors.ts';
+import { AppError, minutesText, ThrottledError, type Localized } from '../../lib/errors.ts';
 
 export const authErrors = {
   invalidCredentials: () =>
@@ -8,11 +8,17 @@ export const authErrors = {
       it: 'Email o password non corretti.',
       en: 'Wrong email or password.',
     }),
-  tooManyAttempts: () =>
-    new AppError(429, 'too_many_attempts', {
-      it: 'Troppi tentativi di accesso non riusciti. Riprova tra 15 minuti.',
-      en: 'Too many failed sign-in attempts. Try again in 15 minutes.',
-    }),
+  tooManyAttempts: (retryAfterSeconds: number) => {
+    const wait = minutesText(retryAfterSeconds);
+    return new ThrottledError(
+      'too_many_attempts',
+      {
+        it: `Troppi tentativi di accesso non riusciti. Riprova tra ${wait.it}.`,
+        en: `Too many failed sign-in attempts. Try again in ${wait.en}.`,
+      },
+      retryAfterSeconds,
+    );
+  },
   unauthenticated: () =>
     new AppError(401, 'unauthenticated', {
       it: 'Accesso richiesto: entra con il tuo account.',

@@ -1,6 +1,6 @@
 // Every SQL statement about accounts, their sign-in sessions and failed sign-ins. Executor first.
 import { sql } from 'kysely';
-import type { AccountRole } from '../../../db/schema.ts';
+import type { AccountRole, ThrottleScope } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
 
 const accountColumns = ['a.id', 'a.email', 'a.name', 'a.role', 'a.active', 'a.last_login_at', 'a.created_at', 'a.updated_at'] as const;
@@ -132,31 +132,92 @@ export async function deleteDeadSessions(db: Executor, now: Date, idleBefore: Da
     .execute();
 }
 
-// --- failed sign-ins ----------------------------------------------------------------------------------
+// --- sign-in throttles (the policy is in login.throttle.ts) ----------------------------------------------
 
-export async function countFailures(db: Executor, f: { email: string; ip: string; since: Date }) {
-  const row = await db
-    .selectFrom('login_failures')
-    .select([
-      sql<string>`count(*) FILTER (WHERE email = ${f.email})`.as('pair'),
-      sql<string>`count(*)`.as('ip'),
-    ])
-    .where('ip', '=', f.ip)
-    .where('at', '>', f.since)
-    .executeTakeFirstOrThrow();
-  return { pair: Number(row.pair), ip: Number(row.ip) };
+export interface ThrottleLimits {
+  /** Failures per window before a block; also the most attempts one window lets through at once. */
+  max: number;
+  windowMs: number;
+  /** The first block; each further one doubles, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A row untouched this long forgets its strikes. */
+  forgetMs: number;
 }
 
-export async function recordFailure(db: Executor, f: { email: string; ip: string; at: Date }) {
-  await db.insertInto('login_failures').values(f).execute();
+/**
+ * Claims one attempt for (scope, subject) if its window has room and it is not blocked, in one
+ * statement: ON CONFLICT DO UPDATE locks the row and evaluates the WHERE on its latest version, so N
+ * simultaneous callers get at most `max` claims between them. A window that has run out, or a block
+ * that has ended, starts a fresh window. Returns whether the attempt was claimed.
+ */
+export async function claimAttempt(db: Executor, scope: ThrottleScope, subject: string, limits: ThrottleLimits, now: Date): Promise<boolean> {
+  const windowStart = new Date(now.getTime() - limits.windowMs);
+  const forgetBefore = new Date(now.getTime() - limits.forgetMs);
+  const fresh = sql`(t.blocked_until IS NOT NULL OR t.window_started_at <= ${windowStart})`;
+  const result = await sql`
+    INSERT INTO login_throttles AS t (scope, subject, window_started_at, attempts, failures, strikes, blocked_until, updated_at)
+    VALUES (${scope}, ${subject}, ${now}, 1, 0, 0, NULL, ${now})
+    ON CONFLICT (scope, subject) DO UPDATE SET
+      window_started_at = CASE WHEN ${fresh} THEN ${now} ELSE t.window_started_at END,
+      attempts = CASE WHEN ${fresh} THEN 1 ELSE t.attempts + 1 END,
+      failures = CASE WHEN ${fresh} THEN 0 ELSE t.failures END,
+      strikes = CASE WHEN t.updated_at <= ${forgetBefore} THEN 0 ELSE t.strikes END,
+      blocked_until = NULL,
+      updated_at = ${now}
+    WHERE (t.blocked_until IS NULL OR t.blocked_until <= ${now}) AND (${fresh} OR t.attempts < ${limits.max})
+    RETURNING 1 AS claimed`.execute(db);
+  return result.rows.length === 1;
 }
 
-export async function clearFailures(db: Executor, f: { email: string; ip?: string }) {
-  let q = db.deleteFrom('login_failures').where('email', '=', f.email);
-  if (f.ip !== undefined) q = q.where('ip', '=', f.ip);
-  await q.execute();
+/**
+ * A claimed attempt failed. The `max`th failure of a window blocks the subject for
+ * baseDelay·2^strikes (at most maxDelay) and counts a strike. An upsert, so a failure that finishes
+ * after a success has reset the row still counts.
+ */
+export async function recordFailure(db: Executor, scope: ThrottleScope, subject: string, limits: ThrottleLimits, now: Date) {
+  const full = sql`t.failures + 1 >= ${limits.max}`;
+  const delaySeconds = sql`least(${limits.baseDelayMs / 1000}::float8 * power(2, least(t.strikes, 30)), ${limits.maxDelayMs / 1000}::float8)`;
+  await sql`
+    INSERT INTO login_throttles AS t (scope, subject, window_started_at, attempts, failures, strikes, blocked_until, updated_at)
+    VALUES (${scope}, ${subject}, ${now}, 1, 1, 0, NULL, ${now})
+    ON CONFLICT (scope, subject) DO UPDATE SET
+      attempts = CASE WHEN ${full} THEN 0 ELSE greatest(t.attempts, t.failures + 1) END,
+      failures = CASE WHEN ${full} THEN 0 ELSE t.failures + 1 END,
+      strikes = CASE WHEN ${full} THEN t.strikes + 1 ELSE t.strikes END,
+      blocked_until = CASE WHEN ${full} THEN ${now}::timestamptz + make_interval(secs => ${delaySeconds}) ELSE t.blocked_until END,
+      updated_at = ${now}`.execute(db);
 }
 
-export async function deleteOldFailures(db: Executor, before: Date) {
-  await db.deleteFrom('login_failures').where('at', '<', before).execute();
+/** A claimed attempt succeeded: it no longer takes a place in the window. */
+export async function releaseAttempt(db: Executor, scope: ThrottleScope, subject: string) {
+  await db
+    .updateTable('login_throttles')
+    .set((eb) => ({ attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)` }))
+    .where('scope', '=', scope)
+    .where('subject', '=', subject)
+    .execute();
+}
+
+export async function findThrottle(db: Executor, scope: ThrottleScope, subject: string) {
+  return db
+    .selectFrom('login_throttles')
+    .select(['blocked_until', 'strikes'])
+    .where('scope', '=', scope)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+}
+
+/** Forgets an account's failures and strikes (a successful sign-in, a password reset). */
+export async function clearFailures(db: Executor, f: { email: string }) {
+  await db.deleteFrom('login_throttles').where('scope', '=', 'account').where('subject', '=', f.email).execute();
+}
+
+/** Housekeeping: rows untouched since `before` and not blocked any more. */
+export async function deleteOldThrottles(db: Executor, before: Date, now: Date) {
+  await db
+    .deleteFrom('login_throttles')
+    .where('updated_at', '<', before)
+    .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
+    .execute();
 }

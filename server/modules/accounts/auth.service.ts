@@ -5,8 +5,9 @@
 //   replayed). A new id is issued at every sign-in (no session fixation); sign-out deletes the row.
 // - A session dies after `idleMs` without requests (SESSION_IDLE_MINUTES, 30 by default) or ABSOLUTE_MS
 //   after sign-in, whichever comes first.
-// - 5 failures for one address from one IP within 15 minutes lock that pair out, even for the right
-//   password, until the window has passed; 50 failures from one IP lock that IP (password spraying).
+// - Failed sign-ins are throttled per account (5 failures, then a block of 1 minute that doubles with
+//   each further block up to 15) and per client address (50 failures in 15 minutes), atomically even
+//   under a burst: the exact policy, and why a claim precedes the password check, in login.throttle.ts.
 // - The CSRF token is derived from the session id with the server secret (HMAC), so it needs no
 //   storage, changes with every session, and can't be computed from what the database holds.
 import { randomBytes } from 'node:crypto';
@@ -15,13 +16,11 @@ import type { AccountRole, Database } from '../../../db/schema.ts';
 import { hashToken, type TokenKit } from '../../lib/tokens.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
+import { loginThrottle } from './login.throttle.ts';
 import { burnVerification, hashPassword, verifyPassword } from './passwords.ts';
 import { passwordWeakness } from './passwords.policy.ts';
 
 export const ABSOLUTE_MS = 12 * 3_600_000;
-export const FAILURE_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_PAIR = 5;
-export const MAX_FAILURES_PER_IP = 50;
 /** last_seen_at is written at most once a minute per session, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
 const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -53,6 +52,7 @@ export interface AuthDeps {
 export function authService(deps: AuthDeps) {
   const { db, tokens, idleMs } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const throttle = loginThrottle(db);
   const csrfOf = (sessionId: string) => tokens.token('csrf', sessionId, 1);
   const pick = (a: { id: string; email: string; name: string; role: AccountRole }): SignedInAccount => ({
     id: a.id,
@@ -72,23 +72,19 @@ export function authService(deps: AuthDeps) {
     async login(input: { email: string; password: string; ip: string; userAgent: string | null }) {
       const now = clock();
       const email = input.email.trim().toLowerCase();
-      const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
-      const failures = await repo.countFailures(db, { email, ip: input.ip, since });
-      if (failures.pair >= MAX_FAILURES_PER_PAIR || failures.ip >= MAX_FAILURES_PER_IP) {
-        throw authErrors.tooManyAttempts();
-      }
+      const claim = await throttle.claim(email, input.ip, now);
       const account = await repo.findByEmail(db, email);
       let ok = false;
       if (account && account.active) ok = await verifyPassword(account.password_hash, input.password);
       else await burnVerification(input.password);
       if (!ok || !account) {
-        await repo.recordFailure(db, { email, ip: input.ip, at: now });
+        await throttle.failed(claim, now);
         throw authErrors.invalidCredentials();
       }
 
       const sessionId = randomBytes(32).toString('base64url');
       await db.transaction().execute(async (trx) => {
-        await repo.clearFailures(trx, { email, ip: input.ip });
+        await throttle.succeeded(trx, claim);
         await repo.insertSession(trx, {
           idHash: hashToken(sessionId),
           accountId: account.id,
@@ -101,7 +97,7 @@ export function authService(deps: AuthDeps) {
       });
       // Housekeeping on the (rare) sign-in path keeps both tables small without a scheduled job.
       await repo.deleteDeadSessions(db, now, new Date(now.getTime() - idleMs));
-      await repo.deleteOldFailures(db, new Date(now.getTime() - 24 * 3_600_000));
+      await throttle.sweep(now);
       return { sessionId, csrfToken: csrfOf(sessionId), account: pick(account), expiresAt: new Date(now.getTime() + ABSOLUTE_MS) };
     },
 

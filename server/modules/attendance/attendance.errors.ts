@@ -1,5 +1,5 @@
 // Errors of attendance and check-in, with stable machine codes.
-import { AppError } from '../../lib/errors.ts';
+import { AppError, minutesText, ThrottledError } from '../../lib/errors.ts';
 
 export const attendanceErrors = {
   invalidCode: () =>
@@ -7,11 +7,17 @@ export const attendanceErrors = {
       it: 'Codice non valido: controlla le cifre e che l’incontro sia in corso.',
       en: 'Invalid code: check the digits and that the meeting is under way.',
     }),
-  tooManyCodes: () =>
-    new AppError(429, 'too_many_attempts', {
-      it: 'Troppi codici errati: riprova tra 15 minuti o chiedi a chi organizza.',
-      en: 'Too many wrong codes: try again in 15 minutes or ask the organiser.',
-    }),
+  tooManyCodes: (retryAfterSeconds: number) => {
+    const wait = minutesText(retryAfterSeconds);
+    return new ThrottledError(
+      'too_many_attempts',
+      {
+        it: `Troppi codici errati: riprova tra ${wait.it} o chiedi a chi organizza.`,
+        en: `Too many wrong codes: try again in ${wait.en} or ask the organiser.`,
+      },
+      retryAfterSeconds,
+    );
+  },
   alreadyCheckedIn: () =>
     new AppError(409, 'already_checked_in', {
       it: 'La tua presenza a questo incontro è già registrata.',

@@ -1,4 +1,5 @@
 // Every SQL statement about attendance records and wrong self check-in codes. Executor first.
+import { sql } from 'kysely';
 import type { AttendanceMethod } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
 
@@ -79,14 +80,21 @@ export async function markPresentOnce(db: Executor, m: { registrationId: string;
     .executeTakeFirst();
 }
 
-export async function countCheckInFailures(db: Executor, registrationId: string, since: Date): Promise<number> {
+/** Serialises the self check-in attempts of one registration until the transaction ends. */
+export async function lockCheckInAttempts(trx: Executor, registrationId: string) {
+  // Seed 11 keeps these keys apart from the other advisory locks' (links: 7).
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${registrationId}, 11))`.execute(trx);
+}
+
+/** Wrong codes of a registration since `since`: how many, and when the oldest of them was. */
+export async function recentCheckInFailures(db: Executor, registrationId: string, since: Date) {
   const row = await db
     .selectFrom('check_in_failures')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('at').as('oldest')])
     .where('registration_id', '=', registrationId)
     .where('at', '>', since)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest) : null };
 }
 
 export async function recordCheckInFailure(db: Executor, f: { registrationId: string; sessionId: string; at: Date }) {

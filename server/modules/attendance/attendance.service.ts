@@ -129,8 +129,9 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
     /**
      * POST /api/sessions/:id/check-in. Unknown token, or a session outside the token's cycle: 404.
      * Wrong code, another session's code, a cancelled session or outside the window: 400 invalid_code,
-     * and the attempt is recorded; 5 in 15 minutes for one registration: 429 (even with the right
-     * code). Already present: 409 already_checked_in (one use per participant per session).
+     * and the attempt is recorded; 5 in 15 minutes for one registration: 429 with Retry-After (even
+     * with the right code), counted under a lock so simultaneous guesses can't all slip under it.
+     * Already present: 409 already_checked_in (one use per participant per session).
      */
     async selfCheckIn(sessionId: string, manageToken: string, code: string) {
       if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
@@ -141,9 +142,6 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
 
       const now = clock();
-      const failures = await repo.countCheckInFailures(db, r.id, new Date(now.getTime() - CODE_FAILURE_WINDOW_MS));
-      if (failures >= MAX_CODE_FAILURES) throw attendanceErrors.tooManyCodes();
-
       const w = codeWindow(session);
       const presented = code.replace(/\s+/g, '');
       const valid =
@@ -151,10 +149,23 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
         now >= w.validFrom &&
         now <= w.validUntil &&
         tokens.matches(presented, sessionCode(tokens, session.id));
-      if (!valid) {
-        await repo.recordCheckInFailure(db, { registrationId: r.id, sessionId: session.id, at: now });
-        throw attendanceErrors.invalidCode();
-      }
+      // Count, decide and record under one lock per registration, so simultaneous guesses queue up
+      // instead of all reading the same count: at most MAX_CODE_FAILURES wrong codes per window get an
+      // answer other than 429. The verdict above is a pure HMAC comparison (microseconds), computed
+      // outside the lock and revealed only if the count allows, so the lock is held for two statements.
+      const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
+      const judged = await db.transaction().execute(async (trx) => {
+        await repo.lockCheckInAttempts(trx, r.id);
+        const failures = await repo.recentCheckInFailures(trx, r.id, since);
+        if (failures.count >= MAX_CODE_FAILURES) {
+          // A place frees up when the oldest failure in the window leaves it.
+          return { refusedForMs: failures.oldest!.getTime() + CODE_FAILURE_WINDOW_MS - now.getTime() };
+        }
+        if (!valid) await repo.recordCheckInFailure(trx, { registrationId: r.id, sessionId: session.id, at: now });
+        return { refusedForMs: 0 };
+      });
+      if (judged.refusedForMs > 0) throw attendanceErrors.tooManyCodes(judged.refusedForMs / 1000);
+      if (!valid) throw attendanceErrors.invalidCode();
       const marked = await repo.markPresentOnce(db, { registrationId: r.id, sessionId: session.id, at: now });
       if (!marked) throw attendanceErrors.alreadyCheckedIn();
       return { present: true as const };
