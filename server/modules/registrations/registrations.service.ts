@@ -149,7 +149,8 @@ export function registrationsService(deps: RegistrationsDeps) {
       ]);
       return {
         registration: view(r, position),
-        cycle: toCycleView(cycle!, sessions, now, locale),
+        // The link to join online is for a confirmed seat only (not the waiting list, not after cancelling).
+        cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden'),
         materials,
         certificate: certificate.certificate,
         certificateAvailable: certificate.available,
