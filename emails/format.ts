@@ -51,11 +51,14 @@ export function zoneNote(locale: Locale, timeZone: string): string {
   return locale === 'it' ? `Gli orari sono nel fuso ${timeZone}.` : `Times are in the ${timeZone} time zone.`;
 }
 
-/** Where a meeting happens, as words: the place, the online link, or both. */
-export function placeLines(s: Pick<SessionInfo, 'location' | 'onlineUrl'>, locale: Locale): { label: string; value: string; href?: string }[] {
+/** Where a meeting happens, as words: the place, the online link (or that it comes later), or both. */
+export function placeLines(s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>, locale: Locale): { label: string; value: string; href?: string }[] {
   const out: { label: string; value: string; href?: string }[] = [];
   if (s.location) out.push({ label: locale === 'it' ? 'Luogo' : 'Place', value: s.location });
-  if (s.onlineUrl) out.push({ label: locale === 'it' ? 'Online' : 'Online', value: s.onlineUrl, href: s.onlineUrl });
+  if (s.onlineUrl) out.push({ label: 'Online', value: s.onlineUrl, href: s.onlineUrl });
+  else if (s.online) {
+    out.push({ label: 'Online', value: locale === 'it' ? 'il link arriva agli iscritti confermati' : 'the link is sent to confirmed participants' });
+  }
   if (out.length === 0) out.push({ label: locale === 'it' ? 'Luogo' : 'Place', value: locale === 'it' ? 'da definire' : 'to be announced' });
   return out;
 }

@@ -25,7 +25,10 @@ export interface SessionInfo {
   startsAt: Date;
   endsAt: Date;
   location: string | null;
+  /** The link to join: only in mails to a confirmed participant. */
   onlineUrl: string | null;
+  /** The meeting can be joined online (said, without the link, to anyone else). */
+  online: boolean;
   status: 'scheduled' | 'cancelled';
 }
 

@@ -9,7 +9,7 @@ export interface Props extends PersonProps {
   /** The meeting as it is now. */
   session: SessionInfo;
   /** The meeting as the person knew it ('cancelled' when this change brings it back). */
-  previous: Pick<SessionInfo, 'startsAt' | 'endsAt' | 'location' | 'onlineUrl'> & { status?: SessionInfo['status'] };
+  previous: Pick<SessionInfo, 'startsAt' | 'endsAt' | 'location' | 'onlineUrl' | 'online'> & { status?: SessionInfo['status'] };
   calendarAttached: boolean;
 }
 
@@ -24,7 +24,7 @@ function changes(props: Props, locale: Locale): Block {
   const whenWas = formatWhen(was.startsAt, was.endsAt, locale, site.timezone);
   const whenNow = formatWhen(now.startsAt, now.endsAt, locale, site.timezone);
   if (whenWas !== whenNow) rows.push({ label: it ? 'Quando' : 'When', was: whenWas, now: whenNow });
-  const place = (s: Pick<SessionInfo, 'location' | 'onlineUrl'>) => placeLines(s, locale).map((p) => `${p.label}: ${p.value}`).join(' · ');
+  const place = (s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>) => placeLines(s, locale).map((p) => `${p.label}: ${p.value}`).join(' · ');
   if ((was.location ?? '') !== (now.location ?? '') || (was.onlineUrl ?? '') !== (now.onlineUrl ?? '')) {
     rows.push({ label: it ? 'Dove' : 'Where', was: place(was), now: place(now) });
   }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requestLocale } from '../lib/locale.ts';
 import { SlugParams } from '../modules/cycles/cycles.schemas.ts';
 import {
+  ManageTokenRotation,
   RegisterBody,
   RegistrationEnvelope,
   RegistrationWithCycle,
@@ -56,6 +57,22 @@ const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { registration } = await app.services.registrations.cancel(req.params.token);
       return { registration };
+    },
+  );
+
+  app.post(
+    '/registrations/:token/manage-token',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'New address for "my registration" (and a new check-in QR); the old link answers 404 everywhere',
+        params: TokenParams,
+        response: { 200: ManageTokenRotation, 404: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return app.services.registrations.rotateManageToken(req.params.token);
     },
   );
 };

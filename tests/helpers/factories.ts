@@ -28,6 +28,8 @@ export interface CycleSpec {
   /** Session start offsets from now, in days (default: four weekly meetings from next week). */
   sessionDays?: number[];
   sessionHours?: number;
+  /** Every session's link to join online (online and hybrid cycles); none by default. */
+  onlineUrl?: string;
 }
 
 export async function createCycle(db: Kysely<Database>, spec: CycleSpec = {}) {
@@ -70,6 +72,7 @@ export async function createCycle(db: Kysely<Database>, spec: CycleSpec = {}) {
           starts_at: start,
           ends_at: new Date(start.getTime() + hours * HOUR),
           location: 'Milano, Via Rovello 2',
+          online_url: spec.onlineUrl ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),

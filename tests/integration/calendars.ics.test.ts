@@ -31,6 +31,7 @@ function event(over: Partial<IcsEvent> = {}): IcsEvent {
     createdAt: new Date('2026-10-01T07:00:00.250Z'),
     updatedAt: new Date('2026-10-02T16:45:30.900Z'),
     ...over,
+    online: over.online ?? Boolean(over.onlineUrl),
   };
 }
 
@@ -163,6 +164,15 @@ describe('renderCalendar', () => {
     expect(p.location).toBe('https://meet.example.org/lab');
     expect(p.description).toBe('Online link: https://meet.example.org/lab\nCycle page: http://officina.test/cicli/mediazione-interculturale?lang=en');
     expect(p.url).toBe('http://officina.test/cicli/mediazione-interculturale?lang=en');
+  });
+
+  it('says "online" without the link where the link is withheld (public feeds, the waiting list)', () => {
+    const hidden = event({ location: null, onlineUrl: null, online: true });
+    const it_ = parseAgreeing(render([hidden])).icaljs.get(uidOf(hidden))!;
+    expect(it_.location).toBe('Online');
+    expect(it_.description).toBe('Online — il link arriva agli iscritti confermati\nPagina del ciclo: http://officina.test/cicli/mediazione-interculturale');
+    const en = parseAgreeing(render([hidden], { locale: 'en' })).icaljs.get(uidOf(hidden))!;
+    expect(en.description).toContain('Online — the link is sent to confirmed participants');
   });
 
   it('writes METHOD:REQUEST with a no-reply ORGANIZER and the participant as ATTENDEE, RSVP=FALSE', () => {

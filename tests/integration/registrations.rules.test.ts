@@ -239,6 +239,7 @@ describe('response shapes (API.md)', () => {
   const CYCLE = ['id', 'slug', 'title', 'theme', 'summary', 'description', 'format', 'location', 'capacity', 'seatsTaken', 'seatsLeft', 'waitlistLength', 'registrationOpensAt', 'registrationClosesAt', 'status', 'sessions'];
   const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt'];
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
+  const SESSION_EXTRA = ['online'];
   // Documented in API.md for later issues (materials, attendance, certificates), plus the
   // implementation's certificateAvailable: allowed, not required.
   const CYCLE_DETAIL_LATER = ['materials'];
@@ -270,7 +271,7 @@ describe('response shapes (API.md)', () => {
     expect(['in_person', 'online', 'hybrid']).toContain(c.format);
     expect(['open', 'full', 'closed', 'upcoming', 'past']).toContain(c.status);
     for (const s of c.sessions as Record<string, unknown>[]) {
-      expectKeys(s, SESSION);
+      expectKeys(s, [...SESSION, ...SESSION_EXTRA]);
       expect(s.startsAt).toMatch(ISO);
       expect(s.endsAt).toMatch(ISO);
     }

@@ -48,7 +48,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
     return rows.map((c) => {
       const own: SessionRow[] = sessions.filter((s) => s.cycle_id === c.id);
       return {
-        ...toCycleView(c, own, now, locale),
+        ...toCycleView(c, own, now, locale, 'shown'),
         publication: c.publication,
         publishedAt: iso(c.published_at),
         attendanceThreshold: Number(c.attendance_threshold),

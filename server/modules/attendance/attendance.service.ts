@@ -81,7 +81,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
           };
         });
       return {
-        session: { ...toSessionView(session), cycleId: session.cycle_id },
+        session: { ...toSessionView(session, 'shown'), cycleId: session.cycle_id },
         counts: {
           present: items.filter((i) => i.present === true).length,
           absent: items.filter((i) => i.present === false).length,

@@ -33,7 +33,10 @@ export interface IcsEvent {
   startsAt: Date;
   endsAt: Date;
   location: string | null;
+  /** The link to join; null where it is withheld (public feeds, anyone without a confirmed seat). */
   onlineUrl: string | null;
+  /** The meeting can be joined online, whether or not this reader gets the link. */
+  online: boolean;
   /** 'tentative': seen by someone on the waiting list (private feed only). */
   status: 'scheduled' | 'cancelled' | 'tentative';
   sequence: number;
@@ -79,8 +82,14 @@ export function organizerFromMailFrom(mailFrom: string): IcsMailbox {
   return { name: 'Officina', email: mailFrom.trim() };
 }
 
+/** The event as anyone may see it: that it is online, never the link (public feeds). */
+export function withoutOnlineUrl(e: IcsEvent): IcsEvent {
+  return { ...e, onlineUrl: null };
+}
+
 /**
- * The events as one registration sees them: waitlisted -> tentative, cancelled -> cancelled. SEQUENCE
+ * The events as one registration sees them: waitlisted -> tentative, cancelled -> cancelled, and the
+ * online link only for a confirmed seat (a waiting list or a cancelled registration holds none). SEQUENCE
  * grows with each step of the registration (promotion, cancellation) on top of the session's own, so
  * the private feed and the e-mails to that person never go backwards: use this for both.
  */
@@ -92,13 +101,15 @@ export function forRegistration(
   const bump = (promoted ? 1 : 0) + (r.status === 'cancelled' ? 1 : 0);
   const touched = Math.max(e.updatedAt.getTime(), r.confirmedAt?.getTime() ?? 0, r.cancelledAt?.getTime() ?? 0);
   const status = r.status === 'cancelled' ? 'cancelled' : r.status === 'waitlisted' && e.status === 'scheduled' ? 'tentative' : e.status;
-  return { ...e, status, sequence: e.sequence + bump, updatedAt: new Date(touched) };
+  const onlineUrl = r.status === 'confirmed' ? e.onlineUrl : null;
+  return { ...e, status, onlineUrl, sequence: e.sequence + bump, updatedAt: new Date(touched) };
 }
 
 const TEXT = {
   it: {
     cyclePage: 'Pagina del ciclo',
     online: 'Collegamento online',
+    onlineLater: 'Online — il link arriva agli iscritti confermati',
     cancelled: 'Questo incontro è stato annullato.',
     tentative: 'Sei in lista d’attesa: l’incontro sarà confermato se si libera un posto.',
     prefixCancelled: '[Annullato] ',
@@ -107,6 +118,7 @@ const TEXT = {
   en: {
     cyclePage: 'Cycle page',
     online: 'Online link',
+    onlineLater: 'Online — the link is sent to confirmed participants',
     cancelled: 'This meeting has been cancelled.',
     tentative: 'You are on the waiting list: the meeting will be confirmed if a seat frees up.',
     prefixCancelled: '[Cancelled] ',
@@ -151,7 +163,10 @@ function describe(e: IcsEvent, page: string, locale: 'it' | 'en'): string {
   const lines: string[] = [];
   if (e.status === 'cancelled') lines.push(t.cancelled);
   if (e.status === 'tentative') lines.push(t.tentative);
-  if (e.onlineUrl && e.status !== 'cancelled') lines.push(`${t.online}: ${e.onlineUrl}`);
+  if (e.status !== 'cancelled') {
+    if (e.onlineUrl) lines.push(`${t.online}: ${e.onlineUrl}`);
+    else if (e.online) lines.push(t.onlineLater);
+  }
   lines.push(`${t.cyclePage}: ${page}`);
   return lines.join('\n');
 }
@@ -195,7 +210,7 @@ export function renderCalendar(opts: IcsOptions): string {
       start: new ZonedDate(e.startsAt.getTime(), timezone),
       end: new ZonedDate(e.endsAt.getTime(), timezone),
       summary: `${prefix}${e.cycleTitle} — ${e.sessionTitle}`,
-      location: e.location ?? e.onlineUrl ?? null,
+      location: e.location ?? e.onlineUrl ?? (e.online ? 'Online' : null),
       url: page,
       description: describe({ ...e, status }, page, locale),
       status:
@@ -259,6 +274,7 @@ export function fingerprint(opts: IcsOptions): string {
     e.endsAt.getTime(),
     e.location,
     e.onlineUrl,
+    e.online,
     e.status,
     e.sequence,
     e.createdAt.getTime(),

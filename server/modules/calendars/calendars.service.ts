@@ -7,11 +7,11 @@ import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { calendarUrl, webcalUrl } from '../registrations/registrations.service.ts';
-import { fingerprint, forRegistration, renderCalendar, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
+import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
 import * as repo from './calendars.repository.ts';
 
 /** Bump when renderCalendar's output changes for the same data, so cached copies are refetched. */
-const RENDER_VERSION = '1';
+const RENDER_VERSION = '2';
 
 /**
  * Rendered calendars by ETag. The ETag is a digest of every input, so an entry can never be stale: a
@@ -63,6 +63,7 @@ export function toIcsEvent(s: SessionRow, cycle: { slug: string; title: string }
     endsAt: new Date(s.ends_at),
     location: s.location,
     onlineUrl: s.online_url,
+    online: s.online_url !== null,
     status: s.status,
     sequence: s.sequence,
     createdAt: new Date(s.created_at),
@@ -141,7 +142,7 @@ export function calendarsService(deps: CalendarsDeps) {
           name: `${cycle.title} — Officina`,
           description: NAMES[locale].cycleDesc,
           locale,
-          events: sessions.map((s) => toIcsEvent(s, cycle)),
+          events: sessions.map((s) => withoutOnlineUrl(toIcsEvent(s, cycle))),
         },
         [cycle.updated_at],
       );
@@ -163,7 +164,7 @@ export function calendarsService(deps: CalendarsDeps) {
           name: themeName ? `Officina — ${themeName}` : NAMES[locale].catalogue,
           description: NAMES[locale].catalogueDesc,
           locale,
-          events: rows.map((r) => toIcsEvent(r, { slug: r.cycle_slug, title: r.cycle_title })),
+          events: rows.map((r) => withoutOnlineUrl(toIcsEvent(r, { slug: r.cycle_slug, title: r.cycle_title }))),
         },
         rows.map((r) => r.cycle_updated_at),
       );

@@ -9,7 +9,10 @@ export const SessionSchema = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   location: z.string().nullable(),
-  onlineUrl: z.string().nullable(),
+  /** The link to join: only in a confirmed registration's own view and in the organisers' console. */
+  onlineUrl: z.string().nullable().describe('Link to join online; null in public answers and for anyone without a confirmed seat'),
+  /** The meeting can be joined online (true even where onlineUrl is withheld). */
+  online: z.boolean(),
   status: z.enum(['scheduled', 'cancelled']),
 });
 

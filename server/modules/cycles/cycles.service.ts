@@ -27,19 +27,27 @@ export function cycleStatus(c: CycleRecord, now: Date): Availability {
   return 'open';
 }
 
-export function toSessionView(s: SessionRow): SessionView {
+/**
+ * Who may read the links to join online meetings: organisers and people holding a confirmed seat
+ * ('shown'); everyone else sees that a meeting is online, not where (API.md: null in public answers).
+ * Every caller says which, so no new view can leak the link by default.
+ */
+export type OnlineLinks = 'shown' | 'hidden';
+
+export function toSessionView(s: SessionRow, links: OnlineLinks): SessionView {
   return {
     id: s.id,
     title: s.title,
     startsAt: iso(s.starts_at)!,
     endsAt: iso(s.ends_at)!,
     location: s.location,
-    onlineUrl: s.online_url,
+    onlineUrl: links === 'shown' ? s.online_url : null,
+    online: s.online_url !== null,
     status: s.status,
   };
 }
 
-export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, locale: Locale): CycleView {
+export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, locale: Locale, links: OnlineLinks): CycleView {
   const closes = registrationClosesAt(c);
   return {
     id: c.id,
@@ -62,10 +70,11 @@ export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, l
     startsAt: iso(c.first_starts_at ?? null),
     endsAt: iso(c.last_ends_at ?? null),
     status: cycleStatus(c, now),
-    sessions: sessions.map(toSessionView),
+    sessions: sessions.map((s) => toSessionView(s, links)),
   };
 }
 
+/** The public views: the catalogue and a cycle's page never carry an online link. */
 async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date, locale: Locale) {
   const sessions = await repo.sessionsOf(db, rows.map((r) => r.id));
   const byCycle = new Map<string, SessionRow[]>();
@@ -74,7 +83,7 @@ async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date
     list.push(s);
     byCycle.set(s.cycle_id, list);
   }
-  return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale));
+  return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale, 'hidden'));
 }
 
 export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date(), publicUrl = '') {

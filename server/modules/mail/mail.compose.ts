@@ -67,12 +67,14 @@ export function mailComposer(deps: ComposeDeps) {
     manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', r.id, r.token_version)),
     calendarUrl: calendarUrl(publicUrl, deps.tokens.token('calendar', r.id, r.calendar_token_version)),
   });
-  const sessionInfo = (s: SessionState): SessionInfo => ({
+  /** The link to join online goes only to a confirmed seat; the waiting list learns that the meeting is online. */
+  const sessionInfo = (s: SessionState, r: RegistrationContext): SessionInfo => ({
     title: s.title,
     startsAt: t(s.starts_at),
     endsAt: t(s.ends_at),
     location: s.location,
-    onlineUrl: s.online_url,
+    onlineUrl: r.status === 'confirmed' ? s.online_url : null,
+    online: s.online_url !== null,
     status: s.status,
   });
 
@@ -91,6 +93,7 @@ export function mailComposer(deps: ComposeDeps) {
           endsAt: t(s.ends_at),
           location: s.location,
           onlineUrl: s.online_url,
+          online: s.online_url !== null,
           status: s.status,
           sequence: s.sequence,
           createdAt: t(s.created_at),
@@ -140,13 +143,13 @@ export function mailComposer(deps: ComposeDeps) {
         if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
         if (sessions.length > 0 && upcoming.length === 0) return skip(log, 'the cycle has already ended', r.email);
         const cal = calendar(r, 'REQUEST', upcoming);
-        const props = { ...person, sessions: sessions.map(sessionInfo), calendarAttached: cal !== null };
+        const props = { ...person, sessions: sessions.map((s) => sessionInfo(s, r)), calendarAttached: cal !== null };
         return draft(log, r, renderEmail(p.kind, props, L), cal);
       }
       case 'registration-waitlisted': {
         if (r.status !== 'waitlisted') return skip(log, `the registration is ${r.status}`, r.email);
         const position = await waitlistPosition(db, r.cycle_id, r.seq);
-        return draft(log, r, renderEmail(p.kind, { ...person, position, sessions: sessions.map(sessionInfo) }, L), null);
+        return draft(log, r, renderEmail(p.kind, { ...person, position, sessions: sessions.map((s) => sessionInfo(s, r)) }, L), null);
       }
       case 'registration-cancelled': {
         if (r.status !== 'cancelled') return skip(log, `the registration is ${r.status}`, r.email);
@@ -167,7 +170,7 @@ export function mailComposer(deps: ComposeDeps) {
         if (now.getTime() > startsAt - p.offsetMs / 2) return skip(log, 'too late for this reminder', r.email);
         const held = sessions.filter((x) => x.status === 'scheduled');
         const index = { number: held.findIndex((x) => x.id === s.id) + 1, of: held.length };
-        return draft(log, r, renderEmail(p.kind, { ...person, session: sessionInfo(s), index }, L), null);
+        return draft(log, r, renderEmail(p.kind, { ...person, session: sessionInfo(s, r), index }, L), null);
       }
       case 'session-changed':
       case 'session-cancelled': {
@@ -181,7 +184,7 @@ export function mailComposer(deps: ComposeDeps) {
           if (r.status === 'cancelled') return skip(log, 'the registration is cancelled', r.email);
           if (state.status !== 'cancelled') return skip(log, 'the meeting is not cancelled in this version', r.email);
           const cal = r.status === 'confirmed' ? calendar(r, 'CANCEL', [state]) : null;
-          const props = { ...person, session: sessionInfo(state), waitlisted: r.status === 'waitlisted', calendarAttached: cal !== null };
+          const props = { ...person, session: sessionInfo(state, r), waitlisted: r.status === 'waitlisted', calendarAttached: cal !== null };
           return draft(log, r, renderEmail(p.kind, props, L), cal);
         }
         if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
@@ -192,8 +195,8 @@ export function mailComposer(deps: ComposeDeps) {
         const reinstated = before.status === 'cancelled' && state.status === 'scheduled';
         if (!moved && !replaced && !reinstated) return skip(log, 'nothing a participant sees has changed (title only)', r.email);
         const cal = calendar(r, 'REQUEST', [state]);
-        const previous = { startsAt: t(before.starts_at), endsAt: t(before.ends_at), location: before.location, onlineUrl: before.online_url, status: before.status };
-        const props = { ...person, session: sessionInfo(state), previous, calendarAttached: cal !== null };
+        const previous = { startsAt: t(before.starts_at), endsAt: t(before.ends_at), location: before.location, onlineUrl: before.online_url, online: before.online_url !== null, status: before.status };
+        const props = { ...person, session: sessionInfo(state, r), previous, calendarAttached: cal !== null };
         return draft(log, r, renderEmail(p.kind, props, L), cal);
       }
       case 'organiser-message': {

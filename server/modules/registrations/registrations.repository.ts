@@ -102,6 +102,19 @@ export async function findByTokenHash(db: Executor, hash: Buffer) {
   return withParticipant(db).where('r.token_hash', '=', hash).executeTakeFirst();
 }
 
+/**
+ * Locks a registration found by its manage-token hash, for a rotation. NO KEY: the row's key does not
+ * change, and attendance rows referencing it must not wait (STACK.md). A concurrent rotation with the
+ * same token finds, once the lock is released, a hash that no longer matches: nothing.
+ */
+export async function lockByTokenHash(trx: Transaction<Database>, hash: Buffer) {
+  return trx.selectFrom('registrations').select(['id', 'token_version']).where('token_hash', '=', hash).forNoKeyUpdate().executeTakeFirst();
+}
+
+export async function setManageToken(trx: Transaction<Database>, id: string, version: number, hash: Buffer) {
+  await trx.updateTable('registrations').set({ token_version: version, token_hash: hash }).where('id', '=', id).execute();
+}
+
 export async function findByIdForUpdate(trx: Transaction<Database>, id: string) {
   return withParticipant(trx).where('r.id', '=', id).forUpdate('r').executeTakeFirst();
 }

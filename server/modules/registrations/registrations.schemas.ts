@@ -62,6 +62,8 @@ export const RegistrationSchema = z.object({
 export type RegistrationView = z.infer<typeof RegistrationSchema>;
 
 export const RegistrationEnvelope = z.object({ registration: RegistrationSchema });
+/** POST /api/registrations/:token/manage-token: the new address of "my registration". */
+export const ManageTokenRotation = z.object({ manageUrl: z.string() });
 export const RegistrationWithCycle = z.object({
   registration: RegistrationSchema,
   cycle: CycleSchema,

@@ -149,12 +149,31 @@ export function registrationsService(deps: RegistrationsDeps) {
       ]);
       return {
         registration: view(r, position),
-        cycle: toCycleView(cycle!, sessions, now, locale),
+        // The link to join online is for a confirmed seat only (not the waiting list, not after cancelling).
+        cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden'),
         materials,
         certificate: certificate.certificate,
         certificateAvailable: certificate.available,
         attendance: attendance.map((a) => ({ sessionId: a.session_id, present: a.present })),
       };
+    },
+
+    /**
+     * A new manage link; the old one stops working at once on every route that takes it (view, cancel,
+     * personal data, QR, certificate, materials, check-in), because its hash is no longer stored. The
+     * check-in QR derives from the same version, so it changes too: whoever saw the old link may have
+     * seen the QR. Mails sent from now on carry the new link (they derive it at send time).
+     */
+    async rotateManageToken(token: string): Promise<{ manageUrl: string }> {
+      if (!isWellFormedToken(token)) throw errors.registrationNotFound();
+      return db.transaction().execute(async (trx) => {
+        const r = await repo.lockByTokenHash(trx, hashToken(token));
+        if (!r) throw errors.registrationNotFound();
+        const version = r.token_version + 1;
+        const issued = tokens.issue('manage', r.id, version);
+        await repo.setManageToken(trx, r.id, version, issued.hash);
+        return { manageUrl: manageUrl(publicUrl, issued.token) };
+      });
     },
 
     async cancel(token: string) {

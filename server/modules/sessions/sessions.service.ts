@@ -61,7 +61,8 @@ export function sessionsService(deps: SessionsDeps) {
   const clock = deps.clock ?? (() => new Date());
 
   const result = (row: SessionRow, change: SessionChange | null): SessionResult => ({
-    session: toSessionView(row),
+    // Organisers' answers only (the console): they set the link, they see it.
+    session: toSessionView(row, 'shown'),
     sequence: row.sequence,
     change,
   });

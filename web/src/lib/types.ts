@@ -16,7 +16,10 @@ export interface Session {
   startsAt: string;
   endsAt: string;
   location: string | null;
+  /** Only in a confirmed registration's own view (and the console); null on public pages. */
   onlineUrl: string | null;
+  /** The meeting can be joined online, whether or not this reader gets the link. */
+  online: boolean;
   status: 'scheduled' | 'cancelled';
 }
 

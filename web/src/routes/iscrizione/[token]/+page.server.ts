@@ -1,7 +1,11 @@
-// "La mia iscrizione": reached from the confirmation, the email and bookmarks. Nothing to submit here
-// (cancelling has its own confirmation page), so the page ships no JavaScript.
-import { loadRegistration, webcalOf } from '$lib/server/registration';
-import type { PageServerLoad } from './$types';
+// "La mia iscrizione": reached from the confirmation, the email and bookmarks. Its one form (a new link
+// for this page) is a plain POST (cancelling has its own confirmation page), so the page ships no
+// JavaScript.
+import { error, redirect } from '@sveltejs/kit';
+import { href } from '$lib/i18n';
+import { ApiError, apiFor } from '$lib/server/api';
+import { PRIVATE_HEADERS, loadRegistration, registrationPath, webcalOf } from '$lib/server/registration';
+import type { Actions, PageServerLoad } from './$types';
 
 export const csr = false;
 
@@ -31,5 +35,22 @@ export const load: PageServerLoad = async (event) => {
         : [],
     justRegistered: q.get('nuova') === '1',
     justCancelled: q.get('annullata') === '1',
+    linkChanged: q.get('nuovo-link') === '1',
   };
+};
+
+export const actions: Actions = {
+  /** A new manage link (the old one stops working at once): off to the page's new address. */
+  link: async (event) => {
+    event.setHeaders(PRIVATE_HEADERS);
+    let manageUrl: string;
+    try {
+      ({ manageUrl } = await apiFor(event).post<{ manageUrl: string }>(`${registrationPath(event.params.token)}/manage-token`));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      error(e.status, { code: e.status === 404 ? 'registration_not_found' : e.code, message: e.message });
+    }
+    const token = new URL(manageUrl).pathname.split('/').pop() ?? '';
+    redirect(303, `${href(`/iscrizione/${token}`)}?nuovo-link=1`);
+  },
 };
