@@ -8,7 +8,7 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { LANG_COOKIE, LANG_COOKIE_MAX_AGE, isLocale, localeOfPath, samePageIn } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
-import { redactUrl } from '../../server/lib/log-redact.ts';
+import { redactUrl } from '../../server/lib/log-redact';
 
 function isDocumentRequest(request: Request, url: URL): boolean {
   if (url.pathname.endsWith('/__data.json')) return false;
