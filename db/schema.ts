@@ -265,6 +265,14 @@ export interface LinkRequestsTable {
   at: Timestamp;
 }
 
+/** Fixed-window throttle counters (sign-up, cancel, mailbox cap); the key is an HMAC, never an address. */
+export interface ThrottleCountersTable {
+  scope: string;
+  key: Buffer;
+  window_start: Timestamp;
+  count: number;
+}
+
 export interface Database {
   themes: ThemesTable;
   cycles: CyclesTable;
@@ -284,6 +292,7 @@ export interface Database {
   certificates: CertificatesTable;
   privacy_notices: PrivacyNoticesTable;
   link_requests: LinkRequestsTable;
+  throttle_counters: ThrottleCountersTable;
 }
 
 export type Theme = Selectable<ThemesTable>;

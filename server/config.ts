@@ -85,6 +85,9 @@ const schema = z.object({
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   // Largest material an organiser may upload, in MB (the limit is enforced while the upload streams).
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
+  // Public sign-ups (and, separately, cancellations) one client address may make per 10 minutes. Generous:
+  // a municipal office behind one NAT signs up its staff; a bot on one address can't fill a cycle.
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -137,6 +140,8 @@ export type Config = Readonly<{
   maxUploadBytes: number;
   /** TRUST_PROXY: proxies whose X-Forwarded-For Fastify believes; empty: none. */
   trustProxy: readonly string[];
+  /** SIGNUP_LIMIT_PER_ADDRESS: public sign-ups (and cancellations) per client address per 10 minutes. */
+  signupLimitPerAddress: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -182,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionMonths: e.RETENTION_MONTHS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
+    signupLimitPerAddress: e.SIGNUP_LIMIT_PER_ADDRESS,
   });
 }
 

@@ -59,3 +59,36 @@ export const errors = {
       en: 'Field consent: you must accept the privacy notice to register.',
     }),
 };
+
+/** A throttle said no: 429 `rate_limited`, and the seconds after which trying again can work (Retry-After). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, text: Localized) {
+    super(429, 'rate_limited', text);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+function inMinutes(seconds: number): Localized {
+  const n = Math.max(1, Math.ceil(seconds / 60));
+  return n === 1 ? { it: 'un minuto', en: 'a minute' } : { it: `${n} minuti`, en: `${n} minutes` };
+}
+
+export const throttleErrors = {
+  /** Too many sign-ups or cancellations for one email address. */
+  perEmail: (retryAfterSeconds: number) => {
+    const wait = inMinutes(retryAfterSeconds);
+    return new RateLimitedError(retryAfterSeconds, {
+      it: `Troppe iscrizioni o annullamenti con questo indirizzo email in poco tempo: riprova tra ${wait.it}.`,
+      en: `Too many sign-ups or cancellations with this email address in a short time: please try again in ${wait.en}.`,
+    });
+  },
+  /** Too many from one network (client address): a whole office behind one address may meet it. */
+  perAddress: (retryAfterSeconds: number) => {
+    const wait = inMinutes(retryAfterSeconds);
+    return new RateLimitedError(retryAfterSeconds, {
+      it: `Troppe richieste dalla tua rete in poco tempo: riprova tra ${wait.it}. Se stai iscrivendo molte persone dello stesso ufficio, scrivi agli organizzatori.`,
+      en: `Too many requests from your network in a short time: please try again in ${wait.en}. If you are signing up many people from the same office, write to the organisers.`,
+    });
+  },
+};

@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type Localized } from '../lib/errors.ts';
+import { AppError, RateLimitedError, type Localized } from '../lib/errors.ts';
 import { requestLocale } from '../lib/locale.ts';
 
 interface FieldProblem {
@@ -132,6 +132,7 @@ export default fp(
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const locale = requestLocale(req);
       if (err instanceof AppError) {
+        if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
         return sendError(reply, req, err.statusCode, err.code, err.text, err.details ?? {});
       }
       if (hasZodFastifySchemaValidationErrors(err)) {
