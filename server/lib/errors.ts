@@ -75,12 +75,12 @@ function inMinutes(seconds: number): Localized {
 }
 
 export const throttleErrors = {
-  /** Too many sign-ups or cancellations for one email address. */
+  /** Too many sign-ups for one email address. */
   perEmail: (retryAfterSeconds: number) => {
     const wait = inMinutes(retryAfterSeconds);
     return new RateLimitedError(retryAfterSeconds, {
-      it: `Troppe iscrizioni o annullamenti con questo indirizzo email in poco tempo: riprova tra ${wait.it}.`,
-      en: `Too many sign-ups or cancellations with this email address in a short time: please try again in ${wait.en}.`,
+      it: `Troppe iscrizioni con questo indirizzo email in poco tempo: riprova tra ${wait.it}.`,
+      en: `Too many sign-ups with this email address in a short time: please try again in ${wait.en}.`,
     });
   },
   /** Too many from one network (client address): a whole office behind one address may meet it. */

@@ -95,8 +95,8 @@ describe('one email address', () => {
     }
     expect(answers.map((a) => a.status)).toEqual([...Array(SIGNUPS_PER_EMAIL).fill(201), ...Array(8 - SIGNUPS_PER_EMAIL).fill(429)]);
     for (const r of answers.slice(SIGNUPS_PER_EMAIL)) expectRateLimited(r, 3600);
-    expect(answers[5]!.body.message).toMatch(/^Troppe iscrizioni o annullamenti con questo indirizzo email/);
-    expect(answers[7]!.body.message).toMatch(/^Too many sign-ups or cancellations with this email address/);
+    expect(answers[5]!.body.message).toMatch(/^Troppe iscrizioni con questo indirizzo email/);
+    expect(answers[7]!.body.message).toMatch(/^Too many sign-ups with this email address/);
   });
 
   it('limits cancellations per client address too', async () => {

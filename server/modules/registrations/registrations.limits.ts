@@ -2,10 +2,12 @@
 // clientKey groups it). Two limits, because they stop different things:
 // - per email address, tight: a person signs up to a few cycles of a programme (Lab'Impact runs about
 //   six themes at a time), so 5 sign-ups per mailbox per hour never stops an honest person, while a
-//   stranger can no longer make one inbox receive a confirmation per request. Cancellations likewise.
-// - per client address, generous (SIGNUP_LIMIT_PER_ADDRESS, default 60 per 10 minutes): a municipal
-//   office behind one NAT may sign up its whole staff in a morning, but a bot on one address can't
-//   fill a cycle or its waiting list with invented people.
+//   stranger can no longer make one inbox receive a confirmation per request. Cancellations are not
+//   counted per email: a registration is cancelled once, so the sign-up limit already bounds them, and
+//   counting would refuse a double click.
+// - per client address, generous (SIGNUP_LIMIT_PER_ADDRESS, default 60 per 10 minutes, sign-ups and
+//   cancellations counted apart): a municipal office behind one NAT may sign up its whole staff in a
+//   morning, but a bot on one address can't fill a cycle or its waiting list with invented people.
 // Batch-first (see throttles.service.ts): signUps() decides a whole batch of sign-ups in one statement.
 import { throttleErrors, type RateLimitedError } from '../../lib/errors.ts';
 import { clientKey } from '../../lib/client-address.ts';
@@ -13,51 +15,44 @@ import { mailboxOf, type Decision, type Rule, type ThrottlesService } from '../t
 import type { Executor } from '../cycles/cycles.repository.ts';
 
 export const SIGNUPS_PER_EMAIL = 5;
-export const CANCELS_PER_EMAIL = 5;
 export const EMAIL_WINDOW_MS = 60 * 60_000;
 export const ADDRESS_WINDOW_MS = 10 * 60_000;
 
 export interface Attempt {
-  /** The address typed (sign-up) or the registration's (cancel; null once its data were erased). */
-  email: string | null;
+  /** The address typed at sign-up. */
+  email: string;
   /** req.ip: the visitor, as Fastify's trustProxy decided it. */
   client: string;
 }
 
 export function registrationLimits(deps: { throttles: ThrottlesService; perAddress: number }) {
-  const rules = {
-    signUp: {
-      email: { scope: 'signup:email', limit: SIGNUPS_PER_EMAIL, windowMs: EMAIL_WINDOW_MS },
-      address: { scope: 'signup:address', limit: deps.perAddress, windowMs: ADDRESS_WINDOW_MS },
-    },
-    cancel: {
-      email: { scope: 'cancel:email', limit: CANCELS_PER_EMAIL, windowMs: EMAIL_WINDOW_MS },
-      address: { scope: 'cancel:address', limit: deps.perAddress, windowMs: ADDRESS_WINDOW_MS },
-    },
-  } satisfies Record<string, Record<'email' | 'address', Rule>>;
+  const signUpEmail: Rule = { scope: 'signup:email', limit: SIGNUPS_PER_EMAIL, windowMs: EMAIL_WINDOW_MS };
+  const signUpAddress: Rule = { scope: 'signup:address', limit: deps.perAddress, windowMs: ADDRESS_WINDOW_MS };
+  const cancelAddress: Rule = { scope: 'cancel:address', limit: deps.perAddress, windowMs: ADDRESS_WINDOW_MS };
 
   const toError = (d: Decision): RateLimitedError | null =>
-    d.allowed ? null : d.rule.scope.endsWith(':email') ? throttleErrors.perEmail(d.retryAfterSeconds) : throttleErrors.perAddress(d.retryAfterSeconds);
+    d.allowed ? null : d.rule === signUpEmail ? throttleErrors.perEmail(d.retryAfterSeconds) : throttleErrors.perAddress(d.retryAfterSeconds);
 
-  async function decide(kind: keyof typeof rules, attempts: Attempt[], executor?: Executor) {
-    const r = rules[kind];
+  /** A batch of sign-ups in arrival order: null lets one through, an error answers it. One statement. */
+  async function signUps(attempts: Attempt[], executor?: Executor): Promise<(RateLimitedError | null)[]> {
     const spends = attempts.map((a) => [
-      ...(a.email ? [{ rule: r.email, value: mailboxOf(a.email) }] : []),
-      { rule: r.address, value: clientKey(a.client) },
+      { rule: signUpEmail, value: mailboxOf(a.email) },
+      { rule: signUpAddress, value: clientKey(a.client) },
     ]);
     return (await deps.throttles.consume(spends, executor)).map(toError);
   }
 
   return {
-    /** A batch of sign-ups in arrival order: null lets one through, an error answers it. One statement. */
-    signUps: (attempts: Attempt[], executor?: Executor) => decide('signUp', attempts, executor),
+    signUps,
     /** One sign-up: throws 429 rate_limited (with Retry-After) over either limit. */
     async signUp(email: string, client: string): Promise<void> {
-      const [refused] = await decide('signUp', [{ email, client }]);
+      const [refused] = await signUps([{ email, client }]);
       if (refused) throw refused;
     },
-    async cancel(email: string | null, client: string): Promise<void> {
-      const [refused] = await decide('cancel', [{ email, client }]);
+    /** One cancellation by its participant: throws 429 rate_limited over the client address's limit. */
+    async cancel(client: string): Promise<void> {
+      const [decision] = await deps.throttles.consume([[{ rule: cancelAddress, value: clientKey(client) }]]);
+      const refused = toError(decision!);
       if (refused) throw refused;
     },
   };

@@ -165,7 +165,7 @@ export function registrationsService(deps: RegistrationsDeps) {
       if (!isWellFormedToken(token)) throw errors.registrationNotFound();
       const found = await repo.findByTokenHash(db, hashToken(token));
       if (!found) throw errors.registrationNotFound();
-      await deps.limits.cancel(found.email, client);
+      await deps.limits.cancel(client);
       return db.transaction().execute(async (trx) => {
         const now = clock();
         const cycle = await cyclesRepo.lockById(trx, found.cycle_id);
