@@ -281,6 +281,14 @@ export interface PersonalDataRequestsTable {
   expires_at: Timestamp;
 }
 
+/** Fixed-window throttle counters (sign-up, cancel, mailbox cap); the key is an HMAC, never an address. */
+export interface ThrottleCountersTable {
+  scope: string;
+  key: Buffer;
+  window_start: Timestamp;
+  count: number;
+}
+
 export interface Database {
   themes: ThemesTable;
   cycles: CyclesTable;
@@ -301,6 +309,7 @@ export interface Database {
   privacy_notices: PrivacyNoticesTable;
   link_requests: LinkRequestsTable;
   personal_data_requests: PersonalDataRequestsTable;
+  throttle_counters: ThrottleCountersTable;
 }
 
 export type Theme = Selectable<ThemesTable>;

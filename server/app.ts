@@ -13,6 +13,8 @@ import {
 import type { Config } from './config.ts';
 import { cyclesService, type CyclesService } from './modules/cycles/cycles.service.ts';
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
+import { registrationLimits } from './modules/registrations/registrations.limits.ts';
+import { throttlesService } from './modules/throttles/throttles.service.ts';
 import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
 import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
 import { mailService, type MailService } from './modules/mail/mail.service.ts';
@@ -113,7 +115,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
-  const tokens = tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'));
+  const secret = Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8');
+  const tokens = tokenKit(secret);
+  const throttles = throttlesService({ db: app.db, secret, clock: opts.clock });
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
   const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
   app.decorate('services', {
@@ -123,6 +127,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
       privacyVersion: config.privacyVersion,
       tokens,
+      limits: registrationLimits({ throttles, perAddress: config.signupLimitPerAddress }),
       notifier,
       clock: opts.clock,
       unsafeSkipLock: opts.unsafeSkipLock,
@@ -140,7 +145,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       clock: opts.clock,
     }),
     // Materials, certificates, "send me my links", personal data.
-    ...participantServices({ db: app.db, config, secret: Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'), notifier, clock: opts.clock }),
+    ...participantServices({ db: app.db, config, secret, notifier, clock: opts.clock }),
   });
   await app.register(authPlugin);
 

@@ -101,6 +101,9 @@ const schema = z.object({
   // request every 5 minutes while the organiser works (SessionKeepAlive.svelte), hence the floor of 10;
   // 12 h after sign-in it ends anyway.
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(10).max(720).default(30),
+  // Public sign-ups (and, separately, cancellations) one client address may make per 10 minutes. Generous:
+  // a municipal office behind one NAT signs up its staff; a bot on one address can't fill a cycle.
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -157,6 +160,8 @@ export type Config = Readonly<{
   apiDocsPublic: boolean;
   /** SESSION_IDLE_MINUTES in milliseconds: an organiser's session ends after this long without a request. */
   sessionIdleMs: number;
+  /** SIGNUP_LIMIT_PER_ADDRESS: public sign-ups (and cancellations) per client address per 10 minutes. */
+  signupLimitPerAddress: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -220,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
     apiDocsPublic: e.API_DOCS_PUBLIC ?? !isProduction,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    signupLimitPerAddress: e.SIGNUP_LIMIT_PER_ADDRESS,
   });
 }
 

@@ -77,3 +77,29 @@ export const errors = {
       en: 'Field consent: you must accept the privacy notice to register.',
     }),
 };
+
+/** A throttle said no: 429 `rate_limited`, and the seconds after which trying again can work (Retry-After). */
+export class RateLimitedError extends ThrottledError {
+  constructor(retryAfterSeconds: number, text: Localized) {
+    super('rate_limited', text, retryAfterSeconds);
+  }
+}
+
+export const throttleErrors = {
+  /** Too many sign-ups for one email address. */
+  perEmail: (retryAfterSeconds: number) => {
+    const wait = minutesText(retryAfterSeconds);
+    return new RateLimitedError(retryAfterSeconds, {
+      it: `Troppe iscrizioni con questo indirizzo email in poco tempo: riprova tra ${wait.it}.`,
+      en: `Too many sign-ups with this email address in a short time: please try again in ${wait.en}.`,
+    });
+  },
+  /** Too many from one network (client address): a whole office behind one address may meet it. */
+  perAddress: (retryAfterSeconds: number) => {
+    const wait = minutesText(retryAfterSeconds);
+    return new RateLimitedError(retryAfterSeconds, {
+      it: `Troppe richieste dalla tua rete in poco tempo: riprova tra ${wait.it}. Se stai iscrivendo molte persone dello stesso ufficio, scrivi agli organizzatori.`,
+      en: `Too many requests from your network in a short time: please try again in ${wait.en}. If you are signing up many people from the same office, write to the organisers.`,
+    });
+  },
+};

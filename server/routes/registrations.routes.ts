@@ -19,11 +19,11 @@ const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Sign up for a cycle (confirmed, or waitlisted when full)',
         params: SlugParams,
         body: RegisterBody,
-        response: { 201: RegistrationEnvelope, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 201: RegistrationEnvelope, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req, reply) => {
-      const { registration } = await app.services.registrations.register(req.params.slug, req.body, requestLocale(req));
+      const { registration } = await app.services.registrations.register(req.params.slug, req.body, requestLocale(req), req.ip);
       return reply.code(201).send({ registration });
     },
   );
@@ -51,11 +51,11 @@ const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['public'],
         summary: 'Cancel a registration; the first on the waiting list takes the seat',
         params: TokenParams,
-        response: { 200: RegistrationEnvelope, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 200: RegistrationEnvelope, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (req) => {
-      const { registration } = await app.services.registrations.cancel(req.params.token);
+      const { registration } = await app.services.registrations.cancel(req.params.token, req.ip);
       return { registration };
     },
   );

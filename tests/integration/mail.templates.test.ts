@@ -86,7 +86,7 @@ describe('every template, in Italian and English, as it arrives', () => {
       const [s1, s2, s3] = sessions as [(typeof sessions)[0], (typeof sessions)[0], (typeof sessions)[0]];
       await sql`UPDATE sessions SET online_url = ${ONLINE} WHERE id = ${s1.id}`.execute(t.database.db);
       const uid = (s: { id: string }) => sessionUid(s.id, PUBLIC_URL);
-      const reg = (email: string) => t.app.services.registrations.register(cycle.slug, registrationBody({ email, firstName: 'Giulia', locale }) as RegisterInput, locale);
+      const reg = (email: string) => t.app.services.registrations.register(cycle.slug, registrationBody({ email, firstName: 'Giulia', locale }) as RegisterInput, locale, '127.0.0.1');
       const a = (await reg(`a.${locale}@comune.example.it`)).registration;
       const b = (await reg(`b.${locale}@comune.example.it`)).registration;
       const c = (await reg(`c.${locale}@comune.example.it`)).registration;
@@ -100,7 +100,7 @@ describe('every template, in Italian and English, as it arrives', () => {
         await compose({ kind: 'session-reminder', registrationId: b.id, sessionId: s1.id, offsetMs: 2 * 86_400_000, startsAtMs: new Date(s1.starts_at).getTime() }),
         b.manageUrl,
       );
-      await t.app.services.registrations.cancel(tokenOf(a.manageUrl!));
+      await t.app.services.registrations.cancel(tokenOf(a.manageUrl!), '127.0.0.1');
       push('registration-cancelled', await compose({ kind: 'registration-cancelled', registrationId: a.id }), null, [s1, s2, s3].map(uid));
       push('registration-promoted', await compose({ kind: 'registration-promoted', registrationId: c.id }), c.manageUrl, [s1, s2, s3].map(uid));
 

@@ -115,6 +115,14 @@ describe('the retention job', () => {
     const recentBefore = await snapshotOf(recent.cycle.id);
     const recentStats = await statsOf(recent.cycle.id);
 
+    // A throttle counter from two days ago (it goes) beside this hour's from the sign-ups above (they stay).
+    const fresh = await t.database.db.selectFrom('throttle_counters').select('scope').execute();
+    expect(fresh.length).toBeGreaterThan(0);
+    await t.database.db
+      .insertInto('throttle_counters')
+      .values({ scope: 'signup:email', key: Buffer.alloc(32, 7), window_start: new Date(Date.now() - 2 * 86_400_000), count: 3 })
+      .execute();
+
     await sql`SELECT graphile_worker.add_job(${RETENTION_TASK}::text, job_key => ${RETENTION_TASK}::text)`.execute(t.database.db);
     await waitUntil(async () => {
       const left = await t.database.db.selectFrom('registrations').select('id').where('cycle_id', '=', old.cycle.id).where('anonymised_at', 'is', null).execute();
@@ -123,6 +131,7 @@ describe('the retention job', () => {
     }, 'the retention job');
 
     expect(await findEverywhere(t.database.db, needles)).toEqual([]);
+    expect(await t.database.db.selectFrom('throttle_counters').select('scope').execute()).toHaveLength(fresh.length);
     expect(await statsOf(old.cycle.id)).toEqual(statsBefore);
     expect(await countsOf(old.cycle.id)).toEqual(countsBefore);
     expect(await snapshotOf(recent.cycle.id)).toEqual(recentBefore);

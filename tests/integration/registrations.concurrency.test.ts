@@ -24,8 +24,9 @@ async function race(t: TestApp, base: string, round: number): Promise<Round> {
   const bodies = Array.from({ length: PEOPLE }, (_, i) =>
     registrationBody({ email: `persona.${round}.${i}@comune.example.it`, firstName: `Persona ${i}` }),
   );
+  // Each person from her own address, as a crowd from many offices arrives (through a trusted proxy).
   const responses = await Promise.all(
-    bodies.map((b) => request(base, 'POST', `/api/cycles/${cycle.slug}/registrations`, b)),
+    bodies.map((b, i) => request(base, 'POST', `/api/cycles/${cycle.slug}/registrations`, b, { 'x-forwarded-for': `10.${round}.${i >> 8}.${i & 255}` })),
   );
   return { slug: cycle.slug, cycleId: cycle.id, responses };
 }
@@ -54,7 +55,7 @@ describe('200 simultaneous sign-ups for 10 seats (with the lock)', () => {
     // cycle's row lock (what is under test) instead of queueing for a pooled connection: with the
     // default pool of 10 the last of 200 waits ~200 locked transactions for one, which on a loaded
     // 2-core machine passes connectionTimeoutMillis (5 s) and ends in 503s (see health.test.ts).
-    t = await buildTestApp({ env: { DATABASE_POOL_MAX: String(PEOPLE) } });
+    t = await buildTestApp({ env: { DATABASE_POOL_MAX: String(PEOPLE), TRUST_PROXY: '127.0.0.1' } });
     base = await listen(t.app);
     await Promise.all(Array.from({ length: PEOPLE }, () => request(base, 'GET', '/api/health')));
   });
@@ -107,7 +108,7 @@ describe('control: the same race without the lock', () => {
   const GUARD_ROUNDS = 3;
 
   it('oversells once the database guard is dropped too (so the test above can fail)', async () => {
-    const t = await buildTestApp({ unsafeSkipLock: true, env: { DATABASE_POOL_MAX: '20' } });
+    const t = await buildTestApp({ unsafeSkipLock: true, env: { DATABASE_POOL_MAX: '20', TRUST_PROXY: '127.0.0.1' } });
     try {
       await sql`ALTER TABLE cycles DROP CONSTRAINT cycles_capacity_not_exceeded`.execute(t.database.db);
       const base = await listen(t.app);
@@ -126,7 +127,7 @@ describe('control: the same race without the lock', () => {
   });
 
   it('never oversells with the database guard alone: the extra requests fail instead', async () => {
-    const t = await buildTestApp({ unsafeSkipLock: true, env: { DATABASE_POOL_MAX: '20' } });
+    const t = await buildTestApp({ unsafeSkipLock: true, env: { DATABASE_POOL_MAX: '20', TRUST_PROXY: '127.0.0.1' } });
     try {
       const base = await listen(t.app);
       let failures = 0;

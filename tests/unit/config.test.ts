@@ -31,6 +31,8 @@ describe('defaults (API.md, Configuration)', () => {
     expect(c.secretKey).toBeUndefined();
     expect(c.serveWeb).toBe(true);
     expect(loadConfig({ SERVE_WEB: '0' }).serveWeb).toBe(false);
+    expect(c.signupLimitPerAddress).toBe(60);
+    expect(loadConfig({ SIGNUP_LIMIT_PER_ADDRESS: '200' }).signupLimitPerAddress).toBe(200);
   });
 
   it('is frozen', () => {
@@ -120,6 +122,7 @@ describe('a bad value throws ConfigError with one line naming the variable', () 
     ['NODE_ENV=staging', { NODE_ENV: 'staging' }, ['NODE_ENV']],
     ['SECRET_KEY too short', { SECRET_KEY: 'short' }, ['SECRET_KEY']],
     ['SERVE_WEB=off', { SERVE_WEB: 'off' }, ['SERVE_WEB']],
+    ['SIGNUP_LIMIT_PER_ADDRESS=0', { SIGNUP_LIMIT_PER_ADDRESS: '0' }, ['SIGNUP_LIMIT_PER_ADDRESS']],
     ['two bad values at once', { PORT: 'abc', APP_TIMEZONE: 'Mars/Base' }, ['PORT', 'APP_TIMEZONE']],
   ];
   for (const [label, env, names] of cases) {

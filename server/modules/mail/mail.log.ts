@@ -114,6 +114,16 @@ export async function markUnsent(
     .execute();
 }
 
+/** A claimed message that will not be sent after all (the mailbox's hourly cap): 'skipped', with why. */
+export async function markSkipped(db: Executor, dedupeKey: string, r: { reason: string; now: Date }) {
+  await db
+    .updateTable('mail_messages')
+    .set({ status: 'skipped', error: r.reason, updated_at: r.now })
+    .where('dedupe_key', '=', dedupeKey)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 /** Records a message that was not sent because the state no longer calls for it (never over 'sent'). */
 export async function recordSkipped(db: Executor, s: LogSubject & { reason: string; recipient: string | null; now: Date }) {
   await db

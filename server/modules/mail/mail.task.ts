@@ -14,6 +14,7 @@
 //   backoff; 5xx: marked 'failed' and NOT thrown (a retry can't succeed); the last attempt: 'failed'.
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Executor } from '../cycles/cycles.repository.ts';
+import { THROTTLED_REASON, type MailboxCap } from './mail.cap.ts';
 import type { MailComposer } from './mail.compose.ts';
 import { MailPayload } from './mail.jobs.ts';
 import * as sendLog from './mail.log.ts';
@@ -23,6 +24,8 @@ export interface MailTaskDeps {
   db: Executor;
   composer: MailComposer;
   transport: MailTransport;
+  /** The hourly cap per mailbox (mail.cap.ts). */
+  cap: MailboxCap;
   publicUrl: string;
   mailFrom: string;
   clock?: () => Date;
@@ -69,6 +72,12 @@ export function mailTask(deps: MailTaskDeps): Task {
     });
     if (claim.outcome === 'done') return;
     if (claim.outcome === 'busy') throw new TemporaryMailError(`message ${draft.log.dedupeKey} is being sent by another job`);
+    // Counted once per message, on its first claim: a retry after a 4xx is the same message.
+    if (claim.attempts === 1 && !(await deps.cap.admit(payload.kind, draft.to.email))) {
+      await sendLog.markSkipped(deps.db, draft.log.dedupeKey, { reason: THROTTLED_REASON, now: clock() });
+      helpers.logger.info(`mail ${draft.log.dedupeKey} not sent: ${THROTTLED_REASON}`);
+      return;
+    }
     if (claim.possibleDuplicate) {
       helpers.logger.warn(`mail ${draft.log.dedupeKey}: an earlier attempt may have reached SMTP; sending again (possible duplicate)`);
     }

@@ -9,6 +9,7 @@ import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { tokenKit } from '../../lib/tokens.ts';
+import { mailboxCap } from './mail.cap.ts';
 import { mailComposer } from './mail.compose.ts';
 import { MAIL_TASK } from './mail.jobs.ts';
 import { mailTask } from './mail.task.ts';
@@ -75,7 +76,15 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       logger: workerLogger(opts.log),
       taskList: {
         ...opts.extraTasks?.(db),
-        [MAIL_TASK]: mailTask({ db, composer, transport, publicUrl: config.publicUrl, mailFrom: config.mailFrom, clock: opts.clock }),
+        [MAIL_TASK]: mailTask({
+          db,
+          composer,
+          transport,
+          cap: mailboxCap({ db, secret: Buffer.from(opts.secretKey, 'utf8'), clock: opts.clock }),
+          publicUrl: config.publicUrl,
+          mailFrom: config.mailFrom,
+          clock: opts.clock,
+        }),
       },
     });
   } catch (err) {

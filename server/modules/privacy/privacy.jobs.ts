@@ -1,7 +1,8 @@
 // The periodic jobs of this issue, run by the graphile-worker runner the mail worker starts (its cron
 // support schedules them, so they survive restarts and run once per tick across any number of workers):
 //   privacy-retention   daily: anonymise the data of cycles that ended more than RETENTION_MONTHS ago,
-//                       purge old throttle rows and expired one-time links to personal data
+//                       purge old throttle rows and expired one-time links to personal data,
+//                       and delete throttle counters older than a day
 //   certificates-issue  every 15 minutes: certificates (and their mails) for cycles that have ended
 import type { Task, TaskList } from 'graphile-worker';
 import type { Kysely } from 'kysely';
@@ -9,6 +10,7 @@ import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { certificatesService } from '../certificates/certificates.service.ts';
 import { queueNotifier } from '../notifications/notifications.queue.ts';
+import { throttlesService } from '../throttles/throttles.service.ts';
 import { privacyService } from './privacy.service.ts';
 
 export const RETENTION_TASK = 'privacy-retention';
@@ -25,11 +27,13 @@ export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentio
 export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
   const notifier = queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock });
   const privacy = privacyService({ db, secret: Buffer.from(secretKey, 'utf8'), retentionMonths: config.retentionMonths, notifier, clock });
+  const throttles = throttlesService({ db, secret: Buffer.from(secretKey, 'utf8'), clock });
   const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });
   const retention: Task = async (_payload, helpers) => {
     const r = await privacy.applyRetention();
+    const counters = await throttles.purge();
     helpers.logger.info(
-      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged`,
+      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged, ${counters} throttle counters purged`,
     );
   };
   const issue: Task = async (_payload, helpers) => {

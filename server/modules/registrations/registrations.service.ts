@@ -13,6 +13,7 @@ import { silentNotifier, type Notifier } from '../notifications/notifications.se
 import { certificateSummary } from '../certificates/certificates.service.ts';
 import { materialsForRegistration } from '../materials/materials.access.ts';
 import type { MaterialView } from '../materials/materials.schemas.ts';
+import type { RegistrationLimits } from './registrations.limits.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
@@ -33,6 +34,8 @@ export interface RegistrationsDeps {
   publicUrl: string;
   privacyVersion: string;
   tokens: TokenKit;
+  /** Sign-ups and cancellations per email and client address (429 rate_limited). */
+  limits: RegistrationLimits;
   notifier?: Notifier;
   clock?: () => Date;
   /**
@@ -79,8 +82,9 @@ export function registrationsService(deps: RegistrationsDeps) {
   }
 
   return {
-    async register(slug: string, input: RegisterInput, requestLocale: Locale) {
+    async register(slug: string, input: RegisterInput, requestLocale: Locale, client: string) {
       const locale = input.locale ?? requestLocale;
+      await deps.limits.signUp(input.email, client);
       return db.transaction().execute(async (trx) => {
         const now = clock();
         const cycle = await lockCycle(trx, slug);
@@ -176,10 +180,11 @@ export function registrationsService(deps: RegistrationsDeps) {
       });
     },
 
-    async cancel(token: string) {
+    async cancel(token: string, client: string) {
       if (!isWellFormedToken(token)) throw errors.registrationNotFound();
       const found = await repo.findByTokenHash(db, hashToken(token));
       if (!found) throw errors.registrationNotFound();
+      await deps.limits.cancel(client);
       return db.transaction().execute(async (trx) => {
         const now = clock();
         const cycle = await cyclesRepo.lockById(trx, found.cycle_id);

@@ -47,6 +47,8 @@ export const actions: Actions = {
       if (e.status === 404) error(404, { code: 'cycle_not_found', message: m.error_cycle_not_found_text() });
       // Closed or full while the person was filling the form: a page that says what to do next.
       if (e.code === 'registration_closed' || e.code === 'cycle_full') error(409, { code: e.code, message: e.message });
+      // Too many sign-ups from this address or network: the API's message says when to try again.
+      if (e.code === 'rate_limited') error(429, { code: e.code, message: e.message });
       throw e;
     }
     const token = new URL(registration.manageUrl ?? '', 'http://x').pathname.split('/').pop() ?? '';
