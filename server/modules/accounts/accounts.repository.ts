@@ -125,11 +125,12 @@ export async function deleteSessionsOf(db: Executor, accountId: string, exceptHa
 }
 
 /** Housekeeping: sessions past their absolute end or idle for longer than allowed. */
-export async function deleteDeadSessions(db: Executor, now: Date, idleBefore: Date) {
-  await db
+export async function deleteDeadSessions(db: Executor, now: Date, idleBefore: Date): Promise<number> {
+  const r = await db
     .deleteFrom('auth_sessions')
     .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleBefore)]))
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 // --- sign-in throttles (the policy is in login.throttle.ts) ----------------------------------------------
@@ -214,10 +215,11 @@ export async function clearFailures(db: Executor, f: { email: string }) {
 }
 
 /** Housekeeping: rows untouched since `before` and not blocked any more. */
-export async function deleteOldThrottles(db: Executor, before: Date, now: Date) {
-  await db
+export async function deleteOldThrottles(db: Executor, before: Date, now: Date): Promise<number> {
+  const r = await db
     .deleteFrom('login_throttles')
     .where('updated_at', '<', before)
     .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

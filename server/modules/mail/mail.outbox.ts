@@ -97,3 +97,47 @@ export async function readOutboxRaw(dir: string, id: string): Promise<Buffer | n
     return null;
   }
 }
+
+async function outboxIds(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter(isOutboxId);
+  } catch {
+    return [];
+  }
+}
+
+async function removeMessage(dir: string, id: string): Promise<void> {
+  await fs.rm(path.join(dir, `${id}.eml`), { force: true });
+  await fs.rm(path.join(dir, `${id}.json`), { force: true });
+}
+
+/**
+ * The development outbox is a copy of what people were sent (names, manage links): it is not kept
+ * forever. Ids start with the millisecond they were written, so age needs no file read.
+ */
+export async function purgeOutbox(dir: string, before: Date): Promise<number> {
+  let removed = 0;
+  for (const id of await outboxIds(dir)) {
+    if (Number(id.slice(0, 13)) < before.getTime()) {
+      await removeMessage(dir, id);
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+/** Erasure of a person: the outbox messages addressed to them go too. */
+export async function forgetOutboxRecipients(dir: string, emails: readonly string[]): Promise<number> {
+  if (emails.length === 0) return 0;
+  const wanted = new Set(emails.map((e) => e.toLowerCase()));
+  let removed = 0;
+  for (const id of await outboxIds(dir)) {
+    const entry = await readOutbox(dir, id);
+    const to = (entry?.to ?? '').toLowerCase();
+    if ([...wanted].some((e) => to === e || to.includes(`<${e}>`))) {
+      await removeMessage(dir, id);
+      removed += 1;
+    }
+  }
+  return removed;
+}

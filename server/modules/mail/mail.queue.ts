@@ -154,3 +154,15 @@ export async function pendingJobs(db: Executor, prefix: string) {
      ORDER BY j.run_at, j.key`.execute(db);
   return result.rows;
 }
+
+/**
+ * Error texts the queue keeps in its job rows (last_error) can quote an address (an SMTP refusal, a
+ * database message); the mail task already strips them, this clears any that got through, daily.
+ */
+export async function scrubQueueErrors(db: Executor): Promise<number> {
+  const r = await sql`
+    UPDATE graphile_worker._private_jobs
+       SET last_error = regexp_replace(last_error, '[^\\s<>"''(),;:]+@[^\\s<>"''(),;:]+', '<address>', 'g')
+     WHERE last_error LIKE '%@%'`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -12,6 +12,7 @@
 //   the row possible_duplicate, so such cases are counted, not hidden.
 // - 4xx or no answer: marked 'retrying' and thrown, so graphile-worker retries with its exponential
 //   backoff; 5xx: marked 'failed' and NOT thrown (a retry can't succeed); the last attempt: 'failed'.
+import { withoutAddresses } from '../../lib/scrub.ts';
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Executor } from '../cycles/cycles.repository.ts';
 import { THROTTLED_REASON, type MailboxCap } from './mail.cap.ts';
@@ -91,11 +92,12 @@ export function mailTask(deps: MailTaskDeps): Task {
       const last = job.attempts >= job.max_attempts;
       if (failure.kind === 'permanent' || last) {
         await sendLog.markUnsent(deps.db, draft.log.dedupeKey, { status: 'failed', error, smtpResponse: failure.response, now: clock() });
-        helpers.logger.warn(`mail ${draft.log.dedupeKey} failed for good: ${error}`);
+        helpers.logger.warn(`mail ${draft.log.dedupeKey} failed for good: ${withoutAddresses(error)}`);
         return;
       }
       await sendLog.markUnsent(deps.db, draft.log.dedupeKey, { status: 'retrying', error, smtpResponse: failure.response, now: clock() });
-      throw err;
+      // The queue keeps this text in its job row (last_error): without the address it quotes.
+      throw new TemporaryMailError(withoutAddresses(error));
     }
     await sendLog.markSent(deps.db, draft.log.dedupeKey, { smtpResponse: result.response, now: clock() });
   };

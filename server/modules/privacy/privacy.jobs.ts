@@ -2,7 +2,8 @@
 // support schedules them, so they survive restarts and run once per tick across any number of workers):
 //   privacy-retention   daily: anonymise the data of cycles that ended more than RETENTION_MONTHS ago,
 //                       purge old throttle rows and expired one-time links to personal data,
-//                       and delete throttle counters older than a day
+//                       delete throttle counters older than a day, and the housekeeping of
+//                       privacy.housekeeping.ts (dead sessions, old outbox mail, queue error texts)
 //   certificates-issue  every 15 minutes: certificates (and their mails) for cycles that have ended
 import type { Task, TaskList } from 'graphile-worker';
 import type { Kysely } from 'kysely';
@@ -11,6 +12,7 @@ import type { Config } from '../../config.ts';
 import { certificatesService } from '../certificates/certificates.service.ts';
 import { queueNotifier } from '../notifications/notifications.queue.ts';
 import { throttlesService } from '../throttles/throttles.service.ts';
+import { housekeeping } from './privacy.housekeeping.ts';
 import { privacyService } from './privacy.service.ts';
 
 export const RETENTION_TASK = 'privacy-retention';
@@ -22,7 +24,7 @@ export const BACKGROUND_CRONTAB = [
   `*/15 * * * * ${CERTIFICATES_TASK} ?max=3&jobKey=${CERTIFICATES_TASK}`,
 ].join('\n');
 
-export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'reminderOffsetsMs'>;
+export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'reminderOffsetsMs' | 'dataDir' | 'sessionIdleMs'>;
 
 export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
   const notifier = queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock });
@@ -32,8 +34,10 @@ export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, 
   const retention: Task = async (_payload, helpers) => {
     const r = await privacy.applyRetention();
     const counters = await throttles.purge();
+    const h = await housekeeping(db, { dataDir: config.dataDir, sessionIdleMs: config.sessionIdleMs, now: clock?.() ?? new Date() });
     helpers.logger.info(
-      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged, ${counters} throttle counters purged`,
+      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged, ${counters} throttle counters purged; ` +
+        `housekeeping: ${h.sessions} sessions, ${h.throttles} sign-in throttles, ${h.outboxMessages} outbox messages, ${h.queueErrors} queue error texts`,
     );
   };
   const issue: Task = async (_payload, helpers) => {

@@ -30,6 +30,7 @@ import * as queue from '../mail/mail.queue.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { personExport, registrationExport } from './privacy.export.ts';
+import { forgetOutboxRecipients } from '../mail/mail.outbox.ts';
 import * as repo from './privacy.repository.ts';
 import type { ErasureResult, PersonalData, RegistrationData } from './privacy.schemas.ts';
 
@@ -62,6 +63,8 @@ export interface PrivacyDeps {
   /** The server secret (the links throttle keys addresses with it; the one-time links derive from it). */
   secret: Buffer;
   retentionMonths: number;
+  /** The development outbox (DATA_DIR/mail): an erased person's messages there go too. */
+  outboxDir?: string;
   notifier?: Notifier;
   clock?: () => Date;
 }
@@ -108,7 +111,12 @@ export function privacyService(deps: PrivacyDeps) {
     const previous = await repo.anonymiseRegistrations(trx, regs.map((r) => r.id), now);
     const emails = await repo.forgetParticipants(trx, [...new Set([...previous, ...participantIds])], now);
     for (const email of emails) await linksRepo.deleteForEmail(trx, emailKey(secret, email));
-    return cancelled;
+    return { cancelled, emails };
+  }
+
+  /** After the erasure committed: files are no part of the transaction, and a failure leaves no row behind. */
+  async function forgetOutbox(emails: string[]) {
+    if (deps.outboxDir) await forgetOutboxRecipients(deps.outboxDir, emails);
   }
 
   function linkHash(token: string): Buffer {
@@ -131,15 +139,16 @@ export function privacyService(deps: PrivacyDeps) {
      */
     async eraseRegistration(token: string): Promise<ErasureResult> {
       const found = await byToken(token);
-      return db.transaction().execute(async (trx) => {
+      const { cancelled, emails } = await db.transaction().execute(async (trx) => {
         const now = clock();
         await cyclesRepo.lockById(trx, found.cycle_id);
         // Again under the cycle lock, which a concurrent erasure of the same registration also takes:
         // the second one finds the token dead and answers 404, like any later use.
         if (!(await registrationsRepo.findByTokenHash(trx, hashToken(token)))) throw errors.registrationNotFound();
-        const cancelled = await eraseWithin(trx, [found], [], now);
-        return { erased: true as const, registrations: 1, cancelled };
+        return eraseWithin(trx, [found], [], now);
       });
+      await forgetOutbox(emails);
+      return { erased: true as const, registrations: 1, cancelled };
     },
 
     /**
@@ -176,15 +185,16 @@ export function privacyService(deps: PrivacyDeps) {
     /** DELETE /api/personal-data/:token: erases the whole person, in every cycle; uses the link up. */
     async erasePerson(token: string): Promise<ErasureResult> {
       const hash = linkHash(token);
-      return db.transaction().execute(async (trx) => {
+      const { registrations, cancelled, emails } = await db.transaction().execute(async (trx) => {
         const now = clock();
         const request = await repo.liveRequest(trx, hash, now, true);
         if (!request) throw privacyErrors.linkNotFound();
         await repo.deleteRequest(trx, request.id);
         const regs = await repo.registrationsOf(trx, request.participantId);
-        const cancelled = await eraseWithin(trx, regs, [request.participantId], now);
-        return { erased: true as const, registrations: regs.length, cancelled };
+        return { registrations: regs.length, ...(await eraseWithin(trx, regs, [request.participantId], now)) };
       });
+      await forgetOutbox(emails);
+      return { erased: true as const, registrations, cancelled };
     },
 
     /**

@@ -35,7 +35,14 @@ export function participantServices(d: ParticipantServicesDeps) {
     }),
     certificates: certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock }),
     links: linksService({ db, secret: d.secret, clock }),
-    privacy: privacyService({ db, secret: d.secret, retentionMonths: config.retentionMonths, notifier, clock }),
+    privacy: privacyService({
+      db,
+      secret: d.secret,
+      retentionMonths: config.retentionMonths,
+      outboxDir: path.join(config.dataDir, 'mail'),
+      notifier,
+      clock,
+    }),
   };
 }
 
