@@ -19,6 +19,10 @@ import { mailService, type MailService } from './modules/mail/mail.service.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
 import { queueNotifier } from './modules/notifications/notifications.queue.ts';
 import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
+import { ReadCache } from './modules/cache/cache.service.ts';
+import { startCacheListener, type CacheListener } from './modules/cache/cache.listener.ts';
+import { publicReads, type PublicReads } from './modules/cache/cache.reads.ts';
+import { invalidateOnLocalWrites } from './modules/cache/cache.writes.ts';
 import { participantServices, type ParticipantServices } from './modules/privacy/privacy.wiring.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
@@ -42,7 +46,11 @@ import linksRoutes from './routes/links.routes.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The public reads' cache and what keeps it in step with every process' writes. */
+    readCache: ReadCache;
+    cacheListener: CacheListener;
     services: {
+      reads: PublicReads;
       cycles: CyclesService;
       registrations: RegistrationsService;
       calendars: CalendarsService;
@@ -105,11 +113,28 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
+  // Built once per app: one cache, one listening connection, closed with the app.
+  const readCache = new ReadCache({ ttlMs: 1000 });
+  const cacheListener = startCacheListener({ connectionString: opts.databaseUrl, cache: readCache, log: app.log });
+  app.decorate('readCache', readCache);
+  app.decorate('cacheListener', cacheListener);
+  app.addHook('onClose', async () => cacheListener.close());
+  app.addHook('onReady', async () => {
+    // Serving before LISTEN is in place is safe (entries live ≤ 1 s); not being able to listen at all
+    // is logged and retried by the listener, never a reason to refuse to start.
+    await cacheListener.ready.catch((err) => app.log.warn({ err }, 'cache listener not connected yet; retrying'));
+  });
+  // This process' own writes reach its next read at once (the notification comes a moment later).
+  invalidateOnLocalWrites(app.pg.pool, readCache);
+
   const tokens = tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'));
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
   const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
+  const cycles = cyclesService(app.db, opts.clock, config.publicUrl);
+  const calendars = calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock });
   app.decorate('services', {
-    cycles: cyclesService(app.db, opts.clock, config.publicUrl),
+    reads: publicReads({ cache: readCache, cycles, calendars }),
+    cycles,
     registrations: registrationsService({
       db: app.db,
       publicUrl: config.publicUrl,
@@ -119,7 +144,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       clock: opts.clock,
       unsafeSkipLock: opts.unsafeSkipLock,
     }),
-    calendars: calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock }),
+    calendars,
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
     ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock }),
