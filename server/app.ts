@@ -75,6 +75,8 @@ export interface BuildOptions {
   unsafeSkipLock?: boolean;
   /** What follows a change (mail jobs); default: the real queue notifier. */
   notifier?: Notifier;
+  /** Test seam: how long a cached public read lives (default 1 s, the freshness promised for seat counts). */
+  readCacheTtlMs?: number;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -114,7 +116,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
   // Built once per app: one cache, one listening connection, closed with the app.
-  const readCache = new ReadCache({ ttlMs: 1000 });
+  // Ages are measured on the app's clock, so a test that moves the clock also ages the cache.
+  const readCache = new ReadCache({ ttlMs: opts.readCacheTtlMs ?? 1000, now: opts.clock ? () => opts.clock!().getTime() : undefined });
   const cacheListener = startCacheListener({ connectionString: opts.databaseUrl, cache: readCache, log: app.log });
   app.decorate('readCache', readCache);
   app.decorate('cacheListener', cacheListener);

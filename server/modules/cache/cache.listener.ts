@@ -3,6 +3,7 @@
 // the channel the database triggers notify (migration 2026-12-03T1500_cache_notify). When that
 // connection drops, notifications sent meanwhile are lost, so the whole cache is cleared once the
 // listener is back; until then every read would be up to the TTL old at most anyway.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ReadCache } from './cache.service.ts';
 
@@ -29,6 +30,11 @@ export interface CacheListener {
   pid(): number | null;
   /** Resolves when the next (re)connection has its LISTEN in place. */
   nextConnection(): Promise<void>;
+  /**
+   * Resolves once every notification committed before the call has been applied to the cache: it sends
+   * a marker of its own, and PostgreSQL delivers notifications in commit order.
+   */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
   let timer: NodeJS.Timeout | null = null;
   let connectedOnce = false;
   let waiters: (() => void)[] = [];
+  const markers = new Map<string, () => void>();
 
   async function connect(): Promise<void> {
     const c = new pg.Client({ connectionString: opts.connectionString, application_name: 'officina-cache-listener' });
@@ -49,7 +56,14 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     c.on('error', (err) => lost(c, err));
     c.on('end', () => lost(c, null));
     c.on('notification', (msg) => {
-      if (msg.channel === CACHE_CHANNEL) opts.cache.invalidate(msg.payload || '*');
+      if (msg.channel !== CACHE_CHANNEL) return;
+      const marker = msg.payload ? markers.get(msg.payload) : undefined;
+      if (marker) {
+        markers.delete(msg.payload!);
+        marker();
+        return;
+      }
+      opts.cache.invalidate(msg.payload || '*');
     });
     client = c;
     try {
@@ -80,6 +94,9 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     backendPid = null;
     // Reads may have been served from entries a missed notification should have dropped.
     opts.cache.clear();
+    // Clearing covers whatever a pending sync() waited for.
+    for (const done of markers.values()) done();
+    markers.clear();
     c.end().catch(() => {});
     if (closed) return;
     opts.log.warn({ err, retryInMs: backoff }, 'cache listener lost its database connection; reconnecting');
@@ -106,6 +123,14 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     ready,
     pid: () => backendPid,
     nextConnection: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    async sync() {
+      const c = client;
+      if (!c || backendPid === null) throw new Error('cache listener is not connected');
+      const marker = `sync:${randomBytes(9).toString('base64url')}`;
+      const seen = new Promise<void>((resolve) => markers.set(marker, resolve));
+      await c.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, marker]);
+      await seen;
+    },
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);

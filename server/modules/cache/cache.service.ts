@@ -139,7 +139,9 @@ export class ReadCache {
   }
 
   private fresh(e: Entry): boolean {
-    if (this.now() - e.startedAt >= this.ttlMs) return false;
+    const age = this.now() - e.startedAt;
+    // A clock that went back (a wall clock corrected) must not stretch an entry's life.
+    if (age < 0 || age >= this.ttlMs) return false;
     return e.scopes.every((s) => this.lastOf(s) <= e.seq);
   }
 
