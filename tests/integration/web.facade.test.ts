@@ -25,7 +25,7 @@ const route = async (url: string, locale: 'it' | 'en') => {
 describe('web facade', () => {
   it('gives the same catalogue, cycle and themes as the routes', async () => {
     for (const locale of ['it', 'en'] as const) {
-      for (const query of [{}, { when: 'past' }, { when: 'all', theme: 'welfare-di-comunita' }]) {
+      for (const query of [{}, { when: 'past' }, { when: 'all', theme: 'welfare-di-comunita' }] as Record<string, string>[]) {
         const r = await facade.cycles.list(query, locale);
         expect(r).toEqual({ ok: true, value: (await route(`/api/cycles?${new URLSearchParams(query)}`, locale)).body });
       }
