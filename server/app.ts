@@ -123,9 +123,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('cacheListener', cacheListener);
   app.addHook('onClose', async () => cacheListener.close());
   app.addHook('onReady', async () => {
-    // Serving before LISTEN is in place is safe (entries live ≤ 1 s); not being able to listen at all
-    // is logged and retried by the listener, never a reason to refuse to start.
-    await cacheListener.ready.catch((err) => app.log.warn({ err }, 'cache listener not connected yet; retrying'));
+    // Serving before LISTEN is in place is safe (entries live ≤ 1 s), so start-up waits for it only
+    // briefly; a listener that cannot connect is logged and retried, never a reason not to start.
+    const waited = await Promise.race([
+      cacheListener.ready.then(() => true, () => false),
+      new Promise<false>((resolve) => setTimeout(resolve, 3_000, false).unref()),
+    ]);
+    if (!waited) app.log.warn('cache listener not connected yet; it keeps retrying');
   });
   // This process' own writes reach its next read at once (the notification comes a moment later).
   invalidateOnLocalWrites(app.pg.pool, readCache);

@@ -38,6 +38,20 @@ export interface CacheListener {
   close(): Promise<void>;
 }
 
+/** Ends a client without waiting on a peer that never answers (the socket is dropped after a second). */
+async function endQuietly(c: pg.Client | null): Promise<void> {
+  if (!c) return;
+  let timer: NodeJS.Timeout | undefined;
+  const dropped = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      resolve();
+    }, 1_000);
+  });
+  await Promise.race([c.end().catch(() => {}), dropped]);
+  clearTimeout(timer);
+}
+
 export function startCacheListener(opts: CacheListenerOptions): CacheListener {
   const minBackoff = opts.minBackoffMs ?? 100;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
@@ -51,7 +65,15 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
   const markers = new Map<string, () => void>();
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: opts.connectionString, application_name: 'officina-cache-listener' });
+    // Bounded like the pool's waits: a database that accepts connections but never answers must not
+    // leave the listener (and the app's start-up) waiting forever.
+    const c = new pg.Client({
+      connectionString: opts.connectionString,
+      application_name: 'officina-cache-listener',
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 5_000,
+      keepAlive: true,
+    });
     // Without a listener an 'error' on this client is an uncaught exception that ends the process.
     c.on('error', (err) => lost(c, err));
     c.on('end', () => lost(c, null));
@@ -97,7 +119,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     // Clearing covers whatever a pending sync() waited for.
     for (const done of markers.values()) done();
     markers.clear();
-    c.end().catch(() => {});
+    void endQuietly(c);
     if (closed) return;
     opts.log.warn({ err, retryInMs: backoff }, 'cache listener lost its database connection; reconnecting');
     schedule();
@@ -138,7 +160,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
       const c = client;
       client = null;
       backendPid = null;
-      await c?.end().catch(() => {});
+      await endQuietly(c);
     },
   };
 }
