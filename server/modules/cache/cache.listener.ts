@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { ReadCache } from './cache.service.ts';
 
 export const CACHE_CHANNEL = 'officina_cache';
+const SYNC_PREFIX = 'sync:';
 
 export interface ListenerLog {
   info(obj: object, msg: string): void;
@@ -79,13 +80,14 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     c.on('end', () => lost(c, null));
     c.on('notification', (msg) => {
       if (msg.channel !== CACHE_CHANNEL) return;
-      const marker = msg.payload ? markers.get(msg.payload) : undefined;
-      if (marker) {
-        markers.delete(msg.payload!);
-        marker();
+      const payload = msg.payload ?? '';
+      // sync() markers, ours or another process' (every listener receives them): no change of data.
+      if (payload.startsWith(SYNC_PREFIX)) {
+        markers.get(payload)?.();
+        markers.delete(payload);
         return;
       }
-      opts.cache.invalidate(msg.payload || '*');
+      opts.cache.invalidate(payload || '*');
     });
     client = c;
     try {
@@ -148,7 +150,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     async sync() {
       const c = client;
       if (!c || backendPid === null) throw new Error('cache listener is not connected');
-      const marker = `sync:${randomBytes(9).toString('base64url')}`;
+      const marker = `${SYNC_PREFIX}${randomBytes(9).toString('base64url')}`;
       const seen = new Promise<void>((resolve) => markers.set(marker, resolve));
       await c.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, marker]);
       await seen;
