@@ -21,6 +21,10 @@ import { mailService, type MailService } from './modules/mail/mail.service.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
 import { queueNotifier } from './modules/notifications/notifications.queue.ts';
 import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
+import { ReadCache } from './modules/cache/cache.service.ts';
+import { startCacheListener, type CacheListener } from './modules/cache/cache.listener.ts';
+import { publicReads, type PublicReads } from './modules/cache/cache.reads.ts';
+import { invalidateOnLocalWrites } from './modules/cache/cache.writes.ts';
 import { participantServices, type ParticipantServices } from './modules/privacy/privacy.wiring.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
@@ -46,7 +50,11 @@ import linksRoutes from './routes/links.routes.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The public reads' cache and what keeps it in step with every process' writes. */
+    readCache: ReadCache;
+    cacheListener: CacheListener;
     services: {
+      reads: PublicReads;
       cycles: CyclesService;
       registrations: RegistrationsService;
       calendars: CalendarsService;
@@ -71,6 +79,8 @@ export interface BuildOptions {
   unsafeSkipLock?: boolean;
   /** What follows a change (mail jobs); default: the real queue notifier. */
   notifier?: Notifier;
+  /** Test seam: how long a cached public read lives (default 1 s, the freshness promised for seat counts). */
+  readCacheTtlMs?: number;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -115,13 +125,35 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
+  // Built once per app: one cache, one listening connection, closed with the app.
+  // Ages are measured on the app's clock, so a test that moves the clock also ages the cache.
+  const readCache = new ReadCache({ ttlMs: opts.readCacheTtlMs ?? 1000, now: opts.clock ? () => opts.clock!().getTime() : undefined });
+  const cacheListener = startCacheListener({ connectionString: opts.databaseUrl, cache: readCache, log: app.log });
+  app.decorate('readCache', readCache);
+  app.decorate('cacheListener', cacheListener);
+  app.addHook('onClose', async () => cacheListener.close());
+  app.addHook('onReady', async () => {
+    // Serving before LISTEN is in place is safe (entries live ≤ 1 s), so start-up waits for it only
+    // briefly; a listener that cannot connect is logged and retried, never a reason not to start.
+    const waited = await Promise.race([
+      cacheListener.ready.then(() => true, () => false),
+      new Promise<false>((resolve) => setTimeout(resolve, 3_000, false).unref()),
+    ]);
+    if (!waited) app.log.warn('cache listener not connected yet; it keeps retrying');
+  });
+  // This process' own writes reach its next read at once (the notification comes a moment later).
+  invalidateOnLocalWrites(app.pg.pool, readCache);
+
   const secret = Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8');
   const tokens = tokenKit(secret);
   const throttles = throttlesService({ db: app.db, secret, clock: opts.clock });
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
   const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
+  const cycles = cyclesService(app.db, opts.clock, config.publicUrl);
+  const calendars = calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock });
   app.decorate('services', {
-    cycles: cyclesService(app.db, opts.clock, config.publicUrl),
+    reads: publicReads({ cache: readCache, cycles, calendars }),
+    cycles,
     registrations: registrationsService({
       db: app.db,
       publicUrl: config.publicUrl,
@@ -132,7 +164,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       clock: opts.clock,
       unsafeSkipLock: opts.unsafeSkipLock,
     }),
-    calendars: calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock }),
+    calendars,
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
     ...organiserServices({

@@ -8,6 +8,7 @@ import * as materialsCertificatesPrivacy from './2026-11-26T1600_materials_certi
 import * as personalDataRequests from './2026-12-03T1000_personal_data_requests.ts';
 import * as throttles from './2026-12-03T1100_throttles.ts';
 import * as throttlesSignup from './2026-12-03T1300_throttles_signup.ts';
+import * as cacheNotify from './2026-12-03T1500_cache_notify.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T1200_core': core,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1000_personal_data_requests': personalDataRequests,
   '2026-12-03T1100_throttles': throttles,
   '2026-12-03T1300_throttles_signup': throttlesSignup,
+  '2026-12-03T1500_cache_notify': cacheNotify,
 };

@@ -1,12 +1,14 @@
 // Every path that is not /api, /ical or /dev goes to the SvelteKit app (web/), mounted inside Fastify
-// so one process serves one port. The pages read data through the same routes as any client, but
-// in-process: before the handler is imported we publish `app.inject` on globalThis, and
-// web/src/lib/server/api.ts uses it instead of a network round trip.
+// so one process serves one port. The pages read data in-process: before the handler is imported we
+// publish a bridge on globalThis, and web/src/lib/server/api.ts uses it instead of a network round trip.
+// The public reads everyone makes (catalogue, a cycle, the themes) go through `services`, a typed facade
+// over the read cache (web.facade.ts); everything else goes through the routes with `app.inject`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { webFacade, type WebFacade } from './web.facade.ts';
 
 const HANDLER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/build/handler.js');
 
@@ -25,6 +27,7 @@ export interface OfficinaWebBridge {
     headers: Record<string, string>;
     payload?: string;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+  services: WebFacade;
   config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
 }
 
@@ -54,6 +57,7 @@ export default fp<{ enabled: boolean }>(
         const res = await app.inject({ ...request, headers, ...(client ? { remoteAddress: client } : {}) });
         return { statusCode: res.statusCode, headers: res.headers, body: res.body };
       },
+      services: webFacade(app),
       config: {
         publicUrl: app.config.publicUrl,
         timezone: app.config.timezone,

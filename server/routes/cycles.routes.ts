@@ -1,8 +1,12 @@
+// The public catalogue, a cycle's detail and the themes: answered from the read cache (modules/cache)
+// with an ETag, so a client holding the current copy gets 304.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
-import { CycleDetailSchema, CycleListQuery, CycleSchema, SlugParams } from '../modules/cycles/cycles.schemas.ts';
+import { CatalogueSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
+import { CycleDetailSchema, CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
+import { sendCachedJson } from './http-cache.ts';
 
 const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -12,12 +16,11 @@ const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['public'],
         summary: 'Catalogue of published cycles',
         querystring: CycleListQuery,
-        response: { 200: z.object({ items: z.array(CycleSchema) }), 400: ErrorSchema },
+        response: { 200: CatalogueSchema, 400: ErrorSchema },
       },
     },
-    async (req) => ({
-      items: await app.services.cycles.list({ when: req.query.when, themeSlug: req.query.theme, locale: requestLocale(req) }),
-    }),
+    async (req, reply) =>
+      sendCachedJson(req, reply, await app.services.reads.catalogue({ when: req.query.when, themeSlug: req.query.theme, locale: requestLocale(req) })),
   );
 
   app.get(
@@ -30,7 +33,7 @@ const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CycleDetailSchema, 404: ErrorSchema },
       },
     },
-    async (req) => app.services.cycles.getBySlug(req.params.slug, requestLocale(req)),
+    async (req, reply) => sendCachedJson(req, reply, await app.services.reads.cycle(req.params.slug, requestLocale(req))),
   );
 
   app.get(
@@ -39,10 +42,10 @@ const cyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['public'],
         summary: 'Themes of the programme',
-        response: { 200: z.object({ items: z.array(z.object({ slug: z.string(), name: z.string() })) }) },
+        response: { 200: ThemesSchema },
       },
     },
-    async (req) => ({ items: await app.services.cycles.themes(requestLocale(req)) }),
+    async (req, reply) => sendCachedJson(req, reply, await app.services.reads.themes(requestLocale(req))),
   );
 };
 export default cyclesRoutes;

@@ -1,12 +1,14 @@
 // Calendar feeds under /ical (outside /api: calendar apps subscribe to these addresses) and the
 // rotation of the private feed's address under /api. HTTP only: the service builds the feed and its
-// validators; here they become ETag / Last-Modified / 304 / Cache-Control / Content-Disposition.
+// validators; here they become ETag / Last-Modified / 304 / Cache-Control / Content-Disposition. The
+// public feeds come through the read cache (modules/cache), the private one never does.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Feed } from '../modules/calendars/calendars.service.ts';
 import { TokenParams } from '../modules/registrations/registrations.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
+import { matchesEtag } from './http-cache.ts';
 
 const Download = z.enum(['1', 'true', '0', 'false']).optional();
 // The language of a public feed comes from its address only (?lang=en), never from Accept-Language:
@@ -14,15 +16,6 @@ const Download = z.enum(['1', 'true', '0', 'false']).optional();
 const PublicQuery = z.object({ download: Download, lang: z.enum(['it', 'en']).optional() });
 const PrivateQuery = z.object({ download: Download });
 const Calendar = z.string().describe('text/calendar (RFC 5545)');
-
-/** If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x". */
-function matchesEtag(header: string, etag: string): boolean {
-  const bare = etag.replace(/^W\//, '');
-  return header.split(',').some((t) => {
-    const v = t.trim();
-    return v === '*' || v.replace(/^W\//, '') === bare;
-  });
-}
 
 /** True when the client's copy is current (If-None-Match first; If-Modified-Since only without it). */
 function isFresh(req: FastifyRequest, feed: Feed): boolean {
@@ -62,7 +55,7 @@ const icalRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Calendar, 404: ErrorSchema },
       },
     },
-    async (req, reply) => send(req, reply, await app.services.calendars.cycleFeed(req.params.slug, req.query.lang ?? 'it'), req.query.download),
+    async (req, reply) => send(req, reply, await app.services.reads.cycleFeed(req.params.slug, req.query.lang ?? 'it'), req.query.download),
   );
 
   app.get(
@@ -76,7 +69,7 @@ const icalRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) =>
-      send(req, reply, await app.services.calendars.catalogueFeed({ themeSlug: req.query.theme, locale: req.query.lang ?? 'it' }), req.query.download),
+      send(req, reply, await app.services.reads.catalogueFeed({ themeSlug: req.query.theme, locale: req.query.lang ?? 'it' }), req.query.download),
   );
 
   app.get(

@@ -30,7 +30,7 @@ declare module 'autocannon' {
     resets: number;
     statusCodeStats: Record<string, { count: number }>;
     latency: Histogram;
-    requests: Histogram & { sent: number };
+    requests: Histogram & { sent: number; total: number };
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

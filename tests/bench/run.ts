@@ -4,9 +4,10 @@
 import type { Bench } from './bench.support.ts';
 import * as calendars from './calendars.bench.ts';
 import * as mail from './mail.bench.ts';
+import * as reads from './reads.bench.ts';
 import * as registrations from './registrations.bench.ts';
 
-const BENCHES: Bench[] = [registrations, calendars, mail];
+const BENCHES: Bench[] = [registrations, reads, calendars, mail];
 
 async function main() {
   const wanted = process.argv.slice(2);

@@ -1,8 +1,14 @@
 // Types shared by the pages: the error shape, what hooks put in locals, and the in-process bridge that
 // server/plugins/web.plugin.ts publishes (keep the two declarations in step).
 import type { Locale } from '$lib/paraglide/runtime.js';
+import type { Cycle, CycleDetail, Theme } from '$lib/types';
 
 declare global {
+  /** What a facade read answers: the route's value, or the route's error body with its status. */
+  type OfficinaBridgeResult<T> =
+    | { ok: true; value: T }
+    | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };
+
   namespace App {
     interface Error {
       message: string;
@@ -23,6 +29,14 @@ declare global {
           headers: Record<string, string>;
           payload?: string;
         }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+        /** The public reads, in-process through the server's read cache (server/plugins/web.facade.ts). */
+        services: {
+          cycles: {
+            list(query: { when?: string; theme?: string }, locale: Locale): Promise<OfficinaBridgeResult<{ items: Cycle[] }>>;
+            get(slug: string, locale: Locale): Promise<OfficinaBridgeResult<CycleDetail>>;
+            themes(locale: Locale): Promise<OfficinaBridgeResult<{ items: Theme[] }>>;
+          };
+        };
         config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
       }
     | undefined;

@@ -4,7 +4,21 @@ import type { Locale } from '$lib/paraglide/runtime.js';
 
 const TAG: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
 
+// Building an Intl.DateTimeFormat costs far more than using one (it was the largest single cost of
+// rendering the catalogue page): one set per language and zone, made once.
+const made = new Map<string, ReturnType<typeof build>>();
+
 export function dates(locale: Locale, timeZone: string) {
+  const key = `${locale}|${timeZone}`;
+  let set = made.get(key);
+  if (!set) {
+    set = build(locale, timeZone);
+    made.set(key, set);
+  }
+  return set;
+}
+
+function build(locale: Locale, timeZone: string) {
   const tag = TAG[locale];
   const day = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const shortDay = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
@@ -42,4 +56,4 @@ export function dates(locale: Locale, timeZone: string) {
   };
 }
 
-export type Dates = ReturnType<typeof dates>;
+export type Dates = ReturnType<typeof build>;

@@ -37,7 +37,10 @@ export function samePageIn(url: URL, locale: Locale, extra: Record<string, strin
   return tidy(localizeHref(base, { locale })) + (query ? `?${query}` : '');
 }
 
+// Made once: building Intl.PluralRules on every call showed up in the catalogue page's profile.
+const PLURAL_RULES = { it: new Intl.PluralRules('it-IT'), en: new Intl.PluralRules('en-GB') };
+
 /** Picks the `_one` or `_other` form of a message for a count, by the language's plural rules. */
 export function plural(count: number, forms: { one: string; other: string }, locale: Locale = getLocale()): string {
-  return new Intl.PluralRules(locale === 'it' ? 'it-IT' : 'en-GB').select(count) === 'one' ? forms.one : forms.other;
+  return PLURAL_RULES[locale === 'it' ? 'it' : 'en'].select(count) === 'one' ? forms.one : forms.other;
 }

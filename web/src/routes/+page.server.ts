@@ -1,7 +1,7 @@
 // The catalogue. A plain GET form filters it, so it works the same with or without JavaScript, and the
 // page ships no JavaScript at all (csr = false): reading and filtering need none.
 import { apiFor } from '$lib/server/api';
-import type { Cycle, CycleFormat, Theme } from '$lib/types';
+import type { CycleFormat } from '$lib/types';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
@@ -17,12 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const theme = (q.get('theme') ?? '').trim().slice(0, 80);
 
   const api = apiFor(event);
-  const query = new URLSearchParams({ when });
-  if (theme) query.set('theme', theme);
-  const [cycles, themes] = await Promise.all([
-    api.get<{ items: Cycle[] }>(`/api/cycles?${query}`),
-    api.get<{ items: Theme[] }>('/api/themes'),
-  ]);
+  const [cycles, themes] = await Promise.all([api.catalogue({ when, ...(theme ? { theme } : {}) }), api.themes()]);
   // The API filters by period and theme; the format is a small list filtered here.
   const items = format ? cycles.items.filter((c) => c.format === format) : cycles.items;
   return {

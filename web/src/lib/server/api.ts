@@ -1,9 +1,12 @@
 // The pages' only way to data: the public HTTP API (API.md), called in-process through the Fastify
 // app that mounts us (server/plugins/web.plugin.ts publishes `app.inject` on globalThis.__officinaWeb),
 // or over HTTP to PUBLIC_URL when the pages run without it (`vite dev` next to `npm run dev`).
+// The public reads (catalogue, a cycle, the themes) skip the HTTP round trip in-process: the bridge's
+// typed facade answers what the route would, from the server's read cache.
 // The request's language is forwarded, so API messages come back in the page's language.
 import { env } from '$env/dynamic/private';
 import type { Locale } from '$lib/paraglide/runtime.js';
+import type { Cycle, CycleDetail, Theme } from '$lib/types';
 
 export class ApiError extends Error {
   constructor(
@@ -71,7 +74,27 @@ export function apiFor(ctx: ApiContext) {
     return json as T;
   }
 
+  type Facade = NonNullable<typeof globalThis.__officinaWeb>['services'];
+  /** In-process through the facade when the app mounts us, else the same route over HTTP. */
+  async function read<T>(path: string, viaFacade: (s: Facade) => Promise<OfficinaBridgeResult<T>>): Promise<T> {
+    const services = globalThis.__officinaWeb?.services;
+    if (!services) return call<T>('GET', path);
+    const r = await viaFacade(services);
+    if (r.ok) return r.value;
+    throw new ApiError(r.status, r.code, r.message, r.fields ?? [], r.reason);
+  }
+
   return {
+    /** GET /api/cycles: the catalogue of one period, optionally of one theme. */
+    catalogue(q: { when: string; theme?: string }) {
+      const query = new URLSearchParams({ when: q.when });
+      if (q.theme) query.set('theme', q.theme);
+      return read<{ items: Cycle[] }>(`/api/cycles?${query}`, (s) => s.cycles.list(q, ctx.locals.locale));
+    },
+    /** GET /api/cycles/:slug */
+    cycle: (slug: string) => read<CycleDetail>(`/api/cycles/${encodeURIComponent(slug)}`, (s) => s.cycles.get(slug, ctx.locals.locale)),
+    /** GET /api/themes */
+    themes: () => read<{ items: Theme[] }>('/api/themes', (s) => s.cycles.themes(ctx.locals.locale)),
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
     delete: <T>(path: string) => call<T>('DELETE', path),

@@ -5,7 +5,7 @@ import { href } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError, apiFor } from '$lib/server/api';
 import { checkSignup, fieldErrorsFromApi, readSignup } from '$lib/server/signup';
-import type { CycleDetail, Registration } from '$lib/types';
+import type { Registration } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
 
 function cyclePath(slug: string) {
@@ -14,7 +14,7 @@ function cyclePath(slug: string) {
 
 export const load: PageServerLoad = async (event) => {
   try {
-    const cycle = await apiFor(event).get<CycleDetail>(cyclePath(event.params.slug));
+    const cycle = await apiFor(event).cycle(event.params.slug);
     return { cycle };
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) error(404, { code: 'cycle_not_found', message: m.error_cycle_not_found_text() });
