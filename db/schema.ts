@@ -265,6 +265,16 @@ export interface LinkRequestsTable {
   at: Timestamp;
 }
 
+/** Reminders the scheduler has queued (migration 2026-12-03T1400): it never queues one twice. */
+export interface RemindersSentTable {
+  registration_id: string;
+  session_id: string;
+  /** bigint: pg returns it as a string. */
+  offset_ms: ColumnType<string, number | string, never>;
+  starts_at: Timestamp;
+  queued_at: GeneratedTimestamp;
+}
+
 export interface Database {
   themes: ThemesTable;
   cycles: CyclesTable;
@@ -272,6 +282,7 @@ export interface Database {
   participants: ParticipantsTable;
   registrations: RegistrationsTable;
   mail_messages: MailMessagesTable;
+  reminders_sent: RemindersSentTable;
   organiser_messages: OrganiserMessagesTable;
   session_revisions: SessionRevisionsTable;
   accounts: AccountsTable;

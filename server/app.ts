@@ -13,6 +13,8 @@ import {
 import type { Config } from './config.ts';
 import { cyclesService, type CyclesService } from './modules/cycles/cycles.service.ts';
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
+import { cancellation } from './modules/registrations/registrations.cancel.ts';
+import { signupPipeline, type SignupLimits } from './modules/registrations/registrations.pipeline.ts';
 import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
 import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
 import { mailService, type MailService } from './modules/mail/mail.service.ts';
@@ -62,9 +64,10 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** Serve the SvelteKit pages (needs `npm run build`). Off in API-only tests. */
   web?: boolean;
-  /** Test seams: a fixed clock, and the unlocked registration path used to prove the lock matters. */
+  /** Test seam: a fixed clock. */
   clock?: () => Date;
-  unsafeSkipLock?: boolean;
+  /** Per-email and per-address sign-up limits, applied once per batch (the security issue's). */
+  signupLimits?: SignupLimits;
   /** What follows a change (mail jobs); default: the real queue notifier. */
   notifier?: Notifier;
 }
@@ -107,22 +110,30 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const tokens = tokenKit(Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'));
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
-  const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
+  const notifier = opts.notifier ?? queueNotifier({ clock: opts.clock });
+  // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
+  // hot cycle, so half the pool is plenty and the other half stays for everything else.
+  const pipeline = signupPipeline({
+    db: app.db,
+    tokens,
+    privacyVersion: config.privacyVersion,
+    notifier,
+    clock: opts.clock,
+    queueMax: config.signupQueueMax,
+    waitMs: config.signupQueueWaitMs,
+    concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
+    limits: opts.signupLimits,
+  });
+  // Sign-ups already queued are decided (and answered) before the pool closes.
+  app.addHook('preClose', () => pipeline.close());
+  const cancel = cancellation({ db: app.db, notifier, clock: opts.clock });
   app.decorate('services', {
     cycles: cyclesService(app.db, opts.clock, config.publicUrl),
-    registrations: registrationsService({
-      db: app.db,
-      publicUrl: config.publicUrl,
-      privacyVersion: config.privacyVersion,
-      tokens,
-      notifier,
-      clock: opts.clock,
-      unsafeSkipLock: opts.unsafeSkipLock,
-    }),
+    registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, clock: opts.clock }),
     calendars: calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock }),
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
-    ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock }),
+    ...organiserServices({ db: app.db, tokens, privacyVersion: config.privacyVersion, timezone: config.timezone, notifier, clock: opts.clock, pipeline, cancel }),
     // Materials, certificates, "send me my links", personal data.
     ...participantServices({ db: app.db, config, secret: Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8'), notifier, clock: opts.clock }),
   });

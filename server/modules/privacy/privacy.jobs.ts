@@ -19,10 +19,10 @@ export const BACKGROUND_CRONTAB = [
   `*/15 * * * * ${CERTIFICATES_TASK} ?max=3&jobKey=${CERTIFICATES_TASK}`,
 ].join('\n');
 
-export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'reminderOffsetsMs'>;
+export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths'>;
 
 export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
-  const notifier = queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock });
+  const notifier = queueNotifier({ clock });
   const privacy = privacyService({ db, secret: Buffer.from(secretKey, 'utf8'), retentionMonths: config.retentionMonths, notifier, clock });
   const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });
   const retention: Task = async (_payload, helpers) => {
