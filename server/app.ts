@@ -55,6 +55,12 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Connections the kernel may hold for us before we accept them (capped by net.core.somaxconn). Node's
+ * default of 511 is below the crowd of a popular opening, and connections beyond it were reset.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export interface BuildOptions {
   config: Config;
   /** The database to use (DATABASE_URL, or the embedded one server.ts started). */
