@@ -2,12 +2,12 @@
 // in arrival order, and a refused person never fails the others (nor writes anything).
 import { AppError } from '../../server/lib/errors.ts';
 import { tokenKit } from '../../server/lib/tokens.ts';
-import { pendingJobs } from '../../server/modules/mail/mail.queue.ts';
 import { queueNotifier } from '../../server/modules/notifications/notifications.queue.ts';
 import { signupPipeline, type SignupLimits, type SignupRequest } from '../../server/modules/registrations/registrations.pipeline.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
+import { queuedMailJobs } from './mail.support.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -113,7 +113,7 @@ describe('a batch with valid, duplicate, closed, refused and full items', () => 
       .execute();
     expect(strangers).toEqual([]);
     // One mail job per new registration, queued in the batch's transaction.
-    const jobs = await pendingJobs(t.database.db, 'mail:registration-confirmed:');
+    const jobs = await queuedMailJobs(t.database.db, 'mail:registration-confirmed:');
     expect(jobs).toHaveLength(4); // the three of the batch and the seed's
   });
 
