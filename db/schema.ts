@@ -265,7 +265,7 @@ export interface LinkRequestsTable {
   at: Timestamp;
 }
 
-/** Reminders the scheduler has queued (migration 2026-12-03T1400): it never queues one twice. */
+/** Reminders the scheduler has queued (migration 2026-12-03T1400_signup_pipeline): it never queues one twice. */
 export interface RemindersSentTable {
   registration_id: string;
   session_id: string;

@@ -317,9 +317,6 @@ export function signupPipeline(deps: PipelineDeps) {
       return promise;
     },
 
-    /** People waiting for their turn right now (tests and health). */
-    queued: () => queued,
-
     /** Stops taking sign-ups and waits for those already queued to be decided (graceful shutdown). */
     async close() {
       closed = true;
