@@ -132,13 +132,3 @@ export async function enqueueOrganiserMessage(
          WHERE r.cycle_id = ${message.cycleId}::uuid AND r.status = ANY(${message.statuses}::text[])`,
   );
 }
-
-/** Pending mail jobs whose key starts with `prefix` (tests and the organiser's view of what is queued). */
-export async function pendingJobs(db: Executor, prefix: string) {
-  const result = await sql<{ key: string; run_at: Date; attempts: number; last_error: string | null; payload: unknown }>`
-    SELECT j.key, j.run_at, j.attempts, j.last_error, j.payload
-      FROM graphile_worker.jobs j
-     WHERE j.task_identifier = ${MAIL_TASK} AND j.key LIKE ${prefix.replace(/[\\%_]/g, '\\$&') + '%'}
-     ORDER BY j.run_at, j.key`.execute(db);
-  return result.rows;
-}
