@@ -289,6 +289,16 @@ export interface ThrottleCountersTable {
   count: number;
 }
 
+/** Reminders the scheduler has queued (migration 2026-12-03T1400_signup_pipeline): it never queues one twice. */
+export interface RemindersSentTable {
+  registration_id: string;
+  session_id: string;
+  /** bigint: pg returns it as a string. */
+  offset_ms: ColumnType<string, number | string, never>;
+  starts_at: Timestamp;
+  queued_at: GeneratedTimestamp;
+}
+
 export interface Database {
   themes: ThemesTable;
   cycles: CyclesTable;
@@ -296,6 +306,7 @@ export interface Database {
   participants: ParticipantsTable;
   registrations: RegistrationsTable;
   mail_messages: MailMessagesTable;
+  reminders_sent: RemindersSentTable;
   organiser_messages: OrganiserMessagesTable;
   session_revisions: SessionRevisionsTable;
   accounts: AccountsTable;

@@ -15,6 +15,8 @@ import { cyclesService, type CyclesService } from './modules/cycles/cycles.servi
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
 import { registrationLimits } from './modules/registrations/registrations.limits.ts';
 import { throttlesService } from './modules/throttles/throttles.service.ts';
+import { cancellation } from './modules/registrations/registrations.cancel.ts';
+import { signupPipeline } from './modules/registrations/registrations.pipeline.ts';
 import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
 import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
 import { mailService, type MailService } from './modules/mail/mail.service.ts';
@@ -65,6 +67,12 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Connections the kernel may hold for us before we accept them (capped by net.core.somaxconn). Node's
+ * default of 511 is below the crowd of a popular opening, and connections beyond it were reset.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export interface BuildOptions {
   config: Config;
   /** The database to use (DATABASE_URL, or the embedded one server.ts started). */
@@ -74,9 +82,8 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** Serve the SvelteKit pages (needs `npm run build`). Off in API-only tests. */
   web?: boolean;
-  /** Test seams: a fixed clock, and the unlocked registration path used to prove the lock matters. */
+  /** Test seam: a fixed clock. */
   clock?: () => Date;
-  unsafeSkipLock?: boolean;
   /** What follows a change (mail jobs); default: the real queue notifier. */
   notifier?: Notifier;
   /** Test seam: how long a cached public read lives (default 1 s, the freshness promised for seat counts). */
@@ -148,22 +155,30 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const tokens = tokenKit(secret);
   const throttles = throttlesService({ db: app.db, secret, clock: opts.clock });
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
-  const notifier = opts.notifier ?? queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock: opts.clock });
+  const notifier = opts.notifier ?? queueNotifier({ clock: opts.clock });
+  const limits = registrationLimits({ throttles, perAddress: config.signupLimitPerAddress });
+  // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
+  // hot cycle, so half the pool is plenty and the other half stays for everything else.
+  const pipeline = signupPipeline({
+    db: app.db,
+    tokens,
+    privacyVersion: config.privacyVersion,
+    notifier,
+    clock: opts.clock,
+    queueMax: config.signupQueueMax,
+    waitMs: config.signupQueueWaitMs,
+    concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
+    limits: limits.forPipeline,
+  });
+  // Sign-ups already queued are decided (and answered) before the pool closes.
+  app.addHook('preClose', () => pipeline.close());
+  const cancel = cancellation({ db: app.db, notifier, clock: opts.clock });
   const cycles = cyclesService(app.db, opts.clock, config.publicUrl);
   const calendars = calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock });
   app.decorate('services', {
     reads: publicReads({ cache: readCache, cycles, calendars }),
     cycles,
-    registrations: registrationsService({
-      db: app.db,
-      publicUrl: config.publicUrl,
-      privacyVersion: config.privacyVersion,
-      tokens,
-      limits: registrationLimits({ throttles, perAddress: config.signupLimitPerAddress }),
-      notifier,
-      clock: opts.clock,
-      unsafeSkipLock: opts.unsafeSkipLock,
-    }),
+    registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, limits, clock: opts.clock }),
     calendars,
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),
@@ -175,6 +190,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       sessionIdleMs: config.sessionIdleMs,
       notifier,
       clock: opts.clock,
+      pipeline,
+      cancel,
     }),
     // Materials, certificates, "send me my links", personal data.
     ...participantServices({ db: app.db, config, secret, notifier, clock: opts.clock }),

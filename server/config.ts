@@ -104,6 +104,10 @@ const schema = z.object({
   // Public sign-ups (and, separately, cancellations) one client address may make per 10 minutes. Generous:
   // a municipal office behind one NAT signs up its staff; a bot on one address can't fill a cycle.
   SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  // Sign-ups waiting for their turn (all cycles, per process) and the longest one waits, before a 503:
+  // sized for the crowd of a popular opening (thousands within seconds, ~500 decided per transaction).
+  SIGNUP_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  SIGNUP_QUEUE_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   // Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges or the names loopback,
   // linklocal, uniquelocal. Unset: nobody's, so a client can't pick the address the throttles count.
   TRUST_PROXY: z
@@ -154,6 +158,10 @@ export type Config = Readonly<{
   retentionMonths: number;
   /** Largest material upload, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number;
+  /** SIGNUP_QUEUE_MAX: sign-ups waiting for their turn in this process before new ones get a 503. */
+  signupQueueMax: number;
+  /** SIGNUP_QUEUE_WAIT_MS: the longest a sign-up waits for its turn before a 503 (never written). */
+  signupQueueWaitMs: number;
   /** TRUST_PROXY: proxies whose X-Forwarded-For Fastify believes; empty: none. */
   trustProxy: readonly string[];
   /** API_DOCS_PUBLIC: /api/docs without signing in, in production too. */
@@ -222,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacyVersion: '2026-12-03',
     retentionMonths: e.RETENTION_MONTHS,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    signupQueueMax: e.SIGNUP_QUEUE_MAX,
+    signupQueueWaitMs: e.SIGNUP_QUEUE_WAIT_MS,
     trustProxy: Object.freeze(e.TRUST_PROXY ?? []),
     apiDocsPublic: e.API_DOCS_PUBLIC ?? !isProduction,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts'
 import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
 import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
-import { buildApp } from './app.ts';
+import { buildApp, LISTEN_BACKLOG } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
@@ -92,7 +92,7 @@ async function main() {
     await prepareDatabase(config, databaseUrl);
     const secretKey = loadOrCreateSecret(config);
     app = await buildApp({ config, databaseUrl, web: config.serveWeb, secretKey });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
     if (config.mailWorker) {
       const log = app.log;
       mailWorker = await startMailWorker({

@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly code: string,
     readonly text: Localized,
     readonly details?: Record<string, unknown>,
+    /** 429 and 503: seconds the client should wait before trying again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(text.en);
     this.name = 'AppError';
@@ -20,10 +22,9 @@ export class AppError extends Error {
  * plugin) saying in how many seconds the same request can succeed.
  */
 export class ThrottledError extends AppError {
-  readonly retryAfterSeconds: number;
+  declare readonly retryAfterSeconds: number;
   constructor(code: string, text: Localized, retryAfterSeconds: number) {
-    super(429, code, text);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, code, text, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
   }
 }
 
@@ -71,6 +72,21 @@ export const errors = {
       it: 'Questa iscrizione è già stata annullata.',
       en: 'This registration has already been cancelled.',
     }),
+  /**
+   * The sign-up queue is full, or this request waited longer than it allows: an expected fault of a
+   * crowd far beyond what the settings were sized for, answered as the contract's 503, never a 500.
+   */
+  busy: (retryAfterSeconds: number) =>
+    new AppError(
+      503,
+      'service_unavailable',
+      {
+        it: 'Stiamo ricevendo moltissime iscrizioni in questo momento. Riprova tra qualche secondo: i posti vengono assegnati in ordine di arrivo.',
+        en: 'We are receiving a great many sign-ups right now. Please try again in a few seconds: seats are given in order of arrival.',
+      },
+      undefined,
+      retryAfterSeconds,
+    ),
   consentRequired: () =>
     new AppError(400, 'validation_error', {
       it: 'Campo consent: per iscriversi occorre accettare l’informativa sulla privacy.',

@@ -132,7 +132,7 @@ export default fp(
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const locale = requestLocale(req);
       if (err instanceof AppError) {
-        if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
+        if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
         return sendError(reply, req, err.statusCode, err.code, err.text, err.details ?? {});
       }
       if (hasZodFastifySchemaValidationErrors(err)) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { clientKey } from '../lib/client-address.ts';
 import { requestLocale } from '../lib/locale.ts';
 import { SlugParams } from '../modules/cycles/cycles.schemas.ts';
 import {
@@ -19,11 +20,12 @@ const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Sign up for a cycle (confirmed, or waitlisted when full)',
         params: SlugParams,
         body: RegisterBody,
-        response: { 201: RegistrationEnvelope, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
+        response: { 201: RegistrationEnvelope, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema, 503: ErrorSchema },
       },
     },
     async (req, reply) => {
-      const { registration } = await app.services.registrations.register(req.params.slug, req.body, requestLocale(req), req.ip);
+      // Under a crowd this waits for its turn in the sign-up queue (up to SIGNUP_QUEUE_WAIT_MS).
+      const { registration } = await app.services.registrations.register(req.params.slug, req.body, requestLocale(req), clientKey(req.ip));
       return reply.code(201).send({ registration });
     },
   );

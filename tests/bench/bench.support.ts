@@ -199,37 +199,3 @@ export function cpuPerRequest(before: CpuSample, after: CpuSample, requests: num
   const f = (a: number, b: number) => (Number.isFinite(b - a) && requests > 0 ? ((b - a) / requests).toFixed(2) : '-');
   return `${f(before.mainMs, after.mainMs)} / ${f(before.processMs, after.processMs)} / ${f(before.postgresMs, after.postgresMs)}`;
 }
-
-/**
- * Runs `fn` and returns the SQL texts every pg client sent meanwhile (whitespace collapsed), so a
- * baseline can be checked against what the app really sends. Run it while nothing else queries.
- */
-export async function recordStatements(fn: () => Promise<unknown>): Promise<string[]> {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    const text = typeof q === 'string' ? q : (q as { text?: unknown } | null)?.text;
-    if (typeof text === 'string') statements.push(text.replace(/\s+/g, ' ').trim());
-    return original.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.query = original;
-  }
-  return statements;
-}
-
-/** "same" or where two statement sequences part. */
-export function compareStatements(expected: string[], actual: string[]): string {
-  const n = Math.max(expected.length, actual.length);
-  for (let i = 0; i < n; i++) {
-    if (expected[i] !== actual[i]) {
-      const cut = (s: string | undefined) => (s === undefined ? '(nothing)' : s.length > 160 ? `${s.slice(0, 160)}…` : s);
-      return `statement ${i + 1} of ${expected.length}: app sends "${cut(expected[i])}", baseline sends "${cut(actual[i])}"`;
-    }
-  }
-  return 'same';
-}

@@ -1,295 +1,260 @@
-// Sign-ups for one hot cycle: the real app over HTTP (autocannon) beside the same transaction sent
-// straight through pg (registrations.raw.ts), in the same run, on the same PostgreSQL. Issue 2's goal:
-// the app at 60% or more of the raw rate and p99 under 100 ms.
+// Sign-ups (issue 11), printed beside the goals table of the issue:
+// 1. closed loop, 64 connections, one hot cycle: the real app over HTTP (autocannon in a worker
+//    thread) with the mail worker running in the same process as in `npm start`, beside the minimal
+//    capacity-checked transaction through pg (registrations.raw.ts), same PostgreSQL, same run;
+// 2. the crowd: 5,000 simultaneous sign-ups for 40 seats against one server process, then against two
+//    (`node server/server.ts`, mail worker inside, as deployed), each person with their own
+//    X-Forwarded-For (TRUST_PROXY=127.0.0.1): answers, order, time to the last answer, server RSS after.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
 import { buildApp } from '../../server/app.ts';
-import { loadConfig, type Config } from '../../server/config.ts';
+import { loadConfig } from '../../server/config.ts';
 import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { startMailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { ensureNotice } from '../../server/modules/privacy/privacy.repository.ts';
 import { createCycle } from '../helpers/factories.ts';
-import {
-  closedLoop,
-  compareStatements,
-  cpuPerRequest,
-  cpuSample,
-  durationSeconds,
-  machineLine,
-  mib,
-  recordStatements,
-  startBenchDatabase,
-  table,
-  warmupSeconds,
-  type BenchDatabase,
-  type LoopResult,
-} from './bench.support.ts';
+import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { closedLoop, cpuPerRequest, cpuSample, durationSeconds, machineLine, mib, startBenchDatabase, table, warmupSeconds, type BenchDatabase } from './bench.support.ts';
+import { startSinkProcess } from './mail.sink.ts';
 import { rawRegister } from './registrations.raw.ts';
 
 export const name = 'registrations';
-export const description = 'POST /api/cycles/:slug/registrations on one hot cycle vs the same transaction through pg';
+export const description = 'sign-ups on one hot cycle vs the minimal transaction; the 5,000-for-40 crowd on one and two processes';
 
-const CONCURRENCY = [32, 64];
-const SCENARIOS = [
-  { label: 'hot cycle, 1,000,000 seats (every request confirmed)', capacity: 1_000_000 },
-  { label: 'cycle with 100 seats (all but the first 100 waitlisted)', capacity: 100 },
-];
-const GOAL_RATIO = 0.6;
-const GOAL_P99_MS = 100;
+const CONNECTIONS = 64;
+const CROWD = 5_000;
+const SEATS = 40;
+const GOALS = { ratio: 1.5, p99: 100, crowdMs: 10_000, rssMiB: 250 };
+const SECRET = randomBytes(32).toString('base64url');
+const PERSON = { firstName: 'Giulia', lastName: 'Rossi', organisation: 'Comune di Bergamo', role: null, network: null, consent: true };
 
-const PERSON = {
-  firstName: 'Giulia',
-  lastName: 'Rossi',
-  organisation: 'Comune di Bergamo',
-  role: 'Assistente sociale',
-  network: 'Ambito di Dalmine',
-};
+const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+const loadNow = () => os.loadavg()[0]!.toFixed(2);
 
-interface AppResult {
-  rate: number;
-  created: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+interface CrowdResult {
+  cycleId: string;
+  lastAnswerMs: number;
   codes: string;
-  p50: number;
-  p99: number;
+  confirmed: number;
+  waitlisted: number;
+  inOrder: boolean;
+  errors: number;
 }
 
-interface Context {
-  app: FastifyInstance;
-  baseUrl: string;
-  db: Kysely<Database>;
-  pool: pg.Pool;
-  config: Config;
-  pgPid: number | null;
-}
-
-/**
- * autocannon runs in its own worker thread (workers: 1) so the load generator does not share the
- * app's event loop; "[<id>]" in the body becomes a fresh id per request, so every e-mail is new.
- */
-async function hitApp(ctx: Context, slug: string, connections: number, seconds: number): Promise<AppResult> {
-  const body = JSON.stringify({ ...PERSON, email: 'bench.[<id>]@comune.example.it', consent: true });
-  const r = await autocannon({
-    url: `${ctx.baseUrl}/api/cycles/${slug}/registrations`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    idReplacement: true,
-    excludeErrorStats: true,
-    connections,
-    duration: seconds,
-    workers: 1,
-    timeout: 30,
-  });
-  const created = r.statusCodeStats['201']?.count ?? 0;
-  const codes = Object.entries(r.statusCodeStats)
-    .map(([code, { count }]) => `${code}×${count}`)
-    .join(' ');
+/** Everyone at once, round-robin over the servers; checks seats and order against the database. */
+async function crowd(db: Kysely<Database>, bases: string[]): Promise<CrowdResult> {
+  const { cycle } = await createCycle(db, { capacity: SEATS });
+  const run = randomBytes(3).toString('hex');
+  const t0 = performance.now();
+  let last = 0;
+  let errors = 0;
+  const answers = await Promise.all(
+    Array.from({ length: CROWD }, async (_, i) => {
+      try {
+        const res = await fetch(`${bases[i % bases.length]}/api/cycles/${cycle.slug}/registrations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+          body: JSON.stringify({ ...PERSON, email: `folla.${run}.${i}@comune.example.it` }),
+        });
+        const body = (await res.json()) as { registration?: { id: string; status: string; waitlistPosition: number | null } };
+        last = Math.max(last, performance.now() - t0);
+        return { status: res.status, registration: body.registration };
+      } catch {
+        errors += 1;
+        return { status: 0, registration: undefined };
+      }
+    }),
+  );
+  const byCode = new Map<number, number>();
+  for (const a of answers) byCode.set(a.status, (byCode.get(a.status) ?? 0) + 1);
+  const rows = await db.selectFrom('registrations').select(['id', 'status']).where('cycle_id', '=', cycle.id).orderBy('seq').execute();
+  const told = new Map(answers.filter((a) => a.registration).map((a) => [a.registration!.id, a.registration!]));
+  const inOrder =
+    rows.length === CROWD &&
+    rows.every((r, i) => (i < SEATS ? r.status === 'confirmed' : r.status === 'waitlisted' && told.get(r.id)?.waitlistPosition === i - SEATS + 1));
   return {
-    rate: created / r.duration,
-    created,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    codes,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
+    cycleId: cycle.id,
+    lastAnswerMs: last,
+    codes: [...byCode].map(([c, n]) => `${c}×${n}`).join(' '),
+    confirmed: rows.filter((r) => r.status === 'confirmed').length,
+    waitlisted: rows.filter((r) => r.status === 'waitlisted').length,
+    inOrder,
+    errors,
   };
 }
 
-let rawCounter = 0;
-const rawRun = randomBytes(4).toString('hex');
-
-async function hitRaw(ctx: Context, slug: string, concurrency: number, seconds: number): Promise<LoopResult> {
-  return closedLoop(concurrency, seconds, async () => {
-    rawCounter += 1;
-    await rawRegister(ctx.pool, slug, { ...PERSON, email: `raw.${rawRun}.${rawCounter}@comune.example.it` }, ctx.config);
-  });
-}
-
-/**
- * Before measuring: one confirmed and one waitlisted sign-up through the app and through the baseline,
- * recording the SQL each sends. A difference means registrations.raw.ts no longer mirrors the service.
- */
-async function checkBaseline(ctx: Context): Promise<string> {
-  const results: string[] = [];
-  for (const path of ['confirmed', 'waitlisted'] as const) {
-    const { cycle: a } = await createCycle(ctx.db, { capacity: 1 });
-    const { cycle: b } = await createCycle(ctx.db, { capacity: 1 });
-    if (path === 'waitlisted') {
-      await hitOnce(ctx, a.slug);
-      await rawRegister(ctx.pool, b.slug, { ...PERSON, email: `check.${rawRun}.${path}@comune.example.it` }, ctx.config);
-    }
-    const app = await recordStatements(() => hitOnce(ctx, a.slug));
-    const raw = await recordStatements(() =>
-      rawRegister(ctx.pool, b.slug, { ...PERSON, email: `check.${rawRun}.${path}.2@comune.example.it` }, ctx.config),
-    );
-    const same = compareStatements(app, raw);
-    results.push(same === 'same' ? `${path}: same ${app.length} statements` : `${path}: DIFFERENT, ${same}`);
-  }
-  return results.join('; ');
-}
-
-async function hitOnce(ctx: Context, slug: string) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: `/api/cycles/${slug}/registrations`,
-    payload: { ...PERSON, email: `check.${randomBytes(6).toString('hex')}@comune.example.it`, consent: true },
-  });
-  if (res.statusCode !== 201) throw new Error(`check sign-up answered ${res.statusCode}: ${res.body}`);
-}
-
-/**
- * Fresh planner statistics before every measurement, as autovacuum keeps them in a running system.
- * Without it the figures drift with autovacuum's timing: graphile_worker.add_jobs keeps the plan it made
- * while its jobs table was empty (a scan), and each sign-up adds nine jobs, so every measurement would
- * be slower than the one before until autovacuum happens to analyze the table (measured: 0.95 ms per
- * add_jobs call on the first thousand, 3.6 ms on the fourth, 0.7 ms after ANALYZE).
- */
-async function analyze(db: Kysely<Database>) {
-  await sql`ANALYZE`.execute(db);
-}
-
-async function counts(db: Kysely<Database>, cycleId: string) {
-  const row = await db.selectFrom('cycles').select(['seats_taken', 'waitlist_length']).where('id', '=', cycleId).executeTakeFirstOrThrow();
-  return `${row.seats_taken} confirmed + ${row.waitlist_length} waitlisted in the database`;
-}
-
-const loadNow = () => os.loadavg()[0]!.toFixed(2);
-const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '-');
-const rate = (v: number) => v.toFixed(0);
-
-function goal(app: AppResult, raw: LoopResult): string {
-  const ratio = raw.rate > 0 ? app.rate / raw.rate : 0;
-  const misses = [];
-  if (ratio < GOAL_RATIO) misses.push(`ratio ${(ratio * 100).toFixed(0)}% < ${GOAL_RATIO * 100}%`);
-  if (!(app.p99 < GOAL_P99_MS)) misses.push(`p99 ${app.p99} ms >= ${GOAL_P99_MS} ms`);
-  if (app.non2xx > 0 || app.errors > 0) misses.push(`${app.non2xx} non-2xx, ${app.errors} errors`);
-  return misses.length ? `NOT MET (${misses.join('; ')})` : 'met';
-}
-
-async function scenario(ctx: Context, label: string, capacity: number, seconds: number, warmup: number) {
-  console.log(`\n${label}`);
-  const rows: string[][] = [];
-  const notes: string[] = [];
-  for (const c of CONCURRENCY) {
-    if (warmup > 0) {
-      const { cycle: w } = await createCycle(ctx.db, { capacity: 1_000_000 });
-      await analyze(ctx.db);
-      await hitApp(ctx, w.slug, c, warmup);
-      await hitRaw(ctx, w.slug, c, warmup);
-    }
-    const { cycle: forApp } = await createCycle(ctx.db, { capacity });
-    await analyze(ctx.db);
-    const appCpu0 = cpuSample(ctx.pgPid);
-    const app = await hitApp(ctx, forApp.slug, c, seconds);
-    const appCpu = cpuPerRequest(appCpu0, cpuSample(ctx.pgPid), app.created);
-    const appLoad = loadNow();
-    const { cycle: forRaw } = await createCycle(ctx.db, { capacity });
-    await analyze(ctx.db);
-    const rawCpu0 = cpuSample(ctx.pgPid);
-    const raw = await hitRaw(ctx, forRaw.slug, c, seconds);
-    const rawCpu = cpuPerRequest(rawCpu0, cpuSample(ctx.pgPid), raw.completed);
-    const rawLoad = loadNow();
-    rows.push([
-      String(c),
-      rate(app.rate),
-      `${app.p50} ms`,
-      `${app.p99} ms`,
-      rate(raw.rate),
-      ms(raw.p50),
-      ms(raw.p99),
-      raw.rate > 0 ? `${((app.rate / raw.rate) * 100).toFixed(0)}%` : '-',
-      goal(app, raw),
-    ]);
-    notes.push(
-      `  ${c} conns  app: ${app.created} created, statuses ${app.codes || 'none'}, ${app.non2xx} non-2xx, ${app.errors} errors, ${app.timeouts} timeouts; ${await counts(ctx.db, forApp.id)}; CPU ms/request ${appCpu}; load ${appLoad}`,
-      `  ${c} conns  raw: ${raw.completed} committed in ${raw.seconds.toFixed(1)} s, ${raw.failed} failed${raw.firstError ? ` (first: ${String(raw.firstError)})` : ''}; ${await counts(ctx.db, forRaw.id)}; CPU ms/request ${rawCpu}; load ${rawLoad}`,
+async function servers(n: number, databaseUrl: string, smtpPort: number, dataDir: string): Promise<ServerProcess[]> {
+  const out: ServerProcess[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      await startServer({
+        PORT: String(await freePort()),
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        SECRET_KEY: SECRET,
+        SERVE_WEB: '0',
+        DEMO_DATA: '0',
+        LOG_LEVEL: 'warn',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        TRUST_PROXY: '127.0.0.1',
+        // The closed loop (autocannon) sends every request from one address; the crowd sends each
+        // person's own X-Forwarded-For. The per-address limit is lifted so the loop measures sign-ups.
+        SIGNUP_LIMIT_PER_ADDRESS: '1000000',
+      }),
     );
   }
-  console.log(
-    table(['conns', 'app req/s', 'app p50', 'app p99', 'raw tx/s', 'raw p50', 'raw p99', 'app/raw', `goal (>= ${GOAL_RATIO * 100}%, p99 < ${GOAL_P99_MS} ms)`], rows),
-  );
-  console.log(notes.join('\n'));
-}
-
-/**
- * pool.end() resolves before its idle connections have finished closing; when PostgreSQL stops right
- * after, those connections report "terminating connection due to administrator command" as a pool
- * 'error', which would crash the process on the way out.
- */
-function quietOnStop(pool: pg.Pool): pg.Pool {
-  pool.on('error', (err: Error & { code?: string }) => {
-    if (err.code !== '57P01') console.error('bench: database pool error:', err.message);
-  });
-  return pool;
+  return out;
 }
 
 export async function run(): Promise<void> {
-  const rssBefore = process.memoryUsage().rss;
   const seconds = durationSeconds(10);
   const warmup = warmupSeconds(2);
   const poolMax = Number(process.env.BENCH_POOL_MAX ?? 20);
   let database: BenchDatabase | null = null;
-  let ctx: Partial<Context> = {};
+  const sink = await startSinkProcess();
+  const cleanups: (() => Promise<unknown>)[] = [];
   try {
     database = await startBenchDatabase();
-    const setupPool = quietOnStop(new pg.Pool({ connectionString: database.url, max: 2 }));
+    const setupPool = new pg.Pool({ connectionString: database.url, max: 2 });
+    setupPool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: setupPool }) });
-    ctx.db = db;
+    cleanups.push(() => db.destroy());
     const config = loadConfig({
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent',
       DEMO_DATA: '0',
       DATA_DIR: database.dir,
-      SECRET_KEY: randomBytes(32).toString('base64url'),
+      SECRET_KEY: SECRET,
       DATABASE_POOL_MAX: String(poolMax),
       PUBLIC_URL: 'http://127.0.0.1',
-      // The load comes from one address and autocannon can't give each request its own (it varies the
-      // body only): the per-address sign-up limit is set out of reach, as a deployment behind a
-      // crowd-sized NAT would. The per-email limit still applies (every e-mail here is new).
-      SIGNUP_LIMIT_PER_ADDRESS: '1000000',
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     });
-    // What server.ts does before it listens: our migrations, the mail queue's schema, the privacy notice.
     await migrateToLatest(db);
     await migrateQueue({ pgPool: setupPool });
     await ensureNotice(db, config.privacyVersion, new Date());
-    const app = await buildApp({ config, databaseUrl: database.url, logger: false });
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    quietOnStop(app.pg.pool);
-    ctx = { ...ctx, app, config, baseUrl: address, pgPid: database.pid, pool: quietOnStop(new pg.Pool({ connectionString: database.url, max: poolMax })) };
 
     console.log(`machine:    ${machineLine()}`);
     console.log(`postgres:   ${await database.describe()}`);
-    console.log(
-      `app:        buildApp, NODE_ENV=production, logger off, DATABASE_POOL_MAX=${poolMax}, on ${address}; load from autocannon in a worker thread`,
-    );
-    console.log(
-      `            each sign-up queues its mail in the same transaction (confirmed: 1 + ${config.reminderOffsetsMs.length} reminders × 4 sessions, one add_jobs call); no mail worker runs`,
-    );
-    console.log(`raw:        pg.Pool max ${poolMax}, the statements of the service (registrations.raw.ts), same concurrency, no HTTP`);
-    const check = await checkBaseline(ctx as Context);
-    console.log(`check:      baseline vs app SQL: ${check}`);
-    console.log(`runs:       ${seconds} s each after ${warmup} s warm-up, ANALYZE before each; rates count 201s (app) and commits (raw)`);
-    console.log(`            autocannon latencies are whole milliseconds (HDR histogram), raw ones are exact`);
-    console.log(`            CPU ms/request = node main thread / whole node process (incl. autocannon) / all postgres processes`);
+    console.log(`app:        buildApp, NODE_ENV=production, DATABASE_POOL_MAX=${poolMax}, mail worker in the same process (SMTP sink in a child process)`);
+    console.log(`raw:        lock the cycle row, insert, counter bumped by the trigger, commit; pg.Pool max ${poolMax}, ${CONNECTIONS} async clients`);
+    console.log(`runs:       ${seconds} s after ${warmup} s warm-up, ANALYZE before each, load ${loadNow()}`);
 
-    for (const s of SCENARIOS) await scenario(ctx as Context, s.label, s.capacity, seconds, warmup);
-    if (check.includes('DIFFERENT')) {
-      console.log('\nWARNING: registrations.raw.ts no longer sends what the service sends (see "check:"); the ratios compare different transactions.');
+    // 1. Closed loop on one hot cycle.
+    const app = await buildApp({ config, databaseUrl: database.url, logger: false, secretKey: SECRET });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    app.pg.pool.on('error', () => {});
+    const worker = await startMailWorker({ config, databaseUrl: database.url, secretKey: SECRET });
+    const hit = async (slug: string, duration: number) =>
+      autocannon({
+        url: `${base}/api/cycles/${slug}/registrations`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...PERSON, email: `bench.[<id>]@comune.example.it` }),
+        idReplacement: true,
+        connections: CONNECTIONS,
+        duration,
+        workers: 1,
+        timeout: 30,
+      });
+    const { cycle: warm } = await createCycle(db, { capacity: 1_000_000 });
+    await sql`ANALYZE`.execute(db);
+    if (warmup > 0) await hit(warm.slug, warmup);
+    const { cycle: hot } = await createCycle(db, { capacity: 1_000_000 });
+    await sql`ANALYZE`.execute(db);
+    const appCpu0 = cpuSample(database.pid);
+    const a = await hit(hot.slug, seconds);
+    const created = a.statusCodeStats['201']?.count ?? 0;
+    const appCpu = cpuPerRequest(appCpu0, cpuSample(database.pid), created);
+    const appRate = created / a.duration;
+    const appLoad = loadNow();
+    await worker.stop();
+    await app.close();
+
+    const rawPool = new pg.Pool({ connectionString: database.url, max: poolMax });
+    rawPool.on('error', () => {});
+    const { cycle: rawCycle } = await createCycle(db, { capacity: 1_000_000 });
+    await sql`ANALYZE`.execute(db);
+    let n = 0;
+    const tag = randomBytes(3).toString('hex');
+    if (warmup > 0) await closedLoop(CONNECTIONS, warmup, () => rawRegister(rawPool, rawCycle.id, `warm.${tag}.${n++}@x.it`));
+    const rawCpu0 = cpuSample(database.pid);
+    const raw = await closedLoop(CONNECTIONS, seconds, () => rawRegister(rawPool, rawCycle.id, `raw.${tag}.${n++}@x.it`));
+    const rawCpu = cpuPerRequest(rawCpu0, cpuSample(database.pid), raw.completed);
+    await rawPool.end();
+    const ratio = raw.rate > 0 ? appRate / raw.rate : 0;
+    console.log(`\nclosed loop, ${CONNECTIONS} connections, one hot cycle`);
+    console.log(
+      table(
+        ['measure', 'figure', 'goal', ''],
+        [
+          ['app sign-ups/s', appRate.toFixed(0), '', ''],
+          ['minimal transaction tx/s', raw.rate.toFixed(0), '', ''],
+          ['app ÷ baseline', `${ratio.toFixed(2)}×`, `≥ ${GOALS.ratio}×`, met(ratio >= GOALS.ratio)],
+          ['app p50 / p99', `${a.latency.p50} / ${a.latency.p99} ms`, `p99 < ${GOALS.p99} ms`, met(a.latency.p99 < GOALS.p99)],
+          ['baseline p50 / p99', `${raw.p50.toFixed(1)} / ${raw.p99.toFixed(1)} ms`, '', ''],
+        ],
+      ),
+    );
+    console.log(
+      `  app: ${created} created, ${a.non2xx} non-2xx, ${a.errors} errors, ${a.timeouts} timeouts (load ${appLoad}); raw: ${raw.completed} committed, ${raw.failed} failed${raw.firstError ? ` (${String(raw.firstError)})` : ''} (load ${loadNow()})`,
+    );
+    console.log(`  CPU ms per sign-up (node main thread / whole node process incl. autocannon and mail worker / postgres): app ${appCpu}; raw ${rawCpu}`);
+
+    // 2. The crowd, on one server process and then on two.
+    for (const count of [1, 2]) {
+      const procs = await servers(count, database.url, sink.port, database.dir);
+      cleanups.push(() => Promise.all(procs.map((p) => p.stop())));
+      const rssBefore = procs.map((p) => rssOf(p.pid));
+      const r = await crowd(db, procs.map((p) => p.base));
+      const rss = procs.map((p) => rssOf(p.pid));
+      // Each person one mail: the send log of the crowd's cycle (the sink also gets what earlier
+      // measurements left queued), and the sink's count of Message-IDs delivered twice.
+      const sentFor = async () =>
+        (
+          await sql<{ n: number; people: number }>`
+            SELECT count(*)::int AS n, count(DISTINCT registration_id)::int AS people FROM mail_messages
+             WHERE cycle_id = ${r.cycleId} AND status = 'sent'`.execute(db)
+        ).rows[0]!;
+      const until = Date.now() + 120_000;
+      let mails = await sentFor();
+      while (mails.n < CROWD && Date.now() < until) {
+        await new Promise((res) => setTimeout(res, 500));
+        mails = await sentFor();
+      }
+      const delivered = await sink.stats();
+      console.log(`\n${CROWD} simultaneous sign-ups for ${SEATS} seats, ${count} server process${count > 1 ? 'es' : ''} (load ${loadNow()})`);
+      const exact = r.confirmed === SEATS && r.waitlisted === CROWD - SEATS && r.inOrder;
+      console.log(
+        table(
+          ['measure', 'figure', 'goal', ''],
+          [
+            ['answers', r.codes + (r.errors ? `, ${r.errors} connection errors` : ''), `${CROWD}×201`, met(r.codes === `201×${CROWD}`)],
+            ['seats', `${r.confirmed} confirmed, ${r.waitlisted} waitlisted, order ${r.inOrder ? 'exact' : 'WRONG'}`, `${SEATS} + ${CROWD - SEATS} in order`, met(exact)],
+            ['last answer', `${(r.lastAnswerMs / 1000).toFixed(1)} s`, `< ${GOALS.crowdMs / 1000} s`, met(r.lastAnswerMs < GOALS.crowdMs)],
+            ['mails sent (send log)', `${mails.n} to ${mails.people} people; ${delivered.duplicates} duplicates at the sink`, `${CROWD}, one each`, met(mails.n === CROWD && mails.people === CROWD && delivered.duplicates === 0)],
+            ['server RSS before → after', procs.map((_, i) => `${mib(rssBefore[i]!)} → ${mib(rss[i]!)}`).join('; '), `≤ ${GOALS.rssMiB} MiB`, met(rss.every((x) => x <= GOALS.rssMiB * 1024 * 1024))],
+          ],
+        ),
+      );
+      await Promise.all(procs.map((p) => p.stop()));
+      cleanups.pop();
     }
-    console.log(`\nprocess RSS: ${mib(rssBefore)} before, ${mib(process.memoryUsage().rss)} after`);
+    console.log(`\ncommand: npm run bench registrations (BENCH_DURATION=${seconds} BENCH_WARMUP=${warmup} BENCH_POOL_MAX=${poolMax})`);
   } finally {
-    await ctx.app?.close();
-    await ctx.pool?.end();
-    await ctx.db?.destroy();
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    await sink.stop();
     await database?.stop();
   }
 }

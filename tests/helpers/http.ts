@@ -3,10 +3,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { LISTEN_BACKLOG } from '../../server/app.ts';
 
-/** Starts listening on 127.0.0.1:<free port> and returns the base URL (no trailing slash). */
+/**
+ * Starts listening on 127.0.0.1:<free port> and returns the base URL (no trailing slash). The accept
+ * backlog is the server's (server.ts), so a crowd of connections is queued by the kernel, not reset.
+ */
 export async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   const { port } = app.server.address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
 }

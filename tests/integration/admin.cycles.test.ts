@@ -156,7 +156,7 @@ describe('capacity', () => {
     const ids = await signUps(cycle.slug, 4);
     const seen: { id: string; statusInTrx: string }[] = [];
     const recorder: Notifier = {
-      async registrationCreated() {},
+      async registrationsCreated() {},
       async registrationCancelled() {},
       async sessionChanged() {},
       async registrationPromoted(trx: Transaction<Database>, id: string) {

@@ -236,7 +236,7 @@ describe('the periodic job', () => {
       db: t.database.db,
       publicUrl: t.config.publicUrl,
       timezone: t.config.timezone,
-      notifier: queueNotifier({ reminderOffsetsMs: t.config.reminderOffsetsMs }),
+      notifier: queueNotifier(),
     });
     const first = await service.issueForEndedCycles();
     expect(first.issued).toBeGreaterThanOrEqual(2);

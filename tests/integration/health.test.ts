@@ -64,7 +64,7 @@ describe('GET /api/health', () => {
   });
 
   it('every pooled connection busy for longer than the pool waits: 503 service_unavailable, not 500', async () => {
-    const app = await buildApp({ config: testConfig({ DATABASE_POOL_MAX: '1' }), databaseUrl: t.database.url, logger: false });
+    const app = await buildApp({ config: testConfig({ DATABASE_POOL_MAX: '1', SIGNUP_QUEUE_WAIT_MS: '1000' }), databaseUrl: t.database.url, logger: false });
     try {
       await app.ready();
       const { cycle } = await createCycle(t.database.db, { capacity: 5 });
@@ -74,10 +74,16 @@ describe('GET /api/health', () => {
         await sql`SELECT id FROM cycles WHERE id = ${cycle.id} FOR UPDATE`.execute(trx);
         first = app.inject({ method: 'POST', url: `/api/cycles/${cycle.slug}/registrations`, payload: registrationBody() });
         await new Promise((r) => setTimeout(r, 200));
-        // The second waits for a connection, longer than connectionTimeoutMillis.
+        // A read waits for a connection, longer than connectionTimeoutMillis: the database's 503.
+        const read = await app.inject({ url: `/api/registrations/${'a'.repeat(43)}` });
+        expectErrorShape(read.statusCode, read.json(), { status: 503, code: 'service_unavailable' });
+        expect(read.json().message).toMatch(/^Il servizio è momentaneamente/);
+        expect(read.headers['retry-after']).toBe('5');
+        // A second sign-up waits its turn in the sign-up queue, not for a connection; past
+        // SIGNUP_QUEUE_WAIT_MS it is a 503 with Retry-After too, and is never written.
         const second = await app.inject({ method: 'POST', url: `/api/cycles/${cycle.slug}/registrations`, payload: registrationBody() });
         expectErrorShape(second.statusCode, second.json(), { status: 503, code: 'service_unavailable' });
-        expect(second.json().message).toMatch(/^Il servizio è momentaneamente/);
+        expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
       });
       // With the lock released the first one goes through; nothing half-written by the second.
       expect((await first!).statusCode).toBe(201);

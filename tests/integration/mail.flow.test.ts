@@ -50,6 +50,19 @@ describe('mail that follows registrations and session changes', () => {
     expect(res.statusCode).toBe(201);
     return { email: body.email as string, registration: res.json().registration as { id: string; manageUrl: string; calendarUrl: string; status: string } };
   }
+  /** One tick of the reminder scheduler at `at` (the worker's cron runs the same every minute). */
+  const tick = (at: Date | number) => queue.enqueueDueReminders(t.database.db, t.config.reminderOffsetsMs, new Date(at));
+  /** The reminders the scheduler has queued for a registration: "<sessionId>:<offsetMs>". */
+  const remindersOf = async (registrationId: string) =>
+    (await t.database.db.selectFrom('reminders_sent').select(['session_id', 'offset_ms']).where('registration_id', '=', registrationId).execute())
+      .map((r) => `${r.session_id}:${r.offset_ms}`)
+      .sort();
+  /** Reminders a tick at `at` queues for this registration (other tests' registrations share the database). */
+  const tickFor = async (registrationId: string, at: Date | number) => {
+    const before = (await remindersOf(registrationId)).length;
+    await tick(at);
+    return (await remindersOf(registrationId)).length - before;
+  };
   const mailTo = async (email: string, n = 1) => {
     await sink.waitFor(() => sink.to(email).length >= n, `${n} mail(s) to ${email}`);
     return sink.to(email);
@@ -72,25 +85,30 @@ describe('mail that follows registrations and session changes', () => {
     expect(row!.smtp_response).toMatch(/^250/);
   });
 
-  it('schedules one reminder per session and offset, at start minus offset, and none in the past', async () => {
+  it('queues each reminder once, when it is due (start minus offset), never one already past at sign-up', async () => {
     const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [1, 7] });
-    const { registration } = await register(cycle.slug);
-    const jobs = await queuedMailJobs(t.database.db, `reminder:${registration.id}:`);
-    // Session 1 is one day away: its two-day reminder is already past and is not scheduled.
-    const expected = [
-      { s: sessions[0]!, offset: 2 * HOUR },
-      { s: sessions[1]!, offset: 2 * DAY },
-      { s: sessions[1]!, offset: 2 * HOUR },
-    ];
-    expect(jobs.map((j) => j.key).sort()).toEqual(expected.map((e) => `reminder:${registration.id}:${e.s.id}:${e.offset}`).sort());
-    for (const e of expected) {
-      const job = jobs.find((j) => j.key === `reminder:${registration.id}:${e.s.id}:${e.offset}`)!;
-      expect(new Date(job.run_at).getTime()).toBe(new Date(e.s.starts_at).getTime() - e.offset);
-    }
+    const { email, registration } = await register(cycle.slug);
+    await mailTo(email);
+    const [s1, s2] = [new Date(sessions[0]!.starts_at).getTime(), new Date(sessions[1]!.starts_at).getTime()];
+    // Nothing is due yet, and sign-up queued nothing but the confirmation.
+    expect(await tickFor(registration.id, Date.now())).toBe(0);
+    expect(await queuedMailJobs(t.database.db, `reminder:${registration.id}:`)).toHaveLength(0);
+    // Session 1 is one day away: its two-day reminder was already past at sign-up and is never owed.
+    expect(await tickFor(registration.id, s1 - 2 * DAY + 1_000)).toBe(0);
+    // Its two-hour reminder: due at start - 2 h, queued once however many ticks run.
+    expect(await tickFor(registration.id, s1 - 2 * HOUR - 1_000)).toBe(0);
+    expect(await tickFor(registration.id, s1 - 2 * HOUR + 1_000)).toBe(1);
+    expect(await tickFor(registration.id, s1 - 2 * HOUR + 61_000)).toBe(0);
+    expect(await tickFor(registration.id, s2 - 2 * DAY + 1_000)).toBe(1);
+    expect(await tickFor(registration.id, s2 - 2 * HOUR + 1_000)).toBe(1);
+    expect(await tickFor(registration.id, s2 - 2 * HOUR + 2_000)).toBe(0);
+    expect(await remindersOf(registration.id)).toEqual(
+      [`${sessions[0]!.id}:${2 * HOUR}`, `${sessions[1]!.id}:${2 * DAY}`, `${sessions[1]!.id}:${2 * HOUR}`].sort(),
+    );
   });
 
   it('tells a waitlisted person their position, and promotes them by mail when a seat frees', async () => {
-    const { cycle } = await createCycle(t.database.db, { capacity: 1 });
+    const { cycle, sessions } = await createCycle(t.database.db, { capacity: 1 });
     const first = await register(cycle.slug);
     const second = await register(cycle.slug, { locale: 'en' });
     expect(second.registration.status).toBe('waitlisted');
@@ -110,12 +128,13 @@ describe('mail that follows registrations and session changes', () => {
     const promoted = secondMails[1]!;
     expect(promoted.parsed!.subject).toBe(`A seat is free: you are in for ${cycle.title}`);
     expect(calendarOf(promoted)!.method).toBe('REQUEST');
-    // Their reminders follow the seat: the cancelled person's are gone, the promoted person's exist.
-    expect(await queuedMailJobs(t.database.db, `reminder:${first.registration.id}:`)).toHaveLength(0);
-    expect((await queuedMailJobs(t.database.db, `reminder:${second.registration.id}:`)).length).toBeGreaterThan(0);
+    // Reminders follow the seat with nothing rescheduled: the promoted person's come due, the cancelled one's never.
+    expect(await tickFor(second.registration.id, new Date(sessions[0]!.starts_at).getTime() - 2 * HOUR + 1_000)).toBe(1);
+    expect(await remindersOf(first.registration.id)).toEqual([]);
+    expect(await remindersOf(second.registration.id)).toEqual([`${sessions[0]!.id}:${2 * HOUR}`]);
   });
 
-  it('a moved session: a change mail (was → now, same UID, higher SEQUENCE) and its reminders moved', async () => {
+  it('a moved session: a change mail (was → now, same UID, higher SEQUENCE); its reminders follow the new time', async () => {
     const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [10, 17] });
     const { email, registration } = await register(cycle.slug);
     await mailTo(email);
@@ -137,12 +156,13 @@ describe('mail that follows registrations and session changes', () => {
     expect(cal.events[0]!.sequence).toBe(1);
     expect(cal.events[0]!.startDate.toJSDate().getTime()).toBe(toSecond(newStart.getTime()));
 
-    const jobs = await queuedMailJobs(t.database.db, `reminder:${registration.id}:${s.id}:`);
-    expect(jobs).toHaveLength(2);
-    for (const j of jobs) {
-      const offset = Number(j.key!.split(':').pop());
-      expect(new Date(j.run_at).getTime()).toBe(new Date(changed.session.startsAt).getTime() - offset);
-    }
+    // The old moment is no longer due; the new one is, once (the scheduler reads the meeting as it is now).
+    const oldStart = new Date(s.starts_at).getTime();
+    const moved = new Date(changed.session.startsAt).getTime();
+    expect(await tickFor(registration.id, oldStart - 2 * HOUR + 1_000)).toBe(0);
+    expect(await tickFor(registration.id, moved - 2 * HOUR + 1_000)).toBe(1);
+    expect(await tickFor(registration.id, moved - 2 * HOUR + 2_000)).toBe(0);
+    expect(await remindersOf(registration.id)).toEqual([`${s.id}:${2 * HOUR}`]);
   });
 
   it('a second move sends a second mail; a title-only change sends none', async () => {
@@ -173,7 +193,6 @@ describe('mail that follows registrations and session changes', () => {
     await mailTo(seat.email);
     await mailTo(waiting.email);
     const s = sessions[1]!;
-    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${s.id}:`)).toHaveLength(2);
     await t.app.services.sessions.changeSession(s.id, { status: 'cancelled' });
 
     const [, toSeat] = await mailTo(seat.email, 2);
@@ -184,14 +203,18 @@ describe('mail that follows registrations and session changes', () => {
     const [, toWaiting] = await mailTo(waiting.email, 2);
     expect(toWaiting!.parsed!.text).toContain('Sei ancora in lista d’attesa');
     expect(calendarOf(toWaiting!)).toBeNull();
-    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${s.id}:`)).toHaveLength(0);
-    expect(await queuedMailJobs(t.database.db, `reminder:${seat.registration.id}:${sessions[0]!.id}:`)).toHaveLength(2);
+    // The cancelled meeting is never due; the other one still is.
+    expect(await tickFor(seat.registration.id, new Date(s.starts_at).getTime() - 2 * HOUR + 1_000)).toBe(0);
+    expect(await tickFor(seat.registration.id, new Date(sessions[0]!.starts_at).getTime() - 2 * HOUR + 1_000)).toBe(1);
+    expect(await remindersOf(seat.registration.id)).toEqual([`${sessions[0]!.id}:${2 * HOUR}`]);
   });
 
   it('sends a reminder at its time', async () => {
-    // The two-hour reminder of a meeting starting in 2 h 3 s is due in 3 s.
+    // The two-hour reminder of a meeting starting in 2 h 3 s is due in 3 s: the tick of that moment sends it.
     const { cycle, sessions } = await createCycle(t.database.db, { capacity: 5, sessionDays: [(2 * HOUR + 3_000) / DAY] });
     const { email } = await register(cycle.slug, { locale: 'en' });
+    await mailTo(email);
+    expect(await tick(Date.now() + 3_000)).toBe(1);
     const mails = await mailTo(email, 2);
     expect(mails[1]!.parsed!.subject).toMatch(new RegExp(`^Reminder: ${cycle.title}, `));
     expect(mails[1]!.parsed!.text).toContain(sessions[0]!.title);

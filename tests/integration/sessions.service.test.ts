@@ -20,7 +20,7 @@ afterAll(async () => t?.close());
 function recorder(fail = false) {
   const calls: { sessionId: string; change: SessionChange; inTransaction: boolean; sequenceSeen: number }[] = [];
   const notifier: Notifier = {
-    async registrationCreated() {},
+    async registrationsCreated() {},
     async registrationCancelled() {},
     async registrationPromoted() {},
     async sessionChanged(trx: Transaction<Database>, sessionId, change) {

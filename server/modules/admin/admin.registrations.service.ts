@@ -1,20 +1,17 @@
 // Registrations as organisers see and change them: the list with each person's attendance, people
-// added by the organiser (walk-ins), and cancellations by the organiser (the seat goes to the head of
-// the waiting list in the same transaction). Manage and calendar links are never shown to organisers:
-// they are the participant's secrets (the participant gets them by e-mail).
-import { randomUUID } from 'node:crypto';
+// added by the organiser (walk-ins) and cancellations by the organiser. Adding and cancelling go through
+// the same pipeline and the same cancellation as the public's (registrations.pipeline.ts,
+// registrations.cancel.ts): one set of rules for both audiences. Manage and calendar links are never
+// shown to organisers: they are the participant's secrets (the participant gets them by e-mail).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
-import type { TokenKit } from '../../lib/tokens.ts';
 import * as attendanceRepo from '../attendance/attendance.repository.ts';
 import { emptySummary, summarise } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
-import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
-import * as registrationsRepo from '../registrations/registrations.repository.ts';
-import type { RegistrationRecord } from '../registrations/registrations.repository.ts';
+import type { cancellation } from '../registrations/registrations.cancel.ts';
+import type { SignupPipeline } from '../registrations/registrations.pipeline.ts';
 import type { AddRegistrationInput, AdminRegistrationView } from './admin.schemas.ts';
-import * as repo from './admin.repository.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -22,16 +19,14 @@ export type StatusFilter = 'confirmed' | 'waitlisted' | 'cancelled' | 'active' |
 
 export interface AdminRegistrationsDeps {
   db: Kysely<Database>;
-  tokens: TokenKit;
-  privacyVersion: string;
-  notifier?: Notifier;
+  pipeline: SignupPipeline;
+  cancel: ReturnType<typeof cancellation>;
   clock?: () => Date;
 }
 
 export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
-  const { db, tokens } = deps;
+  const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const notifier = deps.notifier ?? silentNotifier;
 
   async function list(cycleId: string, status: StatusFilter = 'all'): Promise<AdminRegistrationView[]> {
     let q = db
@@ -95,57 +90,21 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
      * capacity by one for this person, which leaves the waiting list where it is.
      */
     async add(cycleId: string, input: AddRegistrationInput) {
-      const id = randomUUID();
-      await db.transaction().execute(async (trx) => {
-        const now = clock();
-        const cycle = await cyclesRepo.lockById(trx, cycleId);
-        if (!cycle) throw errors.notFound();
-        const participantId = await registrationsRepo.upsertParticipant(trx, input.email, input.locale);
-        if (await registrationsRepo.findActive(trx, cycle.id, participantId)) throw errors.alreadyRegistered();
-        let status: 'confirmed' | 'waitlisted';
-        if (cycle.capacity - cycle.seats_taken > 0) status = 'confirmed';
-        else if (input.addSeat) {
-          await repo.updateCycle(trx, cycle.id, { capacity: cycle.seats_taken + 1 }, now);
-          status = 'confirmed';
-        } else if (cycle.waitlist_enabled) status = 'waitlisted';
-        else throw errors.cycleFull();
-        await registrationsRepo.insertRegistration(trx, {
-          id,
-          cycleId: cycle.id,
-          participantId,
-          status,
-          firstName: input.firstName,
-          lastName: input.lastName,
-          organisation: input.organisation,
-          role: input.role,
-          network: input.network,
-          tokenHash: tokens.issue('manage', id, 1).hash,
-          calendarTokenHash: tokens.issue('calendar', id, 1).hash,
-          locale: input.locale,
-          consentVersion: deps.privacyVersion,
-          now,
-        });
-        await trx.updateTable('registrations').set({ source: input.source }).where('id', '=', id).execute();
-        // The person gets the confirmation with their manage link and QR, as after a web sign-up.
-        await notifier.registrationCreated(trx, id);
+      const { record } = await deps.pipeline.submit({
+        cycle: { id: cycleId },
+        person: input,
+        locale: input.locale,
+        source: input.source,
+        addSeat: input.addSeat,
+        clientKey: null,
       });
-      return { registration: await one(cycleId, id), promoted: [] as string[] };
+      // The person gets the confirmation with their manage link and QR, as after a web sign-up.
+      return { registration: await one(cycleId, record.id), promoted: [] as string[] };
     },
 
     /** Cancelled by the organiser; a freed seat goes to the head of the waiting list at once. */
     async cancel(cycleId: string, registrationId: string) {
-      const promoted = await db.transaction().execute(async (trx) => {
-        const now = clock();
-        const cycle = await cyclesRepo.lockById(trx, cycleId);
-        const r: RegistrationRecord | undefined = await registrationsRepo.findByIdForUpdate(trx, registrationId);
-        if (!cycle || !r || r.cycle_id !== cycleId) throw errors.notFound();
-        if (r.status === 'cancelled') throw errors.alreadyCancelled();
-        await registrationsRepo.markCancelled(trx, r.id, 'organiser', now);
-        await notifier.registrationCancelled(trx, r.id);
-        const ids = r.status === 'confirmed' ? await repo.inArrivalOrder(trx, await registrationsRepo.promoteFromWaitlist(trx, cycle.id, now)) : [];
-        for (const p of ids) await notifier.registrationPromoted(trx, p);
-        return ids;
-      });
+      const { promoted } = await deps.cancel(registrationId, 'organiser', cycleId);
       return { registration: await one(cycleId, registrationId), promoted };
     },
   };

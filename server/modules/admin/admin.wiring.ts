@@ -7,6 +7,8 @@ import { authService } from '../accounts/auth.service.ts';
 import { attendanceService } from '../attendance/attendance.service.ts';
 import { exportsService } from '../exports/exports.service.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
+import type { cancellation } from '../registrations/registrations.cancel.ts';
+import type { SignupPipeline } from '../registrations/registrations.pipeline.ts';
 import { statsService } from '../stats/stats.service.ts';
 import { adminCyclesService } from './admin.cycles.service.ts';
 import { adminRegistrationsService } from './admin.registrations.service.ts';
@@ -19,6 +21,9 @@ export interface OrganiserDeps {
   sessionIdleMs: number;
   notifier?: Notifier;
   clock?: () => Date;
+  /** The sign-up pipeline and cancellation the public side uses too: one set of rules. */
+  pipeline: SignupPipeline;
+  cancel: ReturnType<typeof cancellation>;
 }
 
 export function organiserServices(d: OrganiserDeps) {
@@ -26,7 +31,7 @@ export function organiserServices(d: OrganiserDeps) {
     auth: authService({ db: d.db, tokens: d.tokens, idleMs: d.sessionIdleMs, clock: d.clock }),
     accounts: accountsService({ db: d.db, clock: d.clock }),
     adminCycles: adminCyclesService({ db: d.db, notifier: d.notifier, clock: d.clock }),
-    adminRegistrations: adminRegistrationsService(d),
+    adminRegistrations: adminRegistrationsService({ db: d.db, pipeline: d.pipeline, cancel: d.cancel, clock: d.clock }),
     attendance: attendanceService({ db: d.db, tokens: d.tokens, clock: d.clock }),
     exports: exportsService({ db: d.db, timezone: d.timezone, clock: d.clock }),
     stats: statsService({ db: d.db, timezone: d.timezone, clock: d.clock }),

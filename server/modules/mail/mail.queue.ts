@@ -2,13 +2,14 @@
 // the caller's transaction through graphile-worker's own SQL API (add_job, add_jobs, remove_job), so a
 // job exists exactly when the change that caused it commits (DESIGN.md rule 5).
 //
-// Keys replace: adding a job whose key is pending updates that job (a moved reminder gets its new
-// run_at) instead of adding one; if that job is already running, graphile-worker lets it finish and
-// queues a fresh one, and the send log (mail_messages.dedupe_key) stops a second delivery.
+// Keys replace: adding a job whose key is pending updates that job instead of adding one; if that job is
+// already running, graphile-worker lets it finish and queues a fresh one, and the send log
+// (mail_messages.dedupe_key) stops a second delivery.
 //
 // Several jobs of one change go in ONE add_jobs call: each add_job is a plpgsql round with its own
 // NOTIFY, and NOTIFY serialises commits, so a sign-up that added its confirmation and eight reminders
-// one by one ran at about 40% of the rate of a sign-up without mail.
+// one by one ran at about 40% of the rate of a sign-up without mail. Sign-ups go further: a whole batch
+// shares one call, and reminders are not queued at sign-up at all (enqueueDueReminders).
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database, RegistrationStatus } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
@@ -46,70 +47,57 @@ async function addAll(trx: Trx, specs: RawBuilder<unknown>): Promise<number> {
   return r.rows[0]!.n;
 }
 
-const reminderPayload = sql`json_build_object(
-  'kind', 'session-reminder', 'registrationId', r.id, 'sessionId', s.id, 'offsetMs', o.ms,
-  'startsAtMs', (extract(epoch FROM s.starts_at) * 1000)::bigint)`;
-const reminderKey = sql`'reminder:' || r.id || ':' || s.id || ':' || o.ms`;
-const reminderRunAt = sql`s.starts_at - o.ms * interval '1 millisecond'`;
-const reminderWanted = (now: Date) =>
-  sql`(r.status = 'confirmed' AND s.status = 'scheduled' AND ${reminderRunAt} > ${now}::timestamptz)`;
-
 /**
- * A registration's mail (`along`: its confirmation or promotion) and its reminders, in one add_jobs
- * call: one job per (session, offset) at start - offset, none whose time has passed. For a registration
- * that had none before (new, or just off the waiting list), so nothing needs removing.
+ * The first mail of each registration of a sign-up batch (confirmed or waiting list), in ONE add_jobs
+ * call whatever the batch size: inside the seat lock this is the only statement mail costs.
  */
-export async function enqueueWithReminders(
+export async function enqueueRegistrationMails(
   trx: Trx,
-  registrationId: string,
-  along: MailPayload | null,
-  offsetsMs: readonly number[],
-  now: Date,
+  mails: readonly { registrationId: string; kind: 'registration-confirmed' | 'registration-waitlisted' }[],
 ): Promise<number> {
-  const mail = along
-    ? sql`SELECT ${spec(sql`${JSON.stringify(along)}::json`, sql`${jobKey(along)}`, null, PRIORITY.transactional)} AS spec UNION ALL `
-    : sql``;
+  if (mails.length === 0) return 0;
+  const payload = sql`json_build_object('kind', x.kind, 'registrationId', x.id)`;
+  // The same key as jobKey() gives these payloads.
+  const key = sql`'mail:' || x.kind || ':' || x.id`;
   return addAll(
     trx,
-    sql`${mail}SELECT ${spec(reminderPayload, reminderKey, reminderRunAt, PRIORITY.reminder)} AS spec
-          FROM registrations r JOIN sessions s ON s.cycle_id = r.cycle_id, unnest(${[...offsetsMs]}::bigint[]) AS o(ms)
-         WHERE r.id = ${registrationId}::uuid AND ${reminderWanted(now)}`,
+    sql`SELECT ${spec(payload, key, null, PRIORITY.transactional)} AS spec
+          FROM unnest(${mails.map((m) => m.registrationId)}::uuid[], ${mails.map((m) => m.kind)}::text[]) AS x(id, kind)`,
   );
 }
 
 /**
- * Reschedules the reminders of a session that changed, for every registration of its cycle: re-added
- * (same key, new run_at) where still wanted, removed where the registration is not confirmed, the
- * session is cancelled or the time has passed.
+ * The reminder scheduler's one statement: every reminder due at `now` that was never queued, queued.
+ * Due means: a confirmed registration, a scheduled meeting whose start minus the offset has come and
+ * which is still more than half the offset away (later than that, the reminder would arrive next to the
+ * next one or after the day was planned; send time re-checks the same), and the person was already
+ * confirmed when the reminder came due (someone who signs up, or is promoted, an hour before a meeting
+ * gets no "in two days" reminder). `reminders_sent` makes it idempotent: one row per registration,
+ * meeting, offset and start time, so a tick that runs twice, or two workers ticking together, queue
+ * each reminder once; a meeting moved to a new time is owed its reminders again; a cancelled meeting,
+ * a cancelled registration or a moved one simply is not due, with nothing to reschedule or remove.
  */
-export async function rescheduleSessionReminders(
-  trx: Trx,
-  sessionId: string,
-  offsetsMs: readonly number[],
-  now: Date,
-): Promise<{ scheduled: number; removed: number }> {
-  if (offsetsMs.length === 0) return { scheduled: 0, removed: 0 };
-  const pairs = sql`registrations r JOIN sessions s ON r.cycle_id = s.cycle_id, unnest(${[...offsetsMs]}::bigint[]) AS o(ms)
-                    WHERE s.id = ${sessionId}::uuid`;
-  const scheduled = await addAll(
-    trx,
-    sql`SELECT ${spec(reminderPayload, reminderKey, reminderRunAt, PRIORITY.reminder)} AS spec FROM ${pairs} AND ${reminderWanted(now)}`,
-  );
-  const removed = await sql<{ n: number }>`
-    WITH gone AS (SELECT graphile_worker.remove_job(${reminderKey}) AS job FROM ${pairs} AND NOT ${reminderWanted(now)})
-    SELECT count(*)::int AS n FROM gone WHERE (job).id IS NOT NULL`.execute(trx);
-  return { scheduled, removed: removed.rows[0]!.n };
-}
-
-/** Drops every queued reminder of a registration (it was cancelled). */
-export async function removeRemindersOfRegistration(trx: Trx, registrationId: string, offsetsMs: readonly number[]): Promise<void> {
-  if (offsetsMs.length === 0) return;
-  await sql`
-    WITH removed AS (
-      SELECT graphile_worker.remove_job(${reminderKey})
-        FROM registrations r JOIN sessions s ON s.cycle_id = r.cycle_id, unnest(${[...offsetsMs]}::bigint[]) AS o(ms)
-       WHERE r.id = ${registrationId}::uuid)
-    SELECT count(*) FROM removed`.execute(trx);
+export async function enqueueDueReminders(trx: Trx, offsetsMs: readonly number[], now: Date): Promise<number> {
+  if (offsetsMs.length === 0) return 0;
+  const ms = sql`* interval '1 millisecond'`;
+  const payload = sql`json_build_object('kind', 'session-reminder', 'registrationId', c.registration_id, 'sessionId', c.session_id,
+    'offsetMs', c.offset_ms, 'startsAtMs', (extract(epoch FROM c.starts_at) * 1000)::bigint)`;
+  const key = sql`'reminder:' || c.registration_id || ':' || c.session_id || ':' || c.offset_ms`;
+  const r = await sql<{ n: number }>`
+    WITH claimed AS (
+      INSERT INTO reminders_sent (registration_id, session_id, offset_ms, starts_at, queued_at)
+      SELECT r.id, s.id, o.ms, s.starts_at, ${now}::timestamptz
+        FROM unnest(${[...offsetsMs]}::bigint[]) AS o(ms)
+        JOIN sessions s ON s.status = 'scheduled'
+                       AND s.starts_at <= ${now}::timestamptz + o.ms ${ms}
+                       AND s.starts_at > ${now}::timestamptz + (o.ms / 2) ${ms}
+        JOIN registrations r ON r.cycle_id = s.cycle_id AND r.status = 'confirmed'
+                            AND r.confirmed_at <= s.starts_at - o.ms ${ms}
+      ON CONFLICT DO NOTHING
+      RETURNING registration_id, session_id, offset_ms, starts_at)
+    SELECT CASE WHEN cardinality(x.a) > 0 THEN (SELECT count(*)::int FROM graphile_worker.add_jobs(x.a)) ELSE 0 END AS n
+      FROM (SELECT ARRAY(SELECT ${spec(payload, key, null, PRIORITY.reminder)} FROM claimed c) AS a) x`.execute(trx);
+  return r.rows[0]!.n;
 }
 
 /**
@@ -143,16 +131,6 @@ export async function enqueueOrganiserMessage(
     sql`SELECT ${spec(payload, key, null, PRIORITY.bulk)} AS spec FROM registrations r
          WHERE r.cycle_id = ${message.cycleId}::uuid AND r.status = ANY(${message.statuses}::text[])`,
   );
-}
-
-/** Pending mail jobs whose key starts with `prefix` (tests and the organiser's view of what is queued). */
-export async function pendingJobs(db: Executor, prefix: string) {
-  const result = await sql<{ key: string; run_at: Date; attempts: number; last_error: string | null; payload: unknown }>`
-    SELECT j.key, j.run_at, j.attempts, j.last_error, j.payload
-      FROM graphile_worker.jobs j
-     WHERE j.task_identifier = ${MAIL_TASK} AND j.key LIKE ${prefix.replace(/[\\%_]/g, '\\$&') + '%'}
-     ORDER BY j.run_at, j.key`.execute(db);
-  return result.rows;
 }
 
 /**

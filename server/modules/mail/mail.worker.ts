@@ -12,6 +12,7 @@ import { tokenKit } from '../../lib/tokens.ts';
 import { mailboxCap } from './mail.cap.ts';
 import { mailComposer } from './mail.compose.ts';
 import { MAIL_TASK } from './mail.jobs.ts';
+import { REMINDERS_CRONTAB, REMINDERS_TASK, remindersTask } from './mail.reminders.ts';
 import { mailTask } from './mail.task.ts';
 import { createMailTransport, type MailTransport } from './mail.transport.ts';
 
@@ -20,7 +21,10 @@ import { workerLogger, type LogLine } from './mail.migrate.ts';
 export type { LogLine };
 
 export interface MailWorkerOptions {
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections'>;
+  config: Pick<
+    Config,
+    'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'
+  >;
   databaseUrl: string;
   secretKey: string;
   /** Jobs run at once; default config.mailConcurrency. */
@@ -32,7 +36,7 @@ export interface MailWorkerOptions {
   clock?: () => Date;
   /** More tasks for the same runner (certificates, retention: privacy.jobs.ts), built on its pool. */
   extraTasks?: (db: Kysely<Database>) => TaskList;
-  /** graphile-worker crontab lines for those tasks; none by default. */
+  /** graphile-worker crontab lines for those tasks (the reminder scheduler's line is always added). */
   crontab?: string;
 }
 
@@ -72,10 +76,11 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
-      crontab: opts.crontab ?? '',
+      crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
       logger: workerLogger(opts.log),
       taskList: {
         ...opts.extraTasks?.(db),
+        [REMINDERS_TASK]: remindersTask(db, config.reminderOffsetsMs, opts.clock),
         [MAIL_TASK]: mailTask({
           db,
           composer,

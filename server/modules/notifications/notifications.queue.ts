@@ -1,5 +1,7 @@
 // The real Notifier: each hook enqueues mail jobs (graphile-worker) inside the caller's transaction, so
 // the mail exists exactly when the change commits. Jobs carry ids; the worker renders at send time.
+// Reminders are not enqueued here: the reminder scheduler (mail.reminders.ts) finds them when they are
+// due, from the sessions and the confirmed registrations as they are then.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import * as queue from '../mail/mail.queue.ts';
@@ -8,33 +10,27 @@ import { enqueueMaterialMails } from '../materials/materials.mail.ts';
 import type { Notifier, SessionChange } from './notifications.service.ts';
 
 export interface QueueNotifierOptions {
-  /** config.reminderOffsetsMs: reminders go out at start minus each offset. */
-  reminderOffsetsMs: readonly number[];
   clock?: () => Date;
 }
 
-export function queueNotifier(opts: QueueNotifierOptions): Notifier {
+export function queueNotifier(opts: QueueNotifierOptions = {}): Notifier {
   const clock = opts.clock ?? (() => new Date());
-  const offsets = opts.reminderOffsetsMs;
 
   return {
-    async registrationCreated(trx: Transaction<Database>, registrationId: string) {
-      const r = await repo.registrationStatus(trx, registrationId);
-      if (!r || r.status === 'cancelled') return;
-      if (r.status === 'confirmed') {
-        await queue.enqueueWithReminders(trx, registrationId, { kind: 'registration-confirmed', registrationId }, offsets, clock());
-      } else {
-        await queue.enqueue(trx, { kind: 'registration-waitlisted', registrationId });
-      }
+    async registrationsCreated(trx: Transaction<Database>, registrations) {
+      // A whole sign-up batch in one add_jobs call: one cheap statement inside the seat lock.
+      await queue.enqueueRegistrationMails(
+        trx,
+        registrations.map((r) => ({ registrationId: r.id, kind: r.status === 'confirmed' ? 'registration-confirmed' : 'registration-waitlisted' })),
+      );
     },
 
     async registrationPromoted(trx, registrationId) {
-      await queue.enqueueWithReminders(trx, registrationId, { kind: 'registration-promoted', registrationId }, offsets, clock());
+      await queue.enqueue(trx, { kind: 'registration-promoted', registrationId });
     },
 
     async registrationCancelled(trx, registrationId) {
       await queue.enqueue(trx, { kind: 'registration-cancelled', registrationId });
-      await queue.removeRemindersOfRegistration(trx, registrationId, offsets);
     },
 
     async sessionChanged(trx, sessionId, change: SessionChange) {
@@ -47,9 +43,8 @@ export function queueNotifier(opts: QueueNotifierOptions): Notifier {
       } else if (change === 'moved') {
         await queue.enqueueSessionMails(trx, 'session-changed', session, ['confirmed']);
       }
-      // A title-only change ('updated') sends no mail (the subscribed calendars show it); reminders are
-      // rescheduled in every case: moved to the new time, dropped if cancelled or now in the past.
-      await queue.rescheduleSessionReminders(trx, sessionId, offsets, clock());
+      // A title-only change ('updated') sends no mail (the subscribed calendars show it). Reminders need
+      // nothing: the scheduler reads the meeting's time and status when a reminder comes due.
     },
 
     async materialsPublished(trx, materialId) {

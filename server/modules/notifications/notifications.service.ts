@@ -1,6 +1,6 @@
-// What must follow a change of state: e-mails and scheduled reminders. Every function runs inside the
-// caller's transaction and only ENQUEUES jobs there (DESIGN.md rule 5), so a rolled-back change sends
-// nothing and a committed one can't lose its mail.
+// What must follow a change of state: e-mails (reminders come from the reminder scheduler, not from
+// here). Every function runs inside the caller's transaction and only ENQUEUES jobs there (DESIGN.md
+// rule 5), so a rolled-back change sends nothing and a committed one can't lose its mail.
 //
 // This is the seam between the domain services (registrations, sessions) and the mail queue: the
 // domain calls these hooks; the mail issue implements them.
@@ -10,13 +10,16 @@ import type { Database } from '../../../db/schema.ts';
 export type SessionChange = 'moved' | 'cancelled' | 'updated';
 
 export interface Notifier {
-  /** A new registration: confirmation (or waiting-list) mail, and reminders if confirmed. */
-  registrationCreated(trx: Transaction<Database>, registrationId: string): Promise<void>;
-  /** The person cancelled (or was cancelled): acknowledgement, reminders dropped. */
+  /** New registrations (a whole sign-up batch): each gets its confirmation or waiting-list mail. */
+  registrationsCreated(
+    trx: Transaction<Database>,
+    registrations: readonly { id: string; status: 'confirmed' | 'waitlisted' }[],
+  ): Promise<void>;
+  /** The person cancelled (or was cancelled): acknowledgement. */
   registrationCancelled(trx: Transaction<Database>, registrationId: string): Promise<void>;
-  /** Off the waiting list: "you are in" mail and reminders. */
+  /** Off the waiting list: "you are in" mail. */
   registrationPromoted(trx: Transaction<Database>, registrationId: string): Promise<void>;
-  /** An organiser moved, re-placed or cancelled a meeting: everyone registered is told; reminders follow. */
+  /** An organiser moved, re-placed or cancelled a meeting: everyone registered is told. */
   sessionChanged(trx: Transaction<Database>, sessionId: string, change: SessionChange): Promise<void>;
   /** A material was published: those who may see it get its link (optional: older notifiers lack it). */
   materialsPublished?(trx: Transaction<Database>, materialId: string): Promise<void>;
@@ -26,7 +29,7 @@ export interface Notifier {
 
 /** Does nothing: for tests and tools that build services without the mail queue. */
 export const silentNotifier: Notifier = {
-  async registrationCreated() {},
+  async registrationsCreated() {},
   async registrationCancelled() {},
   async registrationPromoted() {},
   async sessionChanged() {},

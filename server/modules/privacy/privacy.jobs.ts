@@ -24,10 +24,10 @@ export const BACKGROUND_CRONTAB = [
   `*/15 * * * * ${CERTIFICATES_TASK} ?max=3&jobKey=${CERTIFICATES_TASK}`,
 ].join('\n');
 
-export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'reminderOffsetsMs' | 'dataDir' | 'sessionIdleMs'>;
+export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'dataDir' | 'sessionIdleMs'>;
 
 export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
-  const notifier = queueNotifier({ reminderOffsetsMs: config.reminderOffsetsMs, clock });
+  const notifier = queueNotifier({ clock });
   const privacy = privacyService({ db, secret: Buffer.from(secretKey, 'utf8'), retentionMonths: config.retentionMonths, notifier, clock });
   const throttles = throttlesService({ db, secret: Buffer.from(secretKey, 'utf8'), clock });
   const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });

@@ -28,6 +28,7 @@ import { countMailRequest, emailKey } from '../links/links.service.ts';
 import * as linksRepo from '../links/links.repository.ts';
 import * as queue from '../mail/mail.queue.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
+import { cancelLocked } from '../registrations/registrations.cancel.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { personExport, registrationExport } from './privacy.export.ts';
 import { forgetOutboxRecipients } from '../mail/mail.outbox.ts';
@@ -99,14 +100,8 @@ export function privacyService(deps: PrivacyDeps) {
       const r = await registrationsRepo.findByIdForUpdate(trx, id);
       const cycle = r ? cycles.get(r.cycle_id) : undefined;
       if (!r || !cycle || r.status === 'cancelled' || cycleStatus(cycle, now) === 'past') continue;
-      await registrationsRepo.markCancelled(trx, r.id, 'erasure', now);
-      await notifier.registrationCancelled(trx, r.id);
+      await cancelLocked(trx, notifier, r, 'erasure', now);
       cancelled += 1;
-      if (r.status === 'confirmed') {
-        for (const promoted of await registrationsRepo.promoteFromWaitlist(trx, r.cycle_id, now)) {
-          await notifier.registrationPromoted(trx, promoted);
-        }
-      }
     }
     const previous = await repo.anonymiseRegistrations(trx, regs.map((r) => r.id), now);
     const emails = await repo.forgetParticipants(trx, [...new Set([...previous, ...participantIds])], now);

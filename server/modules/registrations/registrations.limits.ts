@@ -12,7 +12,10 @@
 import { throttleErrors, type RateLimitedError } from '../../lib/errors.ts';
 import { clientKey } from '../../lib/client-address.ts';
 import { mailboxOf, type Decision, type Rule, type ThrottlesService } from '../throttles/throttles.service.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
+import type { SignupLimits, SignupRequest } from './registrations.pipeline.ts';
 
 export const SIGNUPS_PER_EMAIL = 5;
 export const EMAIL_WINDOW_MS = 60 * 60_000;
@@ -44,6 +47,19 @@ export function registrationLimits(deps: { throttles: ThrottlesService; perAddre
 
   return {
     signUps,
+    /**
+     * The sign-up pipeline's seam: a batch's public sign-ups counted in one statement, inside the batch's
+     * transaction. An organiser's walk-in (no client address) is not limited.
+     */
+    forPipeline: {
+      async consume(trx: Transaction<Database>, requests: readonly SignupRequest[]): Promise<(RateLimitedError | null)[]> {
+        const limited = requests.flatMap((r, i) => (r.clientKey === null ? [] : [{ i, email: r.person.email, client: r.clientKey }]));
+        const decided = limited.length > 0 ? await signUps(limited, trx) : [];
+        const out: (RateLimitedError | null)[] = requests.map(() => null);
+        limited.forEach((l, k) => (out[l.i] = decided[k] ?? null));
+        return out;
+      },
+    } satisfies SignupLimits,
     /** One sign-up: throws 429 rate_limited (with Retry-After) over either limit. */
     async signUp(email: string, client: string): Promise<void> {
       const [refused] = await signUps([{ email, client }]);

@@ -32,28 +32,6 @@ function withParticipant(db: Executor) {
 
 export type RegistrationRecord = Awaited<ReturnType<ReturnType<typeof withParticipant>['executeTakeFirstOrThrow']>>;
 
-/** One row per e-mail address; returns its id, creating it on first sign-up. */
-export async function upsertParticipant(trx: Transaction<Database>, email: string, locale: Locale): Promise<string> {
-  const row = await trx
-    .insertInto('participants')
-    .values({ email, locale })
-    // A no-op update so RETURNING yields the existing row too.
-    .onConflict((oc) => oc.column('email').doUpdateSet({ email: (eb) => eb.ref('excluded.email') }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function findActive(trx: Transaction<Database>, cycleId: string, participantId: string) {
-  return trx
-    .selectFrom('registrations')
-    .select(['id', 'status'])
-    .where('cycle_id', '=', cycleId)
-    .where('participant_id', '=', participantId)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
-}
-
 export interface NewRegistration {
   id: string;
   cycleId: string;
@@ -71,31 +49,75 @@ export interface NewRegistration {
   now: Date;
 }
 
-export async function insertRegistration(trx: Transaction<Database>, r: NewRegistration): Promise<string> {
-  const row = await trx
-    .insertInto('registrations')
-    .values({
-      id: r.id,
-      cycle_id: r.cycleId,
-      participant_id: r.participantId,
-      status: r.status,
-      first_name: r.firstName,
-      last_name: r.lastName,
-      organisation: r.organisation,
-      role: r.role,
-      network: r.network,
-      token_hash: r.tokenHash,
-      calendar_token_hash: r.calendarTokenHash,
-      locale: r.locale,
-      consent_version: r.consentVersion,
-      consent_at: r.now,
-      confirmed_at: r.status === 'confirmed' ? r.now : null,
-      created_at: r.now,
-      updated_at: r.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+/**
+ * Participants of a batch, created on first sign-up, in ONE statement: the ids by e-mail. The
+ * addresses must be distinct (ON CONFLICT DO UPDATE can't touch a row twice) and are sorted here, so two
+ * batches that share addresses lock their rows in the same order and can't deadlock.
+ */
+export async function upsertParticipants(db: Transaction<Database>, people: readonly { email: string; locale: Locale }[]): Promise<Map<string, string>> {
+  if (people.length === 0) return new Map();
+  const sorted = [...people].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+  const rows = await sql<{ id: string; email: string }>`
+    INSERT INTO participants (email, locale)
+    SELECT e, l FROM unnest(${sorted.map((p) => p.email)}::text[], ${sorted.map((p) => p.locale)}::text[]) WITH ORDINALITY AS x(e, l, i)
+     ORDER BY i
+    -- A no-op update so RETURNING yields the existing rows too.
+    ON CONFLICT (email) DO UPDATE SET email = excluded.email
+    RETURNING id, email`.execute(db);
+  return new Map(rows.rows.map((r) => [r.email, r.id]));
+}
+
+/** Which of these addresses already hold an active (not cancelled) registration in the cycle. */
+export async function activeAmong(trx: Transaction<Database>, cycleId: string, emails: readonly string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('registrations as r')
+    .innerJoin('participants as p', 'p.id', 'r.participant_id')
+    .select('p.email')
+    .where('r.cycle_id', '=', cycleId)
+    .where('p.email', '=', sql<string>`ANY(${[...emails]}::text[])`)
+    .where('r.status', '<>', 'cancelled')
+    .execute();
+  return new Set(rows.map((r) => r.email!));
+}
+
+/** Raises a cycle's capacity by `seats` (organiser's walk-ins that take a seat of their own). */
+export async function addSeats(trx: Transaction<Database>, cycleId: string, seats: number, now: Date): Promise<void> {
+  await trx
+    .updateTable('cycles')
+    .set((eb) => ({ capacity: eb('capacity', '+', seats), updated_at: now }))
+    .where('id', '=', cycleId)
+    .execute();
+}
+
+/**
+ * A whole batch in ONE statement, in the order given: the identity `seq` follows that order (rows leave
+ * unnest in array order), so arrival order is also the waiting list's order. Returns each row's seq.
+ */
+export async function insertRegistrations(
+  trx: Transaction<Database>,
+  rows: readonly (NewRegistration & { source: 'web' | 'organiser' | 'walk_in' })[],
+): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  const now = rows[0]!.now;
+  const result = await sql<{ id: string; seq: string }>`
+    INSERT INTO registrations (id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
+                               token_hash, calendar_token_hash, locale, consent_version, consent_at, source,
+                               confirmed_at, created_at, updated_at)
+    SELECT id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
+           token_hash, calendar_token_hash, locale, consent_version, ${now}::timestamptz, source,
+           CASE WHEN status = 'confirmed' THEN ${now}::timestamptz END, ${now}::timestamptz, ${now}::timestamptz
+      FROM unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.cycleId)}::uuid[], ${col((r) => r.participantId)}::uuid[],
+                  ${col((r) => r.status)}::text[], ${col((r) => r.firstName)}::text[], ${col((r) => r.lastName)}::text[],
+                  ${col((r) => r.organisation)}::text[], ${col((r) => r.role)}::text[], ${col((r) => r.network)}::text[],
+                  ${col((r) => r.tokenHash)}::bytea[], ${col((r) => r.calendarTokenHash)}::bytea[], ${col((r) => r.locale)}::text[],
+                  ${col((r) => r.consentVersion)}::text[], ${col((r) => r.source)}::text[])
+           WITH ORDINALITY AS x(id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
+                                token_hash, calendar_token_hash, locale, consent_version, source, i)
+     ORDER BY i
+    RETURNING id, seq`.execute(trx);
+  return new Map(result.rows.map((r) => [r.id, String(r.seq)]));
 }
 
 export async function findByTokenHash(db: Executor, hash: Buffer) {

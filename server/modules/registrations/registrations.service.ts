@@ -1,19 +1,20 @@
-// Sign-up and cancellation: the rules that decide who holds a seat. Everything that makes a seat less
-// available locks the cycle first, checks second and writes third, in one transaction; freeing a seat
-// and promoting the head of the waiting list happen in the same transaction (DESIGN.md, rule 4).
-import type { Kysely, Transaction } from 'kysely';
+// The public side of registrations: sign-up (through the pipeline every sign-up shares), the view of
+// a registration through its private link, and cancellation (the one shared with organisers). The rules
+// that decide seats live in registrations.rules.ts, the transaction in registrations.pipeline.ts, and
+// cancellation in registrations.cancel.ts.
+import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
-import { randomUUID } from 'node:crypto';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
-import { cycleStatus, toCycleView } from '../cycles/cycles.service.ts';
+import { toCycleView } from '../cycles/cycles.service.ts';
 import type { CycleView } from '../cycles/cycles.schemas.ts';
-import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import { certificateSummary } from '../certificates/certificates.service.ts';
 import { materialsForRegistration } from '../materials/materials.access.ts';
 import type { MaterialView } from '../materials/materials.schemas.ts';
 import type { RegistrationLimits } from './registrations.limits.ts';
+import type { cancellation } from './registrations.cancel.ts';
+import type { SignupPipeline } from './registrations.pipeline.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
@@ -32,23 +33,17 @@ export function webcalUrl(httpUrl: string) {
 export interface RegistrationsDeps {
   db: Kysely<Database>;
   publicUrl: string;
-  privacyVersion: string;
   tokens: TokenKit;
   /** Sign-ups and cancellations per email and client address (429 rate_limited). */
   limits: RegistrationLimits;
-  notifier?: Notifier;
+  pipeline: SignupPipeline;
+  cancel: ReturnType<typeof cancellation>;
   clock?: () => Date;
-  /**
-   * Test seam, never set by the app: skip the cycle lock so the concurrency tests can show the race it
-   * prevents. Without it, the count-then-insert below would oversell.
-   */
-  unsafeSkipLock?: boolean;
 }
 
 export function registrationsService(deps: RegistrationsDeps) {
   const { db, publicUrl, tokens } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const notifier = deps.notifier ?? silentNotifier;
 
   function view(r: RegistrationRecord, position: number | null): RegistrationView {
     const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
@@ -72,60 +67,22 @@ export function registrationsService(deps: RegistrationsDeps) {
     };
   }
 
-  async function lockCycle(trx: Transaction<Database>, slug: string) {
-    if (deps.unsafeSkipLock) return cyclesRepo.findPublishedBySlug(trx, slug);
-    return cyclesRepo.lockPublishedBySlug(trx, slug);
-  }
-
-  async function positionOf(db_: Kysely<Database> | Transaction<Database>, r: RegistrationRecord) {
+  async function positionOf(db_: Kysely<Database>, r: RegistrationRecord) {
     return r.status === 'waitlisted' ? repo.waitlistPosition(db_, r.cycle_id, r.seq) : null;
   }
 
   return {
-    async register(slug: string, input: RegisterInput, requestLocale: Locale, client: string) {
-      const locale = input.locale ?? requestLocale;
-      await deps.limits.signUp(input.email, client);
-      return db.transaction().execute(async (trx) => {
-        const now = clock();
-        const cycle = await lockCycle(trx, slug);
-        if (!cycle) throw errors.cycleNotFound();
-        const status = cycleStatus(cycle, now);
-        if (status === 'past') throw errors.registrationClosed('ended');
-        if (status === 'upcoming') throw errors.registrationClosed('not_yet_open');
-        if (status === 'closed') throw errors.registrationClosed('closed');
-
-        const participantId = await repo.upsertParticipant(trx, input.email, locale);
-        if (await repo.findActive(trx, cycle.id, participantId)) throw errors.alreadyRegistered();
-
-        let seatStatus: 'confirmed' | 'waitlisted';
-        if (cycle.capacity - cycle.seats_taken > 0) seatStatus = 'confirmed';
-        else if (cycle.waitlist_enabled) seatStatus = 'waitlisted';
-        else throw errors.cycleFull();
-
-        const id = randomUUID();
-        await repo.insertRegistration(trx, {
-          id,
-          cycleId: cycle.id,
-          participantId,
-          status: seatStatus,
-          firstName: input.firstName,
-          lastName: input.lastName,
-          organisation: input.organisation,
-          role: input.role,
-          network: input.network,
-          tokenHash: tokens.issue('manage', id, 1).hash,
-          calendarTokenHash: tokens.issue('calendar', id, 1).hash,
-          locale,
-          consentVersion: deps.privacyVersion,
-          now,
-        });
-        await notifier.registrationCreated(trx, id);
-        const record = (await repo.findById(trx, id))!;
-        // With the cycle locked the counter is exact, so the newcomer is simply last in line.
-        const position =
-          seatStatus === 'waitlisted' ? (deps.unsafeSkipLock ? await positionOf(trx, record) : cycle.waitlist_length + 1) : null;
-        return { registration: view(record, position) };
+    /** `clientKey`: the sign-up limits' key for the request's address (lib/client-address.ts). */
+    async register(slug: string, input: RegisterInput, requestLocale: Locale, clientKey: string | null = null) {
+      const { record, waitlistPosition } = await deps.pipeline.submit({
+        cycle: { slug },
+        person: input,
+        locale: input.locale ?? requestLocale,
+        source: 'web',
+        addSeat: false,
+        clientKey,
       });
+      return { registration: view(record, waitlistPosition) };
     },
 
     async getByToken(
@@ -185,21 +142,8 @@ export function registrationsService(deps: RegistrationsDeps) {
       const found = await repo.findByTokenHash(db, hashToken(token));
       if (!found) throw errors.registrationNotFound();
       await deps.limits.cancel(client);
-      return db.transaction().execute(async (trx) => {
-        const now = clock();
-        const cycle = await cyclesRepo.lockById(trx, found.cycle_id);
-        // Read again under the lock: a concurrent cancel of the same token may have won.
-        const r = await repo.findByIdForUpdate(trx, found.id);
-        if (!cycle || !r) throw errors.registrationNotFound();
-        if (r.status === 'cancelled') throw errors.alreadyCancelled();
-        if (cycleStatus(cycle, now) === 'past') throw errors.registrationClosed('ended');
-        await repo.markCancelled(trx, r.id, 'participant', now);
-        await notifier.registrationCancelled(trx, r.id);
-        const promoted = r.status === 'confirmed' ? await repo.promoteFromWaitlist(trx, cycle.id, now) : [];
-        for (const id of promoted) await notifier.registrationPromoted(trx, id);
-        const after = (await repo.findById(trx, r.id))!;
-        return { registration: view(after, null), promoted };
-      });
+      const { record, promoted } = await deps.cancel(found.id, 'participant');
+      return { registration: view(record, null), promoted };
     },
   };
 }

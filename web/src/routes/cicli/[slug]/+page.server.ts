@@ -44,6 +44,9 @@ export const actions: Actions = {
       if (!(e instanceof ApiError)) throw e;
       if (e.code === 'validation_error') return fail(400, { values, errors: fieldErrorsFromApi(e.fields), problem: null });
       if (e.code === 'already_registered') return fail(409, { values, errors: {}, problem: 'already_registered' as const });
+      // Only past the sign-up queue's bound (SIGNUP_QUEUE_MAX / SIGNUP_QUEUE_WAIT_MS): the form again, with
+      // the person's data and a word to retry, not an error page.
+      if (e.status === 503) return fail(503, { values, errors: {}, problem: 'busy' as const });
       if (e.status === 404) error(404, { code: 'cycle_not_found', message: m.error_cycle_not_found_text() });
       // Closed or full while the person was filling the form: a page that says what to do next.
       if (e.code === 'registration_closed' || e.code === 'cycle_full') error(409, { code: e.code, message: e.message });
