@@ -116,6 +116,8 @@ describe('mail under faults', () => {
         SMTP_URL: s.url,
         SECRET_KEY: config.secretKey!,
         PUBLIC_URL: config.publicUrl,
+        // The test PUBLIC_URL is not a loopback address: say that test mode there is meant.
+        ALLOW_DEVELOPMENT_MODE: '1',
         DATA_DIR: config.dataDir,
         MAIL_CONCURRENCY: '8',
         LOG_LEVEL: 'silent',

@@ -25,7 +25,10 @@ describe('development mode on a public address', () => {
 
   it('stops the real server before it starts anything, with one line', async () => {
     const server = spawnServer({ env: cleanEnv({ PUBLIC_URL: 'https://formazione.comune.example.it', DATA_DIR: '/tmp/officina-devmode-refused' }) });
+    // A server that (wrongly) starts is stopped after 20 s, so a failing run leaves no process behind.
+    const guard = setTimeout(() => void server.stop('SIGTERM'), 20_000);
     const exit = await server.exited;
+    clearTimeout(guard);
     expect(exit.code).toBe(1);
     const lines = server.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
