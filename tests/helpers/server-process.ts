@@ -194,3 +194,27 @@ export async function killLeftovers(dataDir: string): Promise<void> {
     await waitForNoPostgres(dataDir, 15_000);
   }
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run admin -- <args>` as a child process against that database, with `stdin` typed in. */
+export function runAdminCli(databaseUrl: string, args: string[], stdin = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
+      cwd: ROOT,
+      env: cleanEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    proc.on('error', reject);
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+    proc.stdin!.end(stdin);
+  });
+}

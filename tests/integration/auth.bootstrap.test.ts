@@ -1,12 +1,11 @@
 // The ADMIN_EMAIL/ADMIN_PASSWORD bootstrap (as a function and through the real server process) and
 // the `npm run admin` command line, run as a child process against a test database via DATABASE_URL.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBootstrapAdministrator } from '../../server/modules/accounts/accounts.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, signIn } from '../helpers/auth.ts';
-import { cleanEnv, freePort, ROOT, startServer } from '../helpers/server-process.ts';
+import { freePort, startServer, runAdminCli } from '../helpers/server-process.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -72,28 +71,7 @@ describe('ADMIN_EMAIL bootstrap', () => {
   });
 });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], stdin?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
-      cwd: ROOT,
-      env: cleanEnv({ DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    proc.on('error', reject);
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-    proc.stdin.end(stdin ?? '');
-  });
-}
+const cli = (args: string[], stdin?: string) => runAdminCli(t.database.url, args, stdin);
 
 describe('npm run admin', () => {
   it('create: generates and prints a password when none is given', async () => {

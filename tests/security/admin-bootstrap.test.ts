@@ -2,11 +2,10 @@
 // restart of the real server with the variable still set must not silently put back a password the
 // administrator has since changed (whoever reads the deployment's environment would own the account);
 // `npm run admin -- reset` is the way to reset it, and it refuses a common password too.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { cleanEnv, freePort, ROOT, startServer } from '../helpers/server-process.ts';
+import { freePort, startServer, runAdminCli } from '../helpers/server-process.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,21 +45,7 @@ async function login(base: string, password: string) {
   });
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
-      cwd: ROOT,
-      env: cleanEnv({ DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    proc.on('error', reject);
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runAdminCli(t.database.url, args);
 
 describe('ADMIN_PASSWORD at start-up', () => {
   afterAll(() => fs.rmSync(DATA_DIR, { recursive: true, force: true }));
