@@ -25,7 +25,11 @@ export interface CycleSpec {
   waitlistEnabled?: boolean;
   registrationOpensAt?: Date | null;
   registrationClosesAt?: Date | null;
-  /** Session start offsets from now, in days (default: four weekly meetings from next week). */
+  /**
+   * Session start offsets from now, in days (default: four weekly meetings from next week). A whole
+   * number of days is moved 12 hours earlier when the meeting would cross midnight in Rome, as no real
+   * meeting does (the console's meeting form has one date for start and end); fractions are exact.
+   */
   sessionDays?: number[];
   sessionHours?: number;
   /** Every session's link to join online (online and hybrid cycles); none by default. */
@@ -62,7 +66,7 @@ export async function createCycle(db: Kysely<Database>, spec: CycleSpec = {}) {
   const hours = spec.sessionHours ?? 3;
   const sessions = [];
   for (const [i, d] of days.entries()) {
-    const start = new Date(now + d * DAY);
+    const start = daytime(new Date(now + d * DAY), hours, Number.isInteger(d));
     sessions.push(
       await db
         .insertInto('sessions')
@@ -79,6 +83,14 @@ export async function createCycle(db: Kysely<Database>, spec: CycleSpec = {}) {
     );
   }
   return { cycle, theme, sessions };
+}
+
+const romeDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', dateStyle: 'short' });
+/** A start whose meeting ends on the day it starts in Rome (when asked to), else the start unchanged. */
+function daytime(start: Date, hours: number, sameDay: boolean): Date {
+  const end = new Date(start.getTime() + hours * HOUR - 1);
+  if (!sameDay || romeDay.format(start) === romeDay.format(end)) return start;
+  return new Date(start.getTime() - 12 * HOUR);
 }
 
 let counter = 0;
