@@ -15,6 +15,15 @@ export const materialErrors = {
       en: `File too large: the maximum is ${mb} MB.`,
     });
   },
+  /**
+   * The storage has no room for the file: 507, a fault of ours, not of the file. The organiser can retry
+   * once an administrator has made room (no Retry-After: nobody knows when that is).
+   */
+  storageFull: () =>
+    new AppError(507, 'insufficient_storage', {
+      it: 'Spazio su disco esaurito sul server: il file non è stato salvato. Riprova più tardi o avvisa l’amministratore.',
+      en: 'The server has run out of disk space: the file was not saved. Try again later or tell the administrator.',
+    }),
   invalid: (field: string, it: string, en: string) =>
     new AppError(400, 'validation_error', { it: `Dati non validi. Controlla: ${field} (${it}).`, en: `Invalid data. Check: ${field} (${en}).` }, {
       fields: [{ field, message: en }],

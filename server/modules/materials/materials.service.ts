@@ -24,7 +24,7 @@ import {
   type MaterialPatch,
   type MaterialView,
 } from './materials.schemas.ts';
-import { UploadTooLargeError, type MaterialStorage, type StoredObject } from './materials.storage.ts';
+import { StorageFullError, UploadTooLargeError, type MaterialStorage, type StoredObject } from './materials.storage.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
@@ -60,6 +60,7 @@ export interface MaterialsDeps {
 /** Errors the multipart parser raises, in the contract's terms. */
 function translate(err: unknown, maxBytes: number, whileReading: boolean): unknown {
   if (err instanceof UploadTooLargeError) return materialErrors.tooLarge(maxBytes);
+  if (err instanceof StorageFullError) return materialErrors.storageFull();
   const code = (err as { code?: unknown })?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return materialErrors.tooLarge(maxBytes);
   if (code === 'FST_FILES_LIMIT') return materialErrors.invalid('file', 'un solo file per volta', 'one file at a time');
@@ -67,7 +68,7 @@ function translate(err: unknown, maxBytes: number, whileReading: boolean): unkno
     return materialErrors.invalid('body', 'modulo multipart non valido', 'invalid multipart form');
   }
   if (err instanceof AppError || !whileReading) return err;
-  // A system call that failed (disk full, permissions) is ours: a 500. Anything else raised while the
+  // Any other system call that failed (permissions, I/O error) is ours: a 500. Anything else raised while the
   // body was read (a truncated form, no boundary, the client going away) is the request's fault.
   if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
   return materialErrors.invalid('body', 'modulo multipart non valido o incompleto', 'invalid or incomplete multipart form');

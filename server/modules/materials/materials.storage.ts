@@ -20,7 +20,10 @@ export interface StoredObject {
 }
 
 export interface MaterialStorage {
-  /** Streams `source` into a new object; rejects with UploadTooLargeError past `maxBytes`, keeping nothing. */
+  /**
+   * Streams `source` into a new object; rejects with UploadTooLargeError past `maxBytes` and with
+   * StorageFullError when the storage has no room left, keeping nothing either way.
+   */
   put(source: Readable, opts: { maxBytes: number }): Promise<StoredObject>;
   /** The object's bytes and size, or null when there is no such object. */
   get(key: string): Promise<{ stream: Readable; size: number } | null>;
@@ -31,6 +34,15 @@ export interface MaterialStorage {
 export class UploadTooLargeError extends Error {
   override name = 'UploadTooLargeError';
 }
+
+/** The storage ran out of room (disk full, quota reached, file size limit of the file system). */
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+}
+
+// ENOSPC: no space left on the device; EDQUOT: the user's quota is used up; EFBIG: larger than the file
+// system (or RLIMIT_FSIZE) allows.
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 const KEY = /^[0-9a-f]{32}$/;
 export const isStorageKey = (key: string) => KEY.test(key);
@@ -66,6 +78,7 @@ export function filesystemStorage(dir: string): MaterialStorage {
         await fs.promises.rename(partial, pathOf(key));
       } catch (err) {
         await fs.promises.rm(partial, { force: true });
+        if (NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '')) throw new StorageFullError((err as Error).message, { cause: err });
         throw err;
       }
       return { key, size, sha256: hash.digest('hex') };
