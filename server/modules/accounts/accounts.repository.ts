@@ -68,7 +68,11 @@ export async function update(
     .execute();
 }
 
-/** Active administrators other than `exceptId`, locked so two demotions can't both pass the check. */
+/**
+ * Active administrators other than `exceptId`, locked so two demotions can't both pass the check. NO
+ * KEY: a demotion changes the role, not the id, and sign-ins inserting sessions for these accounts
+ * (FOR KEY SHARE through the foreign key) must not wait for it.
+ */
 export async function countOtherActiveAdministrators(db: Executor, exceptId: string): Promise<number> {
   const rows = await db
     .selectFrom('accounts')
@@ -76,7 +80,7 @@ export async function countOtherActiveAdministrators(db: Executor, exceptId: str
     .where('role', '=', 'administrator')
     .where('active', '=', true)
     .where('id', '<>', exceptId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
   return rows.length;
 }

@@ -137,8 +137,13 @@ export async function setManageToken(trx: Transaction<Database>, id: string, ver
   await trx.updateTable('registrations').set({ token_version: version, token_hash: hash }).where('id', '=', id).execute();
 }
 
+/**
+ * Locks a registration for a change of its status (cancellation, erasure). NO KEY: its id does not
+ * change, and the mail log, reminders and attendance rows that reference it (FOR KEY SHARE through their
+ * foreign keys) must not wait for it or deadlock with it (STACK.md).
+ */
 export async function findByIdForUpdate(trx: Transaction<Database>, id: string) {
-  return withParticipant(trx).where('r.id', '=', id).forUpdate('r').executeTakeFirst();
+  return withParticipant(trx).where('r.id', '=', id).forNoKeyUpdate('r').executeTakeFirst();
 }
 
 export async function findById(db: Executor, id: string) {

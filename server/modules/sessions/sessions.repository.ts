@@ -9,8 +9,9 @@ export async function cycleIdOf(db: Executor, sessionId: string): Promise<string
   return row?.cycle_id;
 }
 
+/** NO KEY: a change never touches the session's id or cycle, and rows referencing it (attendance, mail, reminders) must not wait. */
 export async function findForUpdate(trx: Transaction<Database>, sessionId: string) {
-  return trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).forUpdate().executeTakeFirst();
+  return trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).forNoKeyUpdate().executeTakeFirst();
 }
 
 export interface SessionChanges {
