@@ -30,6 +30,7 @@ import { invalidateOnLocalWrites } from './modules/cache/cache.writes.ts';
 import { participantServices, type ParticipantServices } from './modules/privacy/privacy.wiring.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
+import drainPlugin from './plugins/drain.plugin.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
 import headersPlugin from './plugins/headers.plugin.ts';
 import { tokenKit } from './lib/tokens.ts';
@@ -105,6 +106,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Bad percent-encoding or an over-long path segment: the contract's 404, not Fastify's own body.
     frameworkErrors,
+    // While the app closes, requests still arriving get the drain plugin's 503 (the contract's body and
+    // Retry-After), not Fastify's own body without a code.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -130,6 +134,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(headersPlugin);
   await app.register(errorsPlugin);
+  // Before the routes' own hooks (auth): a request that arrives while the server stops is answered at once.
+  await app.register(drainPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
   // Built once per app: one cache, one listening connection, closed with the app.

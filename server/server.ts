@@ -1,6 +1,8 @@
 // The only entry point: load config, start the embedded PostgreSQL if DATABASE_URL is unset, migrate,
-// seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM (HTTP
-// first, then the pool, then the embedded database, so no postgres process is left behind).
+// seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM: HTTP stops
+// accepting and lets running requests finish (at most 10 s; requests arriving on open connections get
+// 503 with Retry-After), then the mail worker stops, then the app closes its pools, then the embedded
+// database stops, so nothing acknowledged is lost and no postgres process is left behind.
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -44,6 +46,9 @@ async function prepareDatabase(config: Config, url: string) {
   }
 }
 
+/** How long running requests may take to finish once a stop is asked for. */
+const DRAIN_MS = 10_000;
+
 async function main() {
   const config = loadConfigOrExit('officina');
 
@@ -64,6 +69,13 @@ async function main() {
     const force = setTimeout(() => process.exit(code || 1), 20_000);
     force.unref();
     try {
+      // HTTP first: the sign-ups still running are decided, stored and their mail enqueued.
+      const drained = await app?.drain(DRAIN_MS);
+      if (drained?.unfinished) console.error(`officina: ${drained.unfinished} requests still running after ${DRAIN_MS} ms were cut`);
+    } catch (err) {
+      console.error('officina: error while stopping HTTP', err);
+    }
+    try {
       // Running mail jobs finish and are recorded before the pools close; queued ones wait for next start.
       await mailWorker?.stop();
     } catch (err) {
@@ -72,7 +84,7 @@ async function main() {
     try {
       await app?.close();
     } catch (err) {
-      console.error('officina: error while closing HTTP', err);
+      console.error('officina: error while closing the app', err);
     }
     try {
       await embedded?.stop();
