@@ -47,6 +47,11 @@ export default fp(
       });
     });
 
+    // A close without a drain first (tests, a failed start) answers late requests the same way.
+    app.addHook('preClose', async () => {
+      draining = true;
+    });
+
     app.decorate('drain', async (ms: number) => {
       draining = true;
       // The running requests' answers close their connection: no client sends another request on it.
