@@ -72,12 +72,12 @@ function scenario(nodes: 1 | 2) {
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
-    /** What the servers logged about failed requests (deadlocks, pool timeouts), for the failure message. */
+    /** Why the servers failed requests (their log's error messages, e.g. "deadlock detected"), for the failure message. */
     const problemsLogged = () =>
       servers
         .flatMap((s) => s.output().split('\n'))
-        .filter((line) => /unhandled error|database unavailable/.test(line))
-        .map((line) => /"message":"([^"]*)"|"code":"([^"]*)"/g.exec(line)?.slice(1).join(' ') ?? line)
+        .filter((line) => line.includes('"msg":"unhandled error"') || line.includes('"msg":"database unavailable"'))
+        .map((line) => (JSON.parse(line) as { err?: { message?: string } }).err?.message ?? line)
         .slice(0, 10)
         .join('\n');
 

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { freePort, killLeftovers, startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
+import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
 
 /** Clients sending one sign-up after another, each on its own kept-alive connection. */
 const LANES = 16;
@@ -110,14 +110,6 @@ async function refusesConnections(port: number): Promise<boolean> {
   });
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, ms = 15_000) {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'officina-shutdown-'));
   sink = await startSmtpSink({ parse: false });
@@ -152,11 +144,11 @@ describe('SIGTERM during a burst of sign-ups', () => {
     await holder.query('SELECT id FROM cycles WHERE id = $1 FOR UPDATE', [held.id]);
     const holdAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const inFlight = signUp(holdAgent, server.base, held.slug, 'trattenuta@comune.example.it');
-    await waitUntil('the held sign-up to wait for the lock', async () => {
+    await waitUntil(async () => {
       const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(setup);
       return r.rows[0]!.n > 0;
-    });
+    }, 'the held sign-up to wait for the lock');
     await setup.destroy();
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: LANES });
@@ -184,7 +176,7 @@ describe('SIGTERM during a burst of sign-ups', () => {
     const afterStop = async () => {
       await stopping;
       if (!stopped) return [];
-      await waitUntil('the server to stop listening', () => refusesConnections(port));
+      await waitUntil(() => refusesConnections(port), 'the server to stop listening');
       const late = await Promise.all(Array.from({ length: IDLE }, (_, i) => signUp(idleAgent, server.base, slug, `tardi.${i}@comune.example.it`)));
       await holder.query('ROLLBACK');
       await holder.end();
