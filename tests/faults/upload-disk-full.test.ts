@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
 import { createCycle } from '../helpers/factories.ts';
-import { expectErrorShape } from '../helpers/http.ts';
+import { expectErrorShape, listen } from '../helpers/http.ts';
 import { listTree, multipart, pdf, tempDataDir } from '../integration/materials.support.ts';
 
 const MB = 1024 * 1024;
@@ -20,6 +20,7 @@ let materialsDir: string;
 let mounted = false;
 let org: Session;
 let sessionId: string;
+let base: string;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
@@ -33,6 +34,8 @@ beforeAll(async () => {
   const { cycle, sessions } = await createCycle(t.database.db, { capacity: 10 });
   sessionId = sessions[0]!.id;
   await assign(t.database.db, cycle.id, org.account.id);
+  // Real HTTP: the answer must reach a client that is still sending the rest of the file.
+  base = await listen(t.app);
 });
 
 afterAll(async () => {
@@ -43,12 +46,13 @@ afterAll(async () => {
 
 async function upload(content: Buffer, lang: 'it' | 'en') {
   const body = multipart({ title: 'Registrazione integrale', visibility: 'registered' }, { filename: 'integrale.pdf', content });
-  return t.app.inject({
+  const res = await fetch(`${base}/api/admin/sessions/${sessionId}/materials`, {
     method: 'POST',
-    url: `/api/admin/sessions/${sessionId}/materials`,
-    payload: body.payload,
+    body: new Uint8Array(body.payload),
     headers: { ...body.headers, ...org.headers, 'accept-language': lang },
   });
+  const text = await res.text();
+  return { statusCode: res.status, body: text, json: () => JSON.parse(text) as unknown };
 }
 
 const materialRows = () => t.database.db.selectFrom('materials').select('id').where('session_id', '=', sessionId).execute();

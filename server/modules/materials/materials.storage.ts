@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface StoredObject {
@@ -73,13 +73,28 @@ export function filesystemStorage(dir: string): MaterialStorage {
           done(null, chunk);
         },
       });
+      // The source is piped by hand, not handed to pipeline(): pipeline would destroy it on a failure,
+      // and a destroyed part of a multipart body stops the parser reading the request, so a client still
+      // sending the rest of its file (disk full at 1 MB of 2) never got our answer. On a failure the rest
+      // is read and dropped instead. An error of the source, or its end before the whole body came (a
+      // truncated form), fails the put.
+      const unwatch = finished(source, (err) => {
+        if (err) meter.destroy(err);
+      });
+      source.pipe(meter);
       try {
-        await pipeline(source, meter, fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+        await pipeline(meter, fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
         await fs.promises.rename(partial, pathOf(key));
       } catch (err) {
+        source.unpipe(meter);
+        // Errors of the rest (the client going away) change nothing now: the upload has failed already.
+        source.on('error', () => {});
+        source.resume();
         await fs.promises.rm(partial, { force: true });
         if (NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '')) throw new StorageFullError((err as Error).message, { cause: err });
         throw err;
+      } finally {
+        unwatch();
       }
       return { key, size, sha256: hash.digest('hex') };
     },
