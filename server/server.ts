@@ -44,14 +44,32 @@ async function prepareDatabase(config: Config, url: string) {
   }
 }
 
+/**
+ * The embedded PostgreSQL (DATABASE_URL unset), supervised: if postgres ends on its own (killed,
+ * crashed, stopped by someone) it is started again on the same directory and port, with growing waits,
+ * and the pools reconnect by themselves; meanwhile requests get 503 and /api/health says so.
+ */
+async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  const embedded: EmbeddedDatabase = await startEmbeddedPostgres(dataDir, {
+    supervise: {
+      exited: (how) => console.error(`officina: embedded PostgreSQL exited unexpectedly (${how}); restarting it`),
+      restartFailed: (err, attempt, retryInMs) =>
+        console.error(`officina: embedded PostgreSQL restart attempt ${attempt} failed (${err.message}); next attempt in ${retryInMs} ms`),
+      restarted: (attempt) =>
+        console.log(`officina: embedded PostgreSQL restarted on 127.0.0.1:${embedded.port} (attempt ${attempt})`),
+    },
+  });
+  console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${dataDir}/pg`);
+  // A signal starts shutdown; Ctrl+C also reaches postgres (same process group), and that exit is no
+  // crash to repair. Registered before shutdown's own handlers, so it runs first.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => embedded.unsupervise());
+  return embedded;
+}
+
 async function main() {
   const config = loadConfigOrExit('officina');
 
-  let embedded: EmbeddedDatabase | null = null;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
-    console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${config.dataDir}/pg`);
-  }
+  const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
 
   let closing = false;

@@ -1,0 +1,98 @@
+// The embedded PostgreSQL killed (kill -9 of its postmaster) in the middle of a burst of sign-ups
+// (issue 12): the Node process stays up, every request gets a proper answer (201, or 503 with
+// Retry-After: never a 500, never a reset), every 201 is stored, no seat is oversold, the app restarts
+// its own database on the same data directory and port, and /api/health says 503 "unavailable" while
+// it is gone and 200 once it is back. Correctness is asserted by counts, never by timings.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/schema.ts';
+import {
+  contractBreaches,
+  signupBurst,
+  storedState,
+  tally,
+  testDb,
+  waitForSignups,
+  watchHealth,
+} from '../helpers/db-outage.ts';
+import { createCycle } from '../helpers/factories.ts';
+import { freePort, isAlive, killLeftovers, postmasterOf, startServer, type ServerProcess } from '../helpers/server-process.ts';
+
+let dataDir: string;
+let server: ServerProcess | null = null;
+let db: Kysely<Database> | null = null;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'officina-db-crash-'));
+  server = await startServer({
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    DEMO_DATA: '0',
+    LOG_LEVEL: 'warn',
+    SERVE_WEB: '0',
+    // Each person of the burst comes from their own X-Forwarded-For, as behind a reverse proxy.
+    TRUST_PROXY: 'loopback',
+  });
+  const { password } = JSON.parse(fs.readFileSync(path.join(dataDir, 'pg-credentials.json'), 'utf8')) as { password: string };
+  db = testDb(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${server.pgPort()}/officina`);
+}, 60_000);
+
+afterAll(async () => {
+  if (server && server.proc.exitCode === null && server.proc.signalCode === null) await server.stop('SIGTERM');
+  await db?.destroy();
+  await killLeftovers(dataDir);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the embedded PostgreSQL killed during a burst of sign-ups', () => {
+  it('keeps the process up and the contract kept, stores every 201, restarts the database and serves again', async () => {
+    const { cycle } = await createCycle(db!, { capacity: 40 });
+    const before = postmasterOf(dataDir);
+    expect(before, server!.output()).toBeTypeOf('number');
+    const health = watchHealth(server!.base);
+
+    const outcomes = await signupBurst({
+      base: server!.base,
+      slug: cycle.slug,
+      total: 150,
+      concurrency: 10,
+      pauseMs: 150,
+      faultAfter: 40,
+      fault: async () => {
+        process.kill(before!, 'SIGKILL');
+      },
+    });
+    // The database comes back by the app's own doing, and sign-ups are accepted again (bounded wait).
+    const again = await waitForSignups(server!.base, cycle.slug, 30_000);
+    const samples = await health.stop();
+
+    const summary = JSON.stringify(tally(outcomes));
+    expect(server!.proc.exitCode, `server exited:\n${server!.output().slice(-3000)}`).toBeNull();
+    expect(isAlive(server!.pid)).toBe(true);
+    const errorsLogged = server!.output().split('\n').filter((l) => l.includes('"level":50')).slice(0, 3).join('\n');
+    expect(contractBreaches(outcomes), `${summary}\n${errorsLogged}`).toEqual([]);
+    expect(outcomes.filter((o) => o.status === 201).length, summary).toBeGreaterThan(0);
+    expect(again, `no sign-up accepted after the crash; ${summary}\n${server!.output().slice(-3000)}`).not.toBeNull();
+
+    const after = postmasterOf(dataDir);
+    expect(after).toBeTypeOf('number');
+    expect(after).not.toBe(before);
+    expect(server!.output()).toMatch(/embedded PostgreSQL .*restarted/);
+
+    // Health: unavailable while the database was gone, ok once it was back.
+    const firstDown = samples.findIndex((s) => s.status === 503);
+    expect(firstDown, JSON.stringify(samples)).toBeGreaterThanOrEqual(0);
+    expect(samples[firstDown]!.database).toBe('unavailable');
+    expect(samples.slice(firstDown).some((s) => s.status === 200 && s.database === 'ok'), JSON.stringify(samples)).toBe(true);
+
+    const acknowledged = [...outcomes, again!].filter((o) => o.status === 201).map((o) => o.registrationId!);
+    const state = await storedState(db!, cycle.id, acknowledged);
+    expect(state.missing).toEqual([]);
+    expect(state.confirmed).toBeLessThanOrEqual(state.capacity);
+    const supervisor = server!.output().split('\n').filter((l) => /embedded PostgreSQL (exited|restart)/.test(l));
+    console.log(`db-embedded-crash: burst ${summary}; health 503 samples ${samples.filter((s) => s.status === 503).length}\n${supervisor.join('\n')}`);
+  }, 90_000);
+});
