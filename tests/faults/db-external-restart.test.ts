@@ -95,7 +95,7 @@ describe('an external PostgreSQL restarted during a burst of sign-ups', () => {
         await cluster!.ctl('stop', '-m', 'immediate');
         // Down until the app has said so (bounded), then back: a crash the administrator repairs.
         for (let i = 0; i < 100 && !health.samples.some((s) => s.status === 503); i++) await new Promise((r) => setTimeout(r, 100));
-        await cluster!.ctl('start');
+        await cluster!.start();
       },
     });
     await expectSurvived(cycle, outcomes, 'stop -m immediate, start');

@@ -17,8 +17,10 @@ export interface Cluster {
   url: string;
   port: number;
   dir: string;
-  /** `pg_ctl <args…>` on this cluster (e.g. ['restart', '-m', 'fast']); waits for it to finish. */
+  /** `pg_ctl <args…>` on this cluster (e.g. 'restart', '-m', 'fast'); waits for it to finish. */
   ctl(...args: string[]): Promise<void>;
+  /** `pg_ctl start` with this cluster's port and settings (a plain start would not reuse them). */
+  start(): Promise<void>;
   /** Stops the server (immediate: nothing to keep) and removes the directory; safe to call twice. */
   destroy(): Promise<void>;
 }
@@ -39,12 +41,16 @@ export async function startCluster(database = 'officina'): Promise<Cluster> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   const ctl = (...args: string[]) => as(`${BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', ...args]);
+  // `pg_ctl restart` reuses these (postmaster.opts); `pg_ctl start` must be given them again.
+  const start = () =>
+    ctl('start', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=100`);
   let destroyed = false;
   const cluster: Cluster = {
     url: `postgres://postgres@127.0.0.1:${port}/${database}`,
     port,
     dir,
     ctl,
+    start,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -54,8 +60,7 @@ export async function startCluster(database = 'officina'): Promise<Cluster> {
   };
   try {
     await as(`${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    // The options are remembered (postmaster.opts), so a later `pg_ctl restart` keeps port and socket.
-    await ctl('start', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=100`);
+    await start();
     const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
     await admin.connect();
     try {
