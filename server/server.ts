@@ -11,6 +11,7 @@ import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
 import { buildApp, LISTEN_BACKLOG } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
 import { isDatabaseUnavailable } from './lib/db-faults.ts';
+import { surviveConnectionLoss } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
@@ -20,6 +21,8 @@ import { ensureNotice } from './modules/privacy/privacy.repository.ts';
 
 async function prepareDatabase(config: Config, url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // A database that dies during start-up fails the start-up (its query fails); never an uncaught error.
+  surviveConnectionLoss(pool, (message, err) => console.error(`officina: ${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await migrateToLatest(db);
