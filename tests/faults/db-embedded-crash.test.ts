@@ -40,8 +40,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('the embedded PostgreSQL killed during a burst of sign-ups', () => {
-  it('keeps the process up and the contract kept, stores every 201, restarts the database and serves again', async () => {
+describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
+  it('killed (kill -9 of the postmaster): process up, contract kept, every 201 stored, database restarted, served again', async () => {
     const { cycle } = await createCycle(db!, { capacity: 40 });
     const before = postmasterOf(dataDir);
     expect(before, server!.output()).toBeTypeOf('number');
@@ -89,4 +89,30 @@ describe('the embedded PostgreSQL killed during a burst of sign-ups', () => {
     const supervisor = server!.output().split('\n').filter((l) => /embedded PostgreSQL (exited|restart)/.test(l));
     console.log(`db-embedded-crash: ${summary}; health 503 samples ${samples.filter((s) => s.status === 503).length}\n${supervisor.join('\n')}`);
   }, 90_000);
+
+  it('stopped by someone (SIGINT to the postmaster, what pg_ctl stop -m fast sends): restarted, served again', async () => {
+    const { cycle } = await createCycle(db!, { capacity: 40 });
+    const before = postmasterOf(dataDir);
+    expect(before, server!.output()).toBeTypeOf('number');
+    const restarts = (server!.output().match(/embedded PostgreSQL restarted/g) ?? []).length;
+    const burst = await signupBurst({
+      base: server!.base,
+      slug: cycle.slug,
+      total: 150,
+      concurrency: 10,
+      pauseMs: 100,
+      retryPauseMs: 250,
+      giveUpAfterMs: 40_000,
+      faultAfter: 40,
+      fault: async () => {
+        process.kill(before!, 'SIGINT');
+      },
+    });
+    expect(server!.proc.exitCode, `server exited:\n${server!.output().slice(-3000)}`).toBeNull();
+    const summary = await expectOutageSurvived(db!, cycle.id, burst, server!.output());
+    expect(server!.output()).toMatch(/embedded PostgreSQL exited unexpectedly \(code 0\); restarting it/);
+    expect((server!.output().match(/embedded PostgreSQL restarted/g) ?? []).length).toBe(restarts + 1);
+    expect(postmasterOf(dataDir)).not.toBe(before);
+    console.log(`db-embedded-crash (SIGINT): ${summary}`);
+  }, 60_000);
 });
