@@ -13,8 +13,6 @@ import path from 'node:path';
 export interface EmbeddedDatabase {
   url: string;
   port: number;
-  /** False from an unexpected exit of postgres until it is running again (or after stop()). */
-  running(): boolean;
   /**
    * From now on an exit of postgres is final: the owner is shutting down (Ctrl+C reaches the whole
    * process group, postgres included, before the owner's own stop()).
@@ -243,14 +241,16 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       restartTimer = null;
       restarting = (async () => {
         try {
-          // A kill -9 leaves postmaster.pid behind (and, for a moment, backends attached to the old
-          // shared memory, which makes postgres refuse to start: the next attempt then succeeds).
+          // A kill -9 leaves postmaster.pid behind. A start postgres refuses (e.g. backends of the
+          // killed one still attached to its shared memory) is simply tried again, later.
           await clearStaleServer(dataDir);
           const launched = await launch();
           if (stopping || !supervising) {
             await launched.pg.stop();
             return;
           }
+          // Ended before it became `current` (its exit event found nobody to tell): a failed attempt.
+          if (launched.exited) throw new Error('postgres exited right after its start');
           current = launched;
           options.supervise!.restarted(attempt);
         } catch (err) {
@@ -282,7 +282,6 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     port,
-    running: () => current !== null && !current.exited,
     unsupervise() {
       supervising = false;
       if (restartTimer) clearTimeout(restartTimer);
