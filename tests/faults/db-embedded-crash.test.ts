@@ -4,6 +4,7 @@
 // its own database on the same data directory and port, and /api/health says 503 "unavailable" while
 // it is gone and 200 once it is back. Correctness is asserted by counts, never by timings.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -11,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
 import { expectOutageSurvived, signupBurst, testDb, watchHealth } from '../helpers/db-outage.ts';
 import { createCycle } from '../helpers/factories.ts';
-import { freePort, isAlive, killLeftovers, postmasterOf, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import {
+  freePort,
+  isAlive,
+  killLeftovers,
+  postmasterOf,
+  startServer,
+  waitForHealth,
+  type ServerProcess,
+} from '../helpers/server-process.ts';
 
 let dataDir: string;
 let server: ServerProcess | null = null;
@@ -114,5 +123,36 @@ describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
     expect((server!.output().match(/embedded PostgreSQL restarted/g) ?? []).length).toBe(restarts + 1);
     expect(postmasterOf(dataDir)).not.toBe(before);
     console.log(`db-embedded-crash (SIGINT): ${summary}`);
+  }, 60_000);
+
+  it('a restart that fails (its port taken meanwhile) is tried again until it works', async () => {
+    const before = postmasterOf(dataDir)!;
+    const port = server!.pgPort()!;
+    const failures = (server!.output().match(/embedded PostgreSQL restart attempt \d+ failed/g) ?? []).length;
+    process.kill(before, 'SIGKILL');
+    // Take the port as soon as the dead postmaster lets go of it, before the supervisor's first attempt.
+    // It accepts and drops whatever connects meanwhile (the app's pools keep trying).
+    const squatter = net.createServer((socket) => socket.destroy());
+    for (let i = 0; i < 100; i++) {
+      const bound = await new Promise<boolean>((resolve) => {
+        squatter.once('error', () => resolve(false));
+        squatter.listen(port, '127.0.0.1', () => resolve(true));
+      });
+      if (bound) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(squatter.listening).toBe(true);
+    try {
+      for (let i = 0; i < 200 && (server!.output().match(/embedded PostgreSQL restart attempt \d+ failed/g) ?? []).length === failures; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(server!.output().slice(-5000)).toMatch(/embedded PostgreSQL restart attempt \d+ failed .*; next attempt in \d+ ms/);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+      console.log(server!.output().split('\n').filter((l) => /embedded PostgreSQL (exited|restart)/.test(l)).slice(-4).join('\n'));
+    }
+    await waitForHealth(server!, 30_000);
+    expect(server!.proc.exitCode).toBeNull();
+    expect(postmasterOf(dataDir)).not.toBe(before);
   }, 60_000);
 });
