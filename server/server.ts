@@ -12,6 +12,8 @@ import type { Database } from '../db/schema.ts';
 import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
 import { buildApp, LISTEN_BACKLOG } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
+import { isDatabaseUnavailable } from './lib/db-faults.ts';
+import { surviveConnectionLoss } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
@@ -21,6 +23,8 @@ import { ensureNotice } from './modules/privacy/privacy.repository.ts';
 
 async function prepareDatabase(config: Config, url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // A database that dies during start-up fails the start-up (its query fails); never an uncaught error.
+  surviveConnectionLoss(pool, (message, err) => console.error(`officina: ${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await migrateToLatest(db);
@@ -49,14 +53,49 @@ async function prepareDatabase(config: Config, url: string) {
 /** How long running requests may take to finish once a stop is asked for. */
 const DRAIN_MS = 10_000;
 
+/**
+ * The embedded PostgreSQL (DATABASE_URL unset), supervised: if postgres ends on its own (killed,
+ * crashed, stopped by someone) it is started again on the same directory and port, with growing waits,
+ * and the pools reconnect by themselves; meanwhile requests get 503 and /api/health says so.
+ */
+async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  const embedded: EmbeddedDatabase = await startEmbeddedPostgres(dataDir, {
+    supervise: {
+      exited: (how) => console.error(`officina: embedded PostgreSQL exited unexpectedly (${how}); restarting it`),
+      restartFailed: (err, attempt, retryInMs) =>
+        console.error(`officina: embedded PostgreSQL restart attempt ${attempt} failed (${err.message}); next attempt in ${retryInMs} ms`),
+      restarted: (attempt) =>
+        console.log(`officina: embedded PostgreSQL restarted on 127.0.0.1:${embedded.port} (attempt ${attempt})`),
+    },
+  });
+  console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${dataDir}/pg`);
+  // A signal starts shutdown; Ctrl+C also reaches postgres (same process group), and that exit is no
+  // crash to repair. Registered before shutdown's own handlers, so it runs first.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => embedded.unsupervise());
+  return embedded;
+}
+
+/**
+ * A database outage that reaches no caller must not end the process (DESIGN.md rule 11). graphile-worker
+ * 0.16.6 is the known case: when its cron can't reach PostgreSQL at a minute's tick it stops its runner,
+ * and the promise it derives with `cron.promise.finally()` rejects with nobody listening. Such a
+ * rejection is logged; any other one is still raised as the uncaught exception it is.
+ */
+function surviveDatabaseRejections() {
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && isDatabaseUnavailable(reason as Error & { code?: string })) {
+      console.error(`officina: database unavailable, in a background task: ${reason.message}`);
+      return;
+    }
+    throw reason;
+  });
+}
+
 async function main() {
   const config = loadConfigOrExit('officina');
+  surviveDatabaseRejections();
 
-  let embedded: EmbeddedDatabase | null = null;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
-    console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${config.dataDir}/pg`);
-  }
+  const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
 
   let closing = false;

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadConfigOrExit } from './config.ts';
+import { surviveConnectionLoss } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
@@ -41,6 +42,7 @@ async function main() {
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Same schema as the server expects, whichever process starts first.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    surviveConnectionLoss(pool, (message, err) => console.error(`officina worker: ${message}: ${err.message}`));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     try {
       await migrateToLatest(db);

@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
 import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
 import { generatePassword } from '../modules/accounts/passwords.ts';
@@ -87,6 +88,7 @@ async function main() {
   const config = loadConfig();
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
   const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
+  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../lib/db-faults.ts';
 import { AppError, ThrottledError, type Localized } from '../lib/errors.ts';
 import { requestLocale } from '../lib/locale.ts';
 
@@ -107,24 +108,6 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
     return sendError(reply, req, 404, 'not_found', { it: 'Nessuna risorsa a questo indirizzo.', en: 'Nothing at this address.' });
   }
   return sendError(reply, req, 400, 'bad_request', { it: 'Richiesta non valida.', en: 'Bad request.' });
-}
-
-const DB_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND',
-  '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
-  '53300', // too many connections
-]);
-
-/**
- * The database is down, restarting, or every pooled connection is busy for longer than the pool's
- * connectionTimeoutMillis (a burst of sign-ups when a popular cycle opens): a 503 the client may retry,
- * not a 500 that reads as a bug. pg-pool's own timeouts carry no code, only these messages.
- */
-function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
-  return (
-    DB_UNAVAILABLE_CODES.has(err.code ?? '') ||
-    /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly)$/.test(err.message ?? '')
-  );
 }
 
 export default fp(

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-const Health = z.object({ status: z.enum(['ok', 'degraded']) });
+// `status` is the original field (scripts and probes read it); `database` says what is wrong when it
+// is not ok, so "the database is down or restarting" is told apart from a healthy process (issue 12).
+const Health = z.object({ status: z.enum(['ok', 'degraded']), database: z.enum(['ok', 'unavailable']) });
 
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -14,10 +16,10 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
           sql`SELECT 1`.execute(app.db),
           new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2_000).unref()),
         ]);
-        return { status: 'ok' as const };
+        return { status: 'ok' as const, database: 'ok' as const };
       } catch (err) {
         app.log.warn({ err }, 'health check: database unreachable');
-        return reply.code(503).send({ status: 'degraded' as const });
+        return reply.code(503).send({ status: 'degraded' as const, database: 'unavailable' as const });
       }
     },
   );

@@ -68,7 +68,7 @@ describe('DATABASE_URL', () => {
 
     const health = await request(server.base, 'GET', '/api/health');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok' });
+    expect(health.body).toEqual({ status: 'ok', database: 'ok' });
     const empty = await request(server.base, 'GET', '/api/cycles');
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ items: [] });

@@ -3,6 +3,7 @@
 // administrator chooses passes the same policy as one the organiser chooses (passwords.policy.ts).
 import type { Kysely } from 'kysely';
 import type { AccountRole, Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
@@ -24,7 +25,7 @@ export async function upsertAccountWithPassword(
 ): Promise<{ id: string; created: boolean }> {
   const email = input.email.trim().toLowerCase();
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await repo.findByEmail(trx, email);
     if (existing) {
       await repo.update(trx, existing.id, { passwordHash, active: true }, now);
@@ -110,7 +111,7 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
       const account = await get(id);
       if (patch.password) await refuseWeak('password', patch.password, { email: account.email, name: patch.name ?? account.name });
       const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const current = (await repo.findById(trx, id))!;
         const losesAdmin =
           current.role === 'administrator' &&

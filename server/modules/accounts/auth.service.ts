@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountRole, Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, type TokenKit } from '../../lib/tokens.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
@@ -83,7 +84,7 @@ export function authService(deps: AuthDeps) {
       }
 
       const sessionId = randomBytes(32).toString('base64url');
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await throttle.succeeded(trx, claim);
         await repo.insertSession(trx, {
           idHash: hashToken(sessionId),
@@ -128,7 +129,7 @@ export function authService(deps: AuthDeps) {
       if (weakness) throw authErrors.weakPassword('newPassword', weakness);
       const now = clock();
       const passwordHash = await hashPassword(next);
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await repo.update(trx, account.id, { passwordHash }, now);
         await repo.deleteSessionsOf(trx, account.id, hashToken(auth.sessionId));
       });

@@ -25,6 +25,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { clientKey } from '../../lib/client-address.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
 
@@ -52,7 +53,7 @@ export function loginThrottle(db: Kysely<Database>) {
     /** Claims a place for this attempt in the account's and the address's windows, or throws 429. */
     async claim(email: string, ip: string, now: Date): Promise<Claim> {
       const claim = { email, address: clientKey(ip) };
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         // Throwing rolls back, so an account place is never kept when the address refuses.
         if (!(await repo.claimAttempt(trx, 'account', claim.email, ACCOUNT_LIMITS, now))) {
           throw authErrors.tooManyAttempts(await retryAfter(trx, 'account', claim.email, ACCOUNT_LIMITS, now));

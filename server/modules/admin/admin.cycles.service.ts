@@ -2,6 +2,7 @@
 // list in the same locked transaction), the list of one's cycles with counts, and who organises what.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import type { SignedInAccount } from '../accounts/auth.service.ts';
 import { findById as findAccount } from '../accounts/accounts.repository.ts';
@@ -94,7 +95,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
       if (opens && closes && opens >= closes) throw adminErrors.invalidWindow();
       const slug = input.slug ?? (await freeSlug(slugify(input.title)));
       const now = clock();
-      const id = await db.transaction().execute(async (trx) => {
+      const id = await inTransaction(db, async (trx) => {
         const newId = await repo.insertCycle(trx, {
           slug,
           theme_id: await themeId(trx, input.themeSlug),
@@ -122,7 +123,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
 
     /** Changes a cycle; capacity changes lock the cycle first (DESIGN.md rule 4). */
     async update(id: string, patch: UpdateCycleInput, locale: Locale) {
-      const promoted = await db.transaction().execute(async (trx) => {
+      const promoted = await inTransaction(db, async (trx) => {
         const now = clock();
         const cycle = await cyclesRepo.lockById(trx, id);
         if (!cycle) throw errors.notFound();

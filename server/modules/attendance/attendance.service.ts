@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import QRCode from 'qrcode';
 import type { Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
 import { adminErrors } from '../admin/admin.errors.ts';
@@ -154,7 +155,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       // answer other than 429. The verdict above is a pure HMAC comparison (microseconds), computed
       // outside the lock and revealed only if the count allows, so the lock is held for two statements.
       const since = new Date(now.getTime() - CODE_FAILURE_WINDOW_MS);
-      const judged = await db.transaction().execute(async (trx) => {
+      const judged = await inTransaction(db, async (trx) => {
         await repo.lockCheckInAttempts(trx, r.id);
         const failures = await repo.recentCheckInFailures(trx, r.id, since);
         if (failures.count >= MAX_CODE_FAILURES) {

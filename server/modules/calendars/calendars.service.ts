@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { calendarUrl, webcalUrl } from '../registrations/registrations.service.ts';
@@ -203,7 +204,7 @@ export function calendarsService(deps: CalendarsDeps) {
      */
     async rotateCalendarToken(manageToken: string): Promise<{ calendarUrl: string; webcalUrl: string }> {
       if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const r = await repo.lockByManageHash(trx, hashToken(manageToken));
         if (!r) throw errors.registrationNotFound();
         const version = r.calendar_token_version + 1;

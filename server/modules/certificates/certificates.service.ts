@@ -4,6 +4,7 @@
 // attendance.
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
@@ -77,7 +78,7 @@ export function certificatesService(deps: CertificatesDeps) {
   async function issue(r: repo.RegistrationForCertificate, a: Assessment, now: Date): Promise<CertificateRow> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await db.transaction().execute(async (trx) => {
+        return await inTransaction(db, async (trx) => {
           const row = await repo.insertIfAbsent(trx, {
             code: newCode(),
             registrationId: r.id,

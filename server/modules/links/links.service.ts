@@ -9,6 +9,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
 import * as queue from '../mail/mail.queue.ts';
 import * as repo from './links.repository.ts';
@@ -56,7 +57,7 @@ export function linksService(deps: { db: Kysely<Database>; secret: Buffer; clock
     async request(email: string, ip: string): Promise<void> {
       const now = clock();
       const emailHash = emailKey(secret, email);
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await countMailRequest(trx, emailHash, ip, now);
         const participant = await repo.participantByEmail(trx, email);
         await queue.enqueue(trx, { kind: 'manage-links', participantId: participant?.id ?? randomUUID(), requestId: randomUUID() });

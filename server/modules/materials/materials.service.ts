@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
@@ -99,7 +100,7 @@ export function materialsService(deps: MaterialsDeps) {
 
   /** Writes the row and enqueues the announcements in one transaction. */
   async function create(values: Omit<repo.NewMaterial, 'now'>): Promise<AdminMaterialView> {
-    const row = await db.transaction().execute(async (trx) => {
+    const row = await inTransaction(db, async (trx) => {
       const inserted = await repo.insert(trx, { ...values, now: clock() });
       await notifier.materialsPublished?.(trx, inserted.id);
       return inserted;

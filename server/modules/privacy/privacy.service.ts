@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken, tokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
@@ -134,7 +135,7 @@ export function privacyService(deps: PrivacyDeps) {
      */
     async eraseRegistration(token: string): Promise<ErasureResult> {
       const found = await byToken(token);
-      const { cancelled, emails } = await db.transaction().execute(async (trx) => {
+      const { cancelled, emails } = await inTransaction(db, async (trx) => {
         const now = clock();
         await cyclesRepo.lockById(trx, found.cycle_id);
         // Again under the cycle lock, which a concurrent erasure of the same registration also takes:
@@ -153,7 +154,7 @@ export function privacyService(deps: PrivacyDeps) {
      */
     async requestPersonLink(email: string, ip: string): Promise<void> {
       const now = clock();
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await countMailRequest(trx, emailKey(secret, email), ip, now);
         const participant = await linksRepo.participantByEmail(trx, email);
         const id = randomUUID();
@@ -180,7 +181,7 @@ export function privacyService(deps: PrivacyDeps) {
     /** DELETE /api/personal-data/:token: erases the whole person, in every cycle; uses the link up. */
     async erasePerson(token: string): Promise<ErasureResult> {
       const hash = linkHash(token);
-      const { registrations, cancelled, emails } = await db.transaction().execute(async (trx) => {
+      const { registrations, cancelled, emails } = await inTransaction(db, async (trx) => {
         const now = clock();
         const request = await repo.liveRequest(trx, hash, now, true);
         if (!request) throw privacyErrors.linkNotFound();
@@ -205,7 +206,7 @@ export function privacyService(deps: PrivacyDeps) {
       for (;;) {
         const ids = await repo.dueForRetention(db, now, deps.retentionMonths, RETENTION_BATCH);
         if (ids.length === 0) break;
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, async (trx) => {
           const previous = await repo.anonymiseRegistrations(trx, ids, now);
           const emails = await repo.forgetParticipants(trx, previous, now);
           for (const email of emails) await linksRepo.deleteForEmail(trx, emailKey(secret, email));

@@ -4,6 +4,7 @@
 // cancellation in registrations.cancel.ts.
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
@@ -127,7 +128,7 @@ export function registrationsService(deps: RegistrationsDeps) {
      */
     async rotateManageToken(token: string): Promise<{ manageUrl: string }> {
       if (!isWellFormedToken(token)) throw errors.registrationNotFound();
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const r = await repo.lockByTokenHash(trx, hashToken(token));
         if (!r) throw errors.registrationNotFound();
         const version = r.token_version + 1;

@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, SessionRow } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { toSessionView } from '../cycles/cycles.service.ts';
@@ -84,7 +85,7 @@ export function sessionsService(deps: SessionsDeps) {
       if (!UUID.test(sessionId)) throw sessionNotFound();
       const cycleId = await repo.cycleIdOf(db, sessionId);
       if (!cycleId) throw sessionNotFound();
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await lockCycle(trx, cycleId);
         const current = await repo.findForUpdate(trx, sessionId);
         if (!current) throw sessionNotFound();
@@ -127,7 +128,7 @@ export function sessionsService(deps: SessionsDeps) {
       const p = parse(NewSessionInput, input);
       if (!UUID.test(cycleId)) throw cycleNotFound();
       checkOrder(p.startsAt, p.endsAt);
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const cycle = await lockCycle(trx, cycleId);
         const now = clock();
         const row = await repo.insert(trx, {
