@@ -13,6 +13,7 @@ import { mailboxCap } from './mail.cap.ts';
 import { mailComposer } from './mail.compose.ts';
 import { MAIL_TASK } from './mail.jobs.ts';
 import { REMINDERS_CRONTAB, REMINDERS_TASK, remindersTask } from './mail.reminders.ts';
+import { runnerLiveness, type LivenessTiming } from './mail.runners.ts';
 import { mailTask } from './mail.task.ts';
 import { createMailTransport, type MailTransport } from './mail.transport.ts';
 
@@ -38,13 +39,42 @@ export interface MailWorkerOptions {
   extraTasks?: (db: Kysely<Database>) => TaskList;
   /** graphile-worker crontab lines for those tasks (the reminder scheduler's line is always added). */
   crontab?: string;
+  /** Heartbeat, staleness and sweep intervals of the runner liveness (mail.runners.ts); tests shorten them. */
+  liveness?: Partial<LivenessTiming>;
 }
+
+/** What stop() may take by default: in-flight SMTP sends, releasing what they leave, closing the pools. */
+export const MAIL_STOP_BUDGET_MS = 10_000;
 
 export interface MailWorker {
   runner: Runner;
   transport: MailTransport;
-  /** Graceful: running jobs finish (and are recorded), queued ones stay for the next worker. */
-  stop(): Promise<void>;
+  /** The runner's id in queue_runners. */
+  runnerId: string;
+  /**
+   * Graceful within `budgetMs` (default MAIL_STOP_BUDGET_MS): running jobs finish and are recorded;
+   * deliveries still running near the end of the budget are aborted and their jobs released, so they
+   * run at the next start (flagged possible_duplicate: the server may have had them); queued jobs stay
+   * for the next worker. Resolves within the budget even if the database or the SMTP server hangs.
+   */
+  stop(opts?: { budgetMs?: number }): Promise<void>;
+}
+
+/** Whether `p` settled within `ms` (its error is logged, not thrown: stopping goes on regardless). */
+async function within(p: Promise<unknown>, ms: number, what: string, log?: LogLine): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        (err: unknown) => (log?.('warning', `mail worker: ${what}: ${err instanceof Error ? err.message : String(err)}`), true),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWorker> {
@@ -62,6 +92,16 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       outboxDir: path.join(config.dataDir, 'mail'),
       maxConnections: config.mailSmtpConnections,
     });
+  // Its own connections: the heartbeat must not wait behind a burst of mail for a pooled connection.
+  const livenessPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
+  surviveConnectionLoss(livenessPool, (message, err) => opts.log?.('warning', `mail worker liveness: ${message}: ${err.message}`));
+  const liveness = runnerLiveness({
+    pool: livenessPool,
+    log: (level, message) => opts.log?.(level, message),
+    timing: opts.liveness,
+  });
+  // Aborted by stop() when the budget runs out: in-flight deliveries are given up.
+  const aborter = new AbortController();
   const composer = mailComposer({
     db,
     publicUrl: config.publicUrl,
@@ -71,11 +111,15 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   });
   let runner: Runner;
   try {
+    // Our row first, and the jobs of runners that are gone released, before our workers look for jobs.
+    await liveness.start();
     runner = await run({
       pgPool: pool,
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
+      // Registers each worker's id in queue_runners before it takes its first job.
+      preset: { plugins: [liveness.plugin] },
       crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
       logger: workerLogger(opts.log),
       taskList: {
@@ -89,23 +133,46 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
           publicUrl: config.publicUrl,
           mailFrom: config.mailFrom,
           clock: opts.clock,
+          signal: aborter.signal,
         }),
       },
     });
   } catch (err) {
+    await liveness.stop().catch(() => {});
     await transport.close();
     await pool.end();
+    await livenessPool.end();
     throw err;
   }
+  // graphile-worker ends a worker whose job it could not complete or fail (the database was gone at that
+  // moment); the job stays locked by it. Drop the id from our row: the next sweep releases the job, and
+  // the send log makes its second run harmless.
+  runner.events.on('worker:fatalError', ({ worker }) => {
+    opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
+    liveness.forget(worker.workerId);
+  });
   let stopping: Promise<void> | null = null;
   return {
     runner,
     transport,
-    stop: () =>
+    runnerId: liveness.runnerId,
+    stop: (stopOpts = {}) =>
       (stopping ??= (async () => {
-        await runner.stop();
+        const budgetMs = stopOpts.budgetMs ?? MAIL_STOP_BUDGET_MS;
+        const deadline = Date.now() + budgetMs;
+        const left = () => deadline - Date.now();
+        // The last part of the budget is kept for releasing jobs and closing; in-flight sends get the rest.
+        const reserve = Math.min(3_000, budgetMs / 3);
+        const abortTimer = setTimeout(() => aborter.abort(), Math.max(0, budgetMs - reserve));
+        const stopped = await within(runner.stop(), left() - reserve / 2, 'stopping the runner', opts.log);
+        clearTimeout(abortTimer);
+        aborter.abort();
+        if (!stopped) opts.log?.('warning', 'mail worker: jobs still running at the end of the stop budget; releasing them');
+        // Whatever our workers still hold is released for the next start; our row goes.
+        await within(liveness.stop(), left(), 'releasing the jobs of this runner', opts.log);
         if (!opts.transport) await transport.close();
-        await pool.end();
+        await within(pool.end(), left(), 'closing the pool', opts.log);
+        await within(livenessPool.end(), left(), 'closing the liveness pool', opts.log);
       })()),
   };
 }
