@@ -84,8 +84,20 @@ export function runnerLiveness(opts: { pool: pg.Pool; log: Log; timing?: Partial
   let sweepTimer: NodeJS.Timeout | null = null;
   const stale = `make_interval(secs => ${timing.staleMs / 1000})`;
 
+  // Row writes one after the other, in call order: the workers' hooks call at once, and a write of an
+  // older set committing after a newer one would drop a worker that is already taking jobs.
+  let writes: Promise<unknown> = Promise.resolve();
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const p = writes.then(fn, fn);
+    writes = p.catch(() => {});
+    return p;
+  }
+
   /** Our row with exactly our live worker ids (insert, or replace after a forget or a resurrection). */
-  async function writeRow(): Promise<void> {
+  function writeRow(): Promise<void> {
+    return serially(() => writeRowNow());
+  }
+  async function writeRowNow(): Promise<void> {
     await pool.query(
       `INSERT INTO queue_runners (runner_id, worker_ids, host, host_key, pid, pid_started)
        VALUES ($1, $2::text[], $3, $4, $5, $6)
