@@ -230,7 +230,10 @@ export function runnerLiveness(opts: { pool: pg.Pool; log: Log; timing?: Partial
     sweep,
     forget(workerId) {
       workerIds.delete(workerId);
-      writeRow().catch((err: Error) => log('warning', `runner liveness: cannot forget worker ${workerId}: ${err.message}`));
+      // Released now if the database answers; else by the next sweep, ours or another runner's.
+      writeRow()
+        .then(() => sweep())
+        .catch((err: Error) => log('warning', `runner liveness: cannot release the job of worker ${workerId} yet: ${err.message}`));
     },
     async stop() {
       stopped = true;

@@ -1,8 +1,9 @@
 // Starts and stops the mail worker: graphile-worker with the one `mail` task, its own small pg pool (so a
 // burst of mail never starves HTTP requests of connections), and the SMTP or outbox transport. Used in
 // the server process (server.ts), alone (server/worker.ts) and by the tests and the benchmark.
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { run, type Runner, type TaskList } from 'graphile-worker';
+import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
@@ -109,11 +110,11 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     mailFrom: config.mailFrom,
     tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
   });
-  let runner: Runner;
-  try {
-    // Our row first, and the jobs of runners that are gone released, before our workers look for jobs.
-    await liveness.start();
-    runner = await run({
+  // One emitter for every runner this worker starts (see replaceRunner), so listeners stay attached.
+  const events = new EventEmitter() as WorkerEvents;
+  const startRunner = () =>
+    run({
+      events,
       pgPool: pool,
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
@@ -137,6 +138,11 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         }),
       },
     });
+  let runner: Runner;
+  try {
+    // Our row first, and the jobs of runners that are gone released, before our workers look for jobs.
+    await liveness.start();
+    runner = await startRunner();
   } catch (err) {
     await liveness.stop().catch(() => {});
     await transport.close();
@@ -144,16 +150,46 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     await livenessPool.end();
     throw err;
   }
+  // Each runner is stopped once, whoever asks (a replacement, stop()).
+  const stops = new WeakMap<Runner, Promise<void>>();
+  const stopRunner = (r: Runner) => {
+    let p = stops.get(r);
+    if (!p) stops.set(r, (p = r.stop()));
+    return p;
+  };
+  let stopping: Promise<void> | null = null;
+  let replacing: Promise<void> | null = null;
   // graphile-worker ends a worker whose job it could not complete or fail (the database was gone at that
-  // moment); the job stays locked by it. Drop the id from our row: the next sweep releases the job, and
-  // the send log makes its second run harmless.
-  runner.events.on('worker:fatalError', ({ worker }) => {
+  // moment), leaves the job locked by it, and never starts another worker in its place. Drop the id from
+  // our row (a sweep releases the job; the send log makes its second run harmless) and replace the runner
+  // with a full one, once the database answers; the old one finishes its running jobs and stops.
+  async function replaceRunner() {
+    const old = runner;
+    for (let delay = 1_000; !stopping; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        const next = await startRunner();
+        if (stopping) {
+          await stopRunner(next);
+          return;
+        }
+        runner = next;
+        break;
+      } catch (err) {
+        opts.log?.('warning', `mail worker: cannot start a new runner yet: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    await stopRunner(old).catch((err: Error) => opts.log?.('warning', `mail worker: stopping the old runner: ${err.message}`));
+  }
+  events.on('worker:fatalError', ({ worker }) => {
     opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
     liveness.forget(worker.workerId);
+    replacing ??= replaceRunner().finally(() => (replacing = null));
   });
-  let stopping: Promise<void> | null = null;
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     transport,
     runnerId: liveness.runnerId,
     stop: (stopOpts = {}) =>
@@ -164,7 +200,15 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         // The last part of the budget is kept for releasing jobs and closing; in-flight sends get the rest.
         const reserve = Math.min(3_000, budgetMs / 3);
         const abortTimer = setTimeout(() => aborter.abort(), Math.max(0, budgetMs - reserve));
-        const stopped = await within(runner.stop(), left() - reserve / 2, 'stopping the runner', opts.log);
+        const stopped = await within(
+          (async () => {
+            await replacing;
+            await stopRunner(runner);
+          })(),
+          left() - reserve / 2,
+          'stopping the runner',
+          opts.log,
+        );
         clearTimeout(abortTimer);
         aborter.abort();
         if (!stopped) opts.log?.('warning', 'mail worker: jobs still running at the end of the stop budget; releasing them');
