@@ -31,7 +31,7 @@ export const LIVENESS: LivenessTiming = { beatMs: 5_000, staleMs: 30_000, sweepM
 type Log = (level: 'warning' | 'info', message: string) => void;
 
 /** Linux: boot id + pid namespace. Same key: /proc shows the same processes. Elsewhere: no fast path. */
-function hostKey(): string | null {
+export function hostKey(): string | null {
   try {
     const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     return `${boot}/${fs.readlinkSync('/proc/self/ns/pid')}`;
@@ -41,7 +41,7 @@ function hostKey(): string | null {
 }
 
 /** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat); null: no such process. */
-function processStarted(pid: number): string | null {
+export function processStarted(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
@@ -72,7 +72,13 @@ export interface RunnerLiveness {
   stop(): Promise<void>;
 }
 
-export function runnerLiveness(opts: { pool: pg.Pool; log: Log; timing?: Partial<LivenessTiming> }): RunnerLiveness {
+export function runnerLiveness(opts: {
+  pool: pg.Pool;
+  log: Log;
+  timing?: Partial<LivenessTiming>;
+  /** Before each sweep releases anything (the proofs of acceptance of processes that are gone). */
+  beforeSweep?: () => Promise<unknown>;
+}): RunnerLiveness {
   const timing = { ...LIVENESS, ...opts.timing };
   const { pool, log } = opts;
   const runnerId = `runner-${randomBytes(9).toString('hex')}`;
@@ -136,6 +142,7 @@ export function runnerLiveness(opts: { pool: pg.Pool; log: Log; timing?: Partial
   }
 
   async function sweep(): Promise<number> {
+    await opts.beforeSweep?.();
     const client = await pool.connect();
     try {
       await client.query('BEGIN');

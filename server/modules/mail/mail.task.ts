@@ -19,6 +19,7 @@
 import { withoutAddresses } from '../../lib/scrub.ts';
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Executor } from '../cycles/cycles.repository.ts';
+import type { AcceptedJournal } from './mail.accepted.ts';
 import { THROTTLED_REASON, type MailboxCap } from './mail.cap.ts';
 import type { MailComposer } from './mail.compose.ts';
 import { MailPayload } from './mail.jobs.ts';
@@ -38,6 +39,8 @@ export interface MailTaskDeps {
   leaseMs?: number;
   /** Aborted when the worker stops for good: in-flight deliveries are given up, their rows left 'sending'. */
   signal?: AbortSignal;
+  /** Where the proof of each acceptance goes before the database is asked (mail.accepted.ts). */
+  accepted?: AcceptedJournal;
 }
 
 export class TemporaryMailError extends Error {
@@ -127,9 +130,11 @@ export function mailTask(deps: MailTaskDeps): Task {
       throw new TemporaryMailError(withoutAddresses(error));
     }
     const sentAt = clock();
+    deps.accepted?.record({ dedupeKey: draft.log.dedupeKey, messageId, response: result.response, at: sentAt });
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
       try {
         await sendLog.markSent(deps.db, draft.log.dedupeKey, { smtpResponse: result.response, now: sentAt });
+        deps.accepted?.settled();
         return;
       } catch (err) {
         if (!isDatabaseUnreachable(err)) throw err;

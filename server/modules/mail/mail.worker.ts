@@ -10,6 +10,7 @@ import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { tokenKit } from '../../lib/tokens.ts';
+import { acceptedJournal } from './mail.accepted.ts';
 import { mailboxCap } from './mail.cap.ts';
 import { mailComposer } from './mail.compose.ts';
 import { MAIL_TASK } from './mail.jobs.ts';
@@ -100,6 +101,14 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     pool: livenessPool,
     log: (level, message) => opts.log?.(level, message),
     timing: opts.liveness,
+    // A process of this machine that is gone may have had messages accepted and not recorded: record
+    // them before its jobs are released, so they are not sent again.
+    beforeSweep: () => accepted.recover(db),
+  });
+  const accepted = acceptedJournal({
+    dir: path.join(config.dataDir, 'mail-accepted'),
+    runnerId: liveness.runnerId,
+    log: (level, message) => opts.log?.(level, message),
   });
   // Aborted by stop() when the budget runs out: in-flight deliveries are given up.
   const aborter = new AbortController();
@@ -135,6 +144,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
           mailFrom: config.mailFrom,
           clock: opts.clock,
           signal: aborter.signal,
+          accepted,
         }),
       },
     });
@@ -215,6 +225,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         // Whatever our workers still hold is released for the next start; our row goes.
         await within(liveness.stop(), left(), 'releasing the jobs of this runner', opts.log);
         if (!opts.transport) await transport.close();
+        // Kept if a message accepted by SMTP is still unrecorded: the next start on this machine records it.
+        accepted.close();
         await within(pool.end(), left(), 'closing the pool', opts.log);
         await within(livenessPool.end(), left(), 'closing the liveness pool', opts.log);
       })()),
