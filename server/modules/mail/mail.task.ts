@@ -52,9 +52,15 @@ export class TemporaryMailError extends Error {
  * opposed to a statement it answered with an error: the first kind is worth waiting out.
  */
 export function isDatabaseUnreachable(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return ['08', '53', '57'].includes(code.slice(0, 2)) || code === '55000' || code === '55P03';
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  // SQLSTATE: connection exceptions, insufficient resources, operator intervention (shutdown, restart),
+  // "database is not accepting connections", lock not available.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return ['08', '53', '57'].includes(code.slice(0, 2)) || code === '55000' || code === '55P03';
+  }
+  // Socket errors (ECONNREFUSED, ECONNRESET, ...) and pg's own: a connection that ended, a pool timeout.
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  return typeof message === 'string' && /connection terminated|connection error|timeout exceeded when trying to connect|not queryable/i.test(message);
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
