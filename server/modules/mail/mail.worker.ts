@@ -169,16 +169,18 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   };
   let stopping: Promise<void> | null = null;
   let replacing: Promise<void> | null = null;
+  // Aborted as stop() begins: a replacement waiting for the database gives up at once.
+  const closing = new AbortController();
   // graphile-worker ends a worker whose job it could not complete or fail (the database was gone at that
   // moment), leaves the job locked by it, and never starts another worker in its place. Drop the id from
   // our row (a sweep releases the job; the send log makes its second run harmless) and replace the runner
   // with a full one, once the database answers; the old one finishes its running jobs and stops.
   async function replaceRunner() {
     const old = runner;
-    for (let delay = 1_000; !stopping; delay = Math.min(delay * 2, 30_000)) {
+    for (let delay = 1_000; !closing.signal.aborted; delay = Math.min(delay * 2, 30_000)) {
       try {
         const next = await startRunner();
-        if (stopping) {
+        if (closing.signal.aborted) {
           await stopRunner(next);
           return;
         }
@@ -186,7 +188,10 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         break;
       } catch (err) {
         opts.log?.('warning', `mail worker: cannot start a new runner yet: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          closing.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
       }
     }
     await stopRunner(old).catch((err: Error) => opts.log?.('warning', `mail worker: stopping the old runner: ${err.message}`));
@@ -204,17 +209,16 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     runnerId: liveness.runnerId,
     stop: (stopOpts = {}) =>
       (stopping ??= (async () => {
+        closing.abort();
         const budgetMs = stopOpts.budgetMs ?? MAIL_STOP_BUDGET_MS;
         const deadline = Date.now() + budgetMs;
         const left = () => deadline - Date.now();
         // The last part of the budget is kept for releasing jobs and closing; in-flight sends get the rest.
         const reserve = Math.min(3_000, budgetMs / 3);
         const abortTimer = setTimeout(() => aborter.abort(), Math.max(0, budgetMs - reserve));
+        // The current runner, and the old one if a replacement was under way (it stops that one itself).
         const stopped = await within(
-          (async () => {
-            await replacing;
-            await stopRunner(runner);
-          })(),
+          Promise.all([stopRunner(runner), replacing]),
           left() - reserve / 2,
           'stopping the runner',
           opts.log,
