@@ -185,6 +185,19 @@ export interface MailMessagesTable {
   sent_at: Timestamp | null;
 }
 
+/** Liveness of the job runners (migration 2026-12-03T1700_queue_runners, server/modules/mail/mail.runners.ts). */
+export interface QueueRunnersTable {
+  runner_id: string;
+  /** graphile-worker worker ids: the values of graphile_worker.jobs.locked_by. */
+  worker_ids: Generated<string[]>;
+  host: string;
+  host_key: string | null;
+  pid: number;
+  pid_started: string | null;
+  started_at: GeneratedTimestamp;
+  beat_at: GeneratedTimestamp;
+}
+
 export interface OrganiserMessagesTable {
   id: string;
   cycle_id: string;
@@ -309,6 +322,7 @@ export interface Database {
   reminders_sent: RemindersSentTable;
   organiser_messages: OrganiserMessagesTable;
   session_revisions: SessionRevisionsTable;
+  queue_runners: QueueRunnersTable;
   accounts: AccountsTable;
   auth_sessions: AuthSessionsTable;
   login_throttles: LoginThrottlesTable;

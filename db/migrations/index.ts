@@ -10,6 +10,7 @@ import * as throttles from './2026-12-03T1100_throttles.ts';
 import * as throttlesSignup from './2026-12-03T1300_throttles_signup.ts';
 import * as cacheNotify from './2026-12-03T1500_cache_notify.ts';
 import * as signupPipeline from './2026-12-03T1400_signup_pipeline.ts';
+import * as queueRunners from './2026-12-03T1700_queue_runners.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T1200_core': core,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1300_throttles_signup': throttlesSignup,
   '2026-12-03T1500_cache_notify': cacheNotify,
   '2026-12-03T1400_signup_pipeline': signupPipeline,
+  '2026-12-03T1700_queue_runners': queueRunners,
 };

@@ -31,6 +31,11 @@ export interface SmtpSinkOptions {
   keepRaw?: boolean;
   /** Wait this long before answering each DATA (a slow server, to catch a worker mid-batch). */
   delayMs?: number;
+  /**
+   * Awaited after the whole message arrived and before the reply (after delayMs): a fault test's moment
+   * "the server is about to accept", or a server that hangs (a promise that resolves late or never).
+   */
+  beforeReply?: (offer: Offer) => Promise<void> | void;
 }
 
 export interface SmtpSink {
@@ -93,6 +98,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           const attempt = (offers.get(messageId) ?? 0) + 1;
           offers.set(messageId, attempt);
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+          await options.beforeReply?.({ messageId, to, attempt, raw });
           const verdict = options.respond?.({ messageId, to, attempt, raw });
           if (verdict) {
             refused += 1;

@@ -2,7 +2,6 @@
 // middle of a batch, two workers on the same queue. Delivery is counted at a real SMTP server by
 // Message-ID (one per message, derived from its deduplication key).
 import { spawn } from 'node:child_process';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailService } from '../../server/modules/mail/mail.service.ts';
 import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
@@ -135,10 +134,8 @@ describe('mail under faults', () => {
       await exited;
     }
     const atKill = s.accepted;
-    // A killed worker's jobs stay locked until graphile-worker's 4-hour timeout; an operator (or this
-    // test) releases them at once.
-    await sql`SELECT graphile_worker.force_unlock_workers(array_agg(DISTINCT locked_by))
-                FROM graphile_worker.jobs WHERE locked_by IS NOT NULL`.execute(database.db);
+    // No manual force_unlock_workers: the new worker finds the dead runner in queue_runners (its pid is
+    // gone from this machine) and releases its jobs as it starts.
     const second = await worker(s, 8);
     await s.waitFor(() => new Set(s.messages.map((m) => m.messageId)).size >= n, 'every message after the restart', 40_000);
     await waitUntil(() => queueEmpty(`mail:organiser-message:${messageId}`), 'queue drained', 40_000);

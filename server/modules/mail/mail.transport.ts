@@ -13,9 +13,14 @@ export interface SendResult {
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'outbox';
-  send(message: SendMailOptions): Promise<SendResult>;
+  /** `signal`: abort the delivery (its connection is closed and the promise rejects). */
+  send(message: SendMailOptions, opts?: { signal?: AbortSignal }): Promise<SendResult>;
   close(): Promise<void>;
 }
+
+/** nodemailer 10 takes `signal` per message and `close({ force })`; @types/nodemailer 8 does not know them yet. */
+type AbortableMail = SendMailOptions & { signal?: AbortSignal };
+type ForceClose = { close(options?: { force?: boolean }): void };
 
 export interface TransportOptions {
   smtpUrl?: string;
@@ -55,12 +60,14 @@ export function createMailTransport(opts: TransportOptions): MailTransport {
   });
   return {
     kind: 'smtp',
-    async send(message) {
-      const info = await smtp.sendMail(message);
+    async send(message, opts) {
+      const mail: AbortableMail = { ...message, signal: opts?.signal };
+      const info = await smtp.sendMail(mail);
       return { response: info.response, messageId: info.messageId };
     },
     async close() {
-      smtp.close();
+      // Also the connections in the middle of a delivery: close() comes once the worker gave up on them.
+      (smtp as unknown as ForceClose).close({ force: true });
     },
   };
 }

@@ -1,18 +1,21 @@
 // Starts and stops the mail worker: graphile-worker with the one `mail` task, its own small pg pool (so a
 // burst of mail never starves HTTP requests of connections), and the SMTP or outbox transport. Used in
 // the server process (server.ts), alone (server/worker.ts) and by the tests and the benchmark.
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { run, type Runner, type TaskList } from 'graphile-worker';
+import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { tokenKit } from '../../lib/tokens.ts';
+import { acceptedJournal } from './mail.accepted.ts';
 import { mailboxCap } from './mail.cap.ts';
 import { mailComposer } from './mail.compose.ts';
 import { MAIL_TASK } from './mail.jobs.ts';
 import { REMINDERS_CRONTAB, REMINDERS_TASK, remindersTask } from './mail.reminders.ts';
+import { runnerLiveness, type LivenessTiming } from './mail.runners.ts';
 import { mailTask } from './mail.task.ts';
 import { createMailTransport, type MailTransport } from './mail.transport.ts';
 
@@ -38,13 +41,42 @@ export interface MailWorkerOptions {
   extraTasks?: (db: Kysely<Database>) => TaskList;
   /** graphile-worker crontab lines for those tasks (the reminder scheduler's line is always added). */
   crontab?: string;
+  /** Heartbeat, staleness and sweep intervals of the runner liveness (mail.runners.ts); tests shorten them. */
+  liveness?: Partial<LivenessTiming>;
 }
+
+/** What stop() may take by default: in-flight SMTP sends, releasing what they leave, closing the pools. */
+export const MAIL_STOP_BUDGET_MS = 10_000;
 
 export interface MailWorker {
   runner: Runner;
   transport: MailTransport;
-  /** Graceful: running jobs finish (and are recorded), queued ones stay for the next worker. */
-  stop(): Promise<void>;
+  /** The runner's id in queue_runners. */
+  runnerId: string;
+  /**
+   * Graceful within `budgetMs` (default MAIL_STOP_BUDGET_MS): running jobs finish and are recorded;
+   * deliveries still running near the end of the budget are aborted and their jobs released, so they
+   * run at the next start (flagged possible_duplicate: the server may have had them); queued jobs stay
+   * for the next worker. Resolves within the budget even if the database or the SMTP server hangs.
+   */
+  stop(opts?: { budgetMs?: number }): Promise<void>;
+}
+
+/** Whether `p` settled within `ms` (its error is logged, not thrown: stopping goes on regardless). */
+async function within(p: Promise<unknown>, ms: number, what: string, log?: LogLine): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        (err: unknown) => (log?.('warning', `mail worker: ${what}: ${err instanceof Error ? err.message : String(err)}`), true),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWorker> {
@@ -62,6 +94,24 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       outboxDir: path.join(config.dataDir, 'mail'),
       maxConnections: config.mailSmtpConnections,
     });
+  // Its own connections: the heartbeat must not wait behind a burst of mail for a pooled connection.
+  const livenessPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
+  surviveConnectionLoss(livenessPool, (message, err) => opts.log?.('warning', `mail worker liveness: ${message}: ${err.message}`));
+  const liveness = runnerLiveness({
+    pool: livenessPool,
+    log: (level, message) => opts.log?.(level, message),
+    timing: opts.liveness,
+    // A process of this machine that is gone may have had messages accepted and not recorded: record
+    // them before its jobs are released, so they are not sent again.
+    beforeSweep: () => accepted.recover(db),
+  });
+  const accepted = acceptedJournal({
+    dir: path.join(config.dataDir, 'mail-accepted'),
+    runnerId: liveness.runnerId,
+    log: (level, message) => opts.log?.(level, message),
+  });
+  // Aborted by stop() when the budget runs out: in-flight deliveries are given up.
+  const aborter = new AbortController();
   const composer = mailComposer({
     db,
     publicUrl: config.publicUrl,
@@ -69,13 +119,17 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     mailFrom: config.mailFrom,
     tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
   });
-  let runner: Runner;
-  try {
-    runner = await run({
+  // One emitter for every runner this worker starts (see replaceRunner), so listeners stay attached.
+  const events = new EventEmitter() as WorkerEvents;
+  const startRunner = () =>
+    run({
+      events,
       pgPool: pool,
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
+      // Registers each worker's id in queue_runners before it takes its first job.
+      preset: { plugins: [liveness.plugin] },
       crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
       logger: workerLogger(opts.log),
       taskList: {
@@ -89,23 +143,96 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
           publicUrl: config.publicUrl,
           mailFrom: config.mailFrom,
           clock: opts.clock,
+          signal: aborter.signal,
+          accepted,
         }),
       },
     });
+  let runner: Runner;
+  try {
+    // Our row first, and the jobs of runners that are gone released, before our workers look for jobs.
+    await liveness.start();
+    runner = await startRunner();
   } catch (err) {
+    await liveness.stop().catch(() => {});
     await transport.close();
     await pool.end();
+    await livenessPool.end();
     throw err;
   }
+  // Each runner is stopped once, whoever asks (a replacement, stop()).
+  const stops = new WeakMap<Runner, Promise<void>>();
+  const stopRunner = (r: Runner) => {
+    let p = stops.get(r);
+    if (!p) stops.set(r, (p = r.stop()));
+    return p;
+  };
   let stopping: Promise<void> | null = null;
+  let replacing: Promise<void> | null = null;
+  // Aborted as stop() begins: a replacement waiting for the database gives up at once.
+  const closing = new AbortController();
+  // graphile-worker ends a worker whose job it could not complete or fail (the database was gone at that
+  // moment), leaves the job locked by it, and never starts another worker in its place. Drop the id from
+  // our row (a sweep releases the job; the send log makes its second run harmless) and replace the runner
+  // with a full one, once the database answers; the old one finishes its running jobs and stops.
+  async function replaceRunner() {
+    const old = runner;
+    for (let delay = 1_000; !closing.signal.aborted; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        const next = await startRunner();
+        if (closing.signal.aborted) {
+          await stopRunner(next);
+          return;
+        }
+        runner = next;
+        break;
+      } catch (err) {
+        opts.log?.('warning', `mail worker: cannot start a new runner yet: ${(err as Error).message}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          closing.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        });
+      }
+    }
+    await stopRunner(old).catch((err: Error) => opts.log?.('warning', `mail worker: stopping the old runner: ${err.message}`));
+  }
+  events.on('worker:fatalError', ({ worker }) => {
+    opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
+    liveness.forget(worker.workerId);
+    replacing ??= replaceRunner().finally(() => (replacing = null));
+  });
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     transport,
-    stop: () =>
+    runnerId: liveness.runnerId,
+    stop: (stopOpts = {}) =>
       (stopping ??= (async () => {
-        await runner.stop();
+        closing.abort();
+        const budgetMs = stopOpts.budgetMs ?? MAIL_STOP_BUDGET_MS;
+        const deadline = Date.now() + budgetMs;
+        const left = () => deadline - Date.now();
+        // The last part of the budget is kept for releasing jobs and closing; in-flight sends get the rest.
+        const reserve = Math.min(3_000, budgetMs / 3);
+        const abortTimer = setTimeout(() => aborter.abort(), Math.max(0, budgetMs - reserve));
+        // The current runner, and the old one if a replacement was under way (it stops that one itself).
+        const stopped = await within(
+          Promise.all([stopRunner(runner), replacing]),
+          left() - reserve / 2,
+          'stopping the runner',
+          opts.log,
+        );
+        clearTimeout(abortTimer);
+        aborter.abort();
+        if (!stopped) opts.log?.('warning', 'mail worker: jobs still running at the end of the stop budget; releasing them');
+        // Whatever our workers still hold is released for the next start; our row goes.
+        await within(liveness.stop(), left(), 'releasing the jobs of this runner', opts.log);
         if (!opts.transport) await transport.close();
-        await pool.end();
+        // Kept if a message accepted by SMTP is still unrecorded: the next start on this machine records it.
+        accepted.close();
+        await within(pool.end(), left(), 'closing the pool', opts.log);
+        await within(livenessPool.end(), left(), 'closing the liveness pool', opts.log);
       })()),
   };
 }
