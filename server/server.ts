@@ -52,6 +52,13 @@ async function prepareDatabase(config: Config, url: string) {
 
 /** How long running requests may take to finish once a stop is asked for. */
 const DRAIN_MS = 10_000;
+/**
+ * The whole stop, after which the process exits anyway: the drain, then the mail worker with what is left
+ * (its in-flight SMTP sends are aborted and their jobs released in time), then pools and PostgreSQL.
+ */
+const SHUTDOWN_BUDGET_MS = 25_000;
+/** Kept back from the mail worker's share for closing the pools and stopping the embedded database. */
+const CLOSE_RESERVE_MS = 5_000;
 
 /**
  * The embedded PostgreSQL (DATABASE_URL unset), supervised: if postgres ends on its own (killed,
@@ -105,7 +112,8 @@ async function main() {
     if (closing) return;
     closing = true;
     console.log(`officina: ${signal} received, closing`);
-    const force = setTimeout(() => process.exit(code || 1), 20_000);
+    const deadline = Date.now() + SHUTDOWN_BUDGET_MS;
+    const force = setTimeout(() => process.exit(code || 1), SHUTDOWN_BUDGET_MS);
     force.unref();
     try {
       // HTTP first: the sign-ups still running are decided, stored and their mail enqueued.
@@ -115,8 +123,9 @@ async function main() {
       console.error('officina: error while stopping HTTP', err);
     }
     try {
-      // Running mail jobs finish and are recorded before the pools close; queued ones wait for next start.
-      await mailWorker?.stop();
+      // Running mail jobs finish and are recorded before the pools close (or are aborted and released
+      // when their SMTP server hangs); queued ones wait for the next start.
+      await mailWorker?.stop({ budgetMs: Math.max(1_000, deadline - CLOSE_RESERVE_MS - Date.now()) });
     } catch (err) {
       console.error('officina: error while stopping the mail worker', err);
     }
