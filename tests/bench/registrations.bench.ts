@@ -158,7 +158,13 @@ export async function run(): Promise<void> {
     const app = await buildApp({ config, databaseUrl: database.url, logger: false, secretKey: SECRET });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     app.pg.pool.on('error', () => {});
-    const worker = await startMailWorker({ config, databaseUrl: database.url, secretKey: SECRET });
+    // Wired as server.ts wires it: the worker steps aside while this app decides sign-ups.
+    const worker = await startMailWorker({
+      config,
+      databaseUrl: database.url,
+      secretKey: SECRET,
+      yieldTo: (signal) => app.signupActivity.whenMailMayRun(signal),
+    });
     const hit = async (slug: string, duration: number) =>
       autocannon({
         url: `${base}/api/cycles/${slug}/registrations`,

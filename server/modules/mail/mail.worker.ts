@@ -38,6 +38,11 @@ export interface MailWorkerOptions {
   extraTasks?: (db: Kysely<Database>) => TaskList;
   /** graphile-worker crontab lines for those tasks (the reminder scheduler's line is always added). */
   crontab?: string;
+  /**
+   * Awaited before each job is taken: the sign-up crowd of the same process goes first
+   * (registrations.activity.ts). Its signal is aborted when the worker stops: it must resolve then.
+   */
+  yieldTo?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface MailWorker {
@@ -69,6 +74,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     mailFrom: config.mailFrom,
     tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
   });
+  const yieldTo = opts.yieldTo;
+  const stopYielding = new AbortController();
   let runner: Runner;
   try {
     runner = await run({
@@ -76,6 +83,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
+      // graphile-worker awaits this before each fetch of a job (it is its hook for "which flags to skip").
+      forbiddenFlags: yieldTo ? () => yieldTo(stopYielding.signal).then(() => null) : undefined,
       crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
       logger: workerLogger(opts.log),
       taskList: {
@@ -103,7 +112,9 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     transport,
     stop: () =>
       (stopping ??= (async () => {
-        await runner.stop();
+        const runnerStopped = runner.stop();
+        stopYielding.abort();
+        await runnerStopped;
         if (!opts.transport) await transport.close();
         await pool.end();
       })()),
