@@ -21,8 +21,8 @@ export interface SignupActivityOptions {
   now?: () => number;
 }
 
-export const QUIET_MS = 250;
-export const MAX_YIELD_MS = 30_000;
+const QUIET_MS = 250;
+const MAX_YIELD_MS = 30_000;
 
 /** One promise per signal, however many workers wait on it (a listener each would pile up). */
 const aborts = new WeakMap<AbortSignal, Promise<void>>();
