@@ -17,6 +17,7 @@ import { registrationLimits } from './modules/registrations/registrations.limits
 import { throttlesService } from './modules/throttles/throttles.service.ts';
 import { cancellation } from './modules/registrations/registrations.cancel.ts';
 import { signupPipeline } from './modules/registrations/registrations.pipeline.ts';
+import { signupActivity, type SignupActivity } from './modules/registrations/registrations.activity.ts';
 import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
 import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
 import { mailService, type MailService } from './modules/mail/mail.service.ts';
@@ -56,6 +57,8 @@ declare module 'fastify' {
     /** The public reads' cache and what keeps it in step with every process' writes. */
     readCache: ReadCache;
     cacheListener: CacheListener;
+    /** Whether sign-ups are being decided: the mail worker of this process waits for a quiet moment. */
+    signupActivity: SignupActivity;
     services: {
       reads: PublicReads;
       cycles: CyclesService;
@@ -163,6 +166,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Mail and reminders are enqueued in the same transaction as the change that causes them.
   const notifier = opts.notifier ?? queueNotifier({ clock: opts.clock });
   const limits = registrationLimits({ throttles, perAddress: config.signupLimitPerAddress });
+  const activity = signupActivity();
+  app.decorate('signupActivity', activity);
   // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
   // hot cycle, so half the pool is plenty and the other half stays for everything else.
   const pipeline = signupPipeline({
@@ -175,6 +180,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     waitMs: config.signupQueueWaitMs,
     concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
     limits: limits.forPipeline,
+    activity,
   });
   // Sign-ups already queued are decided (and answered) before the pool closes.
   app.addHook('preClose', () => pipeline.close());

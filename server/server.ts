@@ -161,6 +161,8 @@ async function main() {
         secretKey,
         // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
         ...backgroundJobs(config, secretKey),
+        // A crowd of sign-ups gets its answers first; its mails follow once it is quiet.
+        yieldTo: app.signupActivity.whenMailMayRun,
         log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
       });
       console.log(`officina: mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);

@@ -3,12 +3,14 @@
 // publish a bridge on globalThis, and web/src/lib/server/api.ts uses it instead of a network round trip.
 // The public reads everyone makes (catalogue, a cycle, the themes) go through `services`, a typed facade
 // over the read cache (web.facade.ts); everything else goes through the routes with `app.inject`.
+// The catalogue page itself is kept rendered in the same cache (web.pages.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import { webFacade, type WebFacade } from './web.facade.ts';
+import { pageCache } from './web.pages.ts';
 
 const HANDLER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/build/handler.js');
 
@@ -82,6 +84,7 @@ export default fp<{ enabled: boolean }>(
     process.env.ADDRESS_HEADER = ADDRESS_HEADER;
     const { handler } = (await import(pathToFileURL(HANDLER).href)) as { handler: NodeHandler };
     globalThis.__officinaWebOrigin = process.env.ORIGIN;
+    const pages = pageCache({ cache: app.readCache, handler });
 
     await app.register(async (scope) => {
       // Form actions read the raw body themselves: no parser may consume it in this scope.
@@ -101,11 +104,22 @@ export default fp<{ enabled: boolean }>(
           // Fastify already decided who the client is (trustProxy); pass that on instead of the socket.
           req.raw.headers[ADDRESS_HEADER] = req.ip;
           reply.hijack();
-          handler(req.raw, reply.raw, () => {
-            // Only reached for requests SvelteKit declines to answer (it renders its own 404 page).
-            reply.raw.statusCode = 404;
-            reply.raw.end();
-          });
+          const render = () =>
+            handler(req.raw, reply.raw, () => {
+              // Only reached for requests SvelteKit declines to answer (it renders its own 404 page).
+              reply.raw.statusCode = 404;
+              reply.raw.end();
+            });
+          const kept = pages.pageKey(req.raw as { method: string; url: string; headers: IncomingMessage['headers'] });
+          if (!kept) return render();
+          const ifNoneMatch = req.headers['if-none-match'] ?? '';
+          void pages.serve(kept, req.url, ifNoneMatch, reply.raw).then(
+            (answered) => answered || render(),
+            (err: unknown) => {
+              req.log.error({ err }, 'catalogue page from the cache failed');
+              render();
+            },
+          );
         },
       });
     });

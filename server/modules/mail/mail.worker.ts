@@ -43,6 +43,11 @@ export interface MailWorkerOptions {
   crontab?: string;
   /** Heartbeat, staleness and sweep intervals of the runner liveness (mail.runners.ts); tests shorten them. */
   liveness?: Partial<LivenessTiming>;
+  /**
+   * Awaited before each job is taken: the sign-up crowd of the same process goes first
+   * (registrations.activity.ts). Its signal is aborted when the worker stops: it must resolve then.
+   */
+  yieldTo?: (signal: AbortSignal) => Promise<void>;
 }
 
 /** What stop() may take by default: in-flight SMTP sends, releasing what they leave, closing the pools. */
@@ -119,6 +124,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     mailFrom: config.mailFrom,
     tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
   });
+  const yieldTo = opts.yieldTo;
+  const stopYielding = new AbortController();
   // One emitter for every runner this worker starts (see replaceRunner), so listeners stay attached.
   const events = new EventEmitter() as WorkerEvents;
   const startRunner = () =>
@@ -130,6 +137,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       noHandleSignals: true,
       // Registers each worker's id in queue_runners before it takes its first job.
       preset: { plugins: [liveness.plugin] },
+      // graphile-worker awaits this before each fetch of a job (it is its hook for "which flags to skip").
+      forbiddenFlags: yieldTo ? () => yieldTo(stopYielding.signal).then(() => null) : undefined,
       crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
       logger: workerLogger(opts.log),
       taskList: {
@@ -217,8 +226,11 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         const reserve = Math.min(3_000, budgetMs / 3);
         const abortTimer = setTimeout(() => aborter.abort(), Math.max(0, budgetMs - reserve));
         // The current runner, and the old one if a replacement was under way (it stops that one itself).
+        const runnersStopped = Promise.all([stopRunner(runner), replacing]);
+        // A worker waiting for the sign-up crowd to quiet down takes no job now: it sees the stop.
+        stopYielding.abort();
         const stopped = await within(
-          Promise.all([stopRunner(runner), replacing]),
+          runnersStopped,
           left() - reserve / 2,
           'stopping the runner',
           opts.log,

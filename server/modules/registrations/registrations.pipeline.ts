@@ -25,6 +25,7 @@ import { AppError, errors } from '../../lib/errors.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
+import type { SignupActivity } from './registrations.activity.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
 import { decideBatch, type SignupSource } from './registrations.rules.ts';
@@ -83,6 +84,8 @@ export interface PipelineDeps {
   concurrentBatches: number;
   batchMax?: number;
   limits?: SignupLimits;
+  /** Told when sign-ups start and stop being decided (the in-process mail worker steps aside). */
+  activity?: SignupActivity;
 }
 
 interface Pending {
@@ -309,9 +312,13 @@ export function signupPipeline(deps: PipelineDeps) {
         lane.waiting.push(p);
       });
       queued += 1;
+      deps.activity?.busy();
       if (!lane.running) {
         lane.running = true;
-        const d = drain(key, lane).finally(() => draining.delete(d));
+        const d = drain(key, lane).finally(() => {
+          draining.delete(d);
+          if (draining.size === 0) deps.activity?.idle();
+        });
         draining.add(d);
       }
       return promise;
