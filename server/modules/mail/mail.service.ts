@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import * as queue from './mail.queue.ts';
 import * as sendLog from './mail.log.ts';
 import * as repo from './mail.repository.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 
 const PRINTABLE_LINE = /^[^\p{Cc}]*$/u;
 
@@ -54,7 +55,7 @@ export function mailService(deps: MailServiceDeps) {
       const statuses = [...new Set(m.statuses)] as RegistrationStatus[];
       const messageId = m.messageId ?? contentId(cycleId, { ...m, statuses });
       if (!z.uuid().safeParse(cycleId).success) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const cycle = await trx.selectFrom('cycles').select('id').where('id', '=', cycleId).executeTakeFirst();
         if (!cycle) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
         const created = await repo.insertOrganiserMessage(trx, { id: messageId, cycleId, subject: m.subject, body: m.body, statuses, now: clock() });

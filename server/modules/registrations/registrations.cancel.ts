@@ -9,6 +9,7 @@ import { cycleStatus } from '../cycles/cycles.service.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import * as repo from './registrations.repository.ts';
 import type { RegistrationRecord } from './registrations.repository.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 
 export type CancelledBy = 'participant' | 'organiser' | 'erasure';
 
@@ -51,7 +52,7 @@ export function cancellation(deps: CancellationDeps) {
     const notFound = by === 'participant' ? errors.registrationNotFound : () => errors.notFound();
     const found = await repo.findById(deps.db, registrationId);
     if (!found || (cycleId !== undefined && found.cycle_id !== cycleId)) throw notFound();
-    return deps.db.transaction().execute(async (trx) => {
+    return inTransaction(deps.db, async (trx) => {
       const now = clock();
       const cycle = await cyclesRepo.lockById(trx, found.cycle_id);
       // Read again under the lock: a concurrent cancel of the same registration may have won.
