@@ -157,11 +157,21 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         }),
       },
     });
+  // A runner can also end by itself: graphile-worker's cron stops the whole runner when PostgreSQL is
+  // unreachable as a minute turns. Such a runner is replaced like one that lost a worker (below).
+  const startWatchedRunner = async () => {
+    const r = await startRunner();
+    void r.promise.then(
+      () => ended(r),
+      () => ended(r),
+    );
+    return r;
+  };
   let runner: Runner;
   try {
     // Our row first, and the jobs of runners that are gone released, before our workers look for jobs.
     await liveness.start();
-    runner = await startRunner();
+    runner = await startWatchedRunner();
   } catch (err) {
     await liveness.stop().catch(() => {});
     await transport.close();
@@ -188,7 +198,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     const old = runner;
     for (let delay = 1_000; !closing.signal.aborted; delay = Math.min(delay * 2, 30_000)) {
       try {
-        const next = await startRunner();
+        const next = await startWatchedRunner();
         if (closing.signal.aborted) {
           await stopRunner(next);
           return;
@@ -204,6 +214,13 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       }
     }
     await stopRunner(old).catch((err: Error) => opts.log?.('warning', `mail worker: stopping the old runner: ${err.message}`));
+  }
+  function ended(r: Runner) {
+    // Stopped on purpose (stop(), a replacement), or already replaced: nothing to do.
+    if (stops.has(r) || r !== runner || closing.signal.aborted) return;
+    stops.set(r, Promise.resolve());
+    opts.log?.('warning', 'mail worker: the runner stopped after a database error; starting a new one');
+    replacing ??= replaceRunner().finally(() => (replacing = null));
   }
   events.on('worker:fatalError', ({ worker }) => {
     opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
