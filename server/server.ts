@@ -12,8 +12,7 @@ import type { Database } from '../db/schema.ts';
 import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
 import { buildApp, LISTEN_BACKLOG } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
-import { isDatabaseUnavailable } from './lib/db-faults.ts';
-import { surviveConnectionLoss } from './lib/pool-errors.ts';
+import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
@@ -82,25 +81,9 @@ async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabas
   return embedded;
 }
 
-/**
- * A database outage that reaches no caller must not end the process (DESIGN.md rule 11). graphile-worker
- * 0.16.6 is the known case: when its cron can't reach PostgreSQL at a minute's tick it stops its runner,
- * and the promise it derives with `cron.promise.finally()` rejects with nobody listening. Such a
- * rejection is logged; any other one is still raised as the uncaught exception it is.
- */
-function surviveDatabaseRejections() {
-  process.on('unhandledRejection', (reason) => {
-    if (reason instanceof Error && isDatabaseUnavailable(reason as Error & { code?: string })) {
-      console.error(`officina: database unavailable, in a background task: ${reason.message}`);
-      return;
-    }
-    throw reason;
-  });
-}
-
 async function main() {
   const config = loadConfigOrExit('officina');
-  surviveDatabaseRejections();
+  surviveDatabaseRejections('officina');
 
   const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir);
   const databaseUrl = config.databaseUrl ?? embedded!.url;

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadConfigOrExit } from './config.ts';
-import { surviveConnectionLoss } from './lib/pool-errors.ts';
+import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
@@ -16,6 +16,7 @@ import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
 
 async function main() {
   const config = loadConfigOrExit('officina worker');
+  surviveDatabaseRejections('officina worker');
 
   let embedded: EmbeddedDatabase | null = null;
   let worker: MailWorker | null = null;

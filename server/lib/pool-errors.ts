@@ -5,6 +5,7 @@
 // with its own error (mapped to 503 by the errors plugin), and pg-pool discards the broken client when
 // it is released, so a log line is all either event deserves.
 import type pg from 'pg';
+import { isDatabaseUnavailable } from './db-faults.ts';
 
 type Log = (message: string, err: Error) => void;
 
@@ -14,4 +15,20 @@ export function surviveConnectionLoss(pool: pg.Pool, log: Log): pg.Pool {
     client.on('error', (err) => log('database connection lost while in use', err));
   });
   return pool;
+}
+
+/**
+ * A database outage that reaches no caller must not end the process (DESIGN.md rule 11). graphile-worker
+ * 0.16.6 is the known case: when its cron can't reach PostgreSQL at a minute's tick it stops its runner,
+ * and the promise it derives with `cron.promise.finally()` rejects with nobody listening. Such a
+ * rejection is logged; any other one is still raised as the uncaught exception it is.
+ */
+export function surviveDatabaseRejections(name: string) {
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && isDatabaseUnavailable(reason as Error & { code?: string })) {
+      console.error(`${name}: database unavailable, in a background task: ${reason.message}`);
+      return;
+    }
+    throw reason;
+  });
 }

@@ -9,6 +9,7 @@ import { mailService } from '../../server/modules/mail/mail.service.ts';
 import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
+import { awayFromMinuteTurn } from '../helpers/minute.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
 import { insertRegistrations, logRows, queuedMailJobs, startTestWorker, workerConfig } from '../integration/mail.support.ts';
 
@@ -55,6 +56,8 @@ describe('the database down between SMTP accepting a message and the worker mark
     const { cycle } = await createCycle(database.db, { capacity: 10 });
     const people = await insertRegistrations(database.db, cycle.id, 3);
     const { messageId } = await mailService({ db: database.db }).sendToCycle(cycle.id, { subject: 'Guasto', body: 'Testo.' });
+    // The outage (OUTAGE_MS, then reconnecting) must not span a minute's turn: see helpers/minute.ts.
+    await awayFromMinuteTurn();
     // One job at a time: the outage hits exactly one accepted message.
     worker = await startTestWorker(workerConfig(sink.url), database.url, { concurrency: 1 });
 
