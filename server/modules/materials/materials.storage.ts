@@ -82,14 +82,18 @@ export function filesystemStorage(dir: string): MaterialStorage {
         if (err) meter.destroy(err);
       });
       source.pipe(meter);
+      const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 });
       try {
-        await pipeline(meter, fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
+        await pipeline(meter, out);
         await fs.promises.rename(partial, pathOf(key));
       } catch (err) {
         source.unpipe(meter);
         // Errors of the rest (the client going away) change nothing now: the upload has failed already.
         source.on('error', () => {});
         source.resume();
+        // The file may still be opening when the pipeline fails (a form cut short at once): removed
+        // before the open completes, it would come back empty. Wait for the stream to close first.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await fs.promises.rm(partial, { force: true });
         if (NO_ROOM.has((err as NodeJS.ErrnoException).code ?? '')) throw new StorageFullError((err as Error).message, { cause: err });
         throw err;
