@@ -59,12 +59,6 @@ describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
     const burst = await signupBurst({
       base: server!.base,
       slug: cycle.slug,
-      total: 150,
-      concurrency: 10,
-      pauseMs: 100,
-      retryPauseMs: 250,
-      giveUpAfterMs: 40_000,
-      faultAfter: 40,
       fault: async () => {
         process.kill(before!, 'SIGKILL');
       },
@@ -107,12 +101,6 @@ describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
     const burst = await signupBurst({
       base: server!.base,
       slug: cycle.slug,
-      total: 150,
-      concurrency: 10,
-      pauseMs: 100,
-      retryPauseMs: 250,
-      giveUpAfterMs: 40_000,
-      faultAfter: 40,
       fault: async () => {
         process.kill(before!, 'SIGINT');
       },

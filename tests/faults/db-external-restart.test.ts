@@ -54,12 +54,6 @@ describe('an external PostgreSQL restarted during a burst of sign-ups', () => {
     const burst = await signupBurst({
       base: server!.base,
       slug: cycle.slug,
-      total: 150,
-      concurrency: 10,
-      pauseMs: 100,
-      retryPauseMs: 250,
-      giveUpAfterMs: 40_000,
-      faultAfter: 40,
       fault: () => cluster!.ctl('restart', '-m', 'fast'),
     });
     await expectSurvived(cycle.id, burst, 'restart -m fast');
@@ -71,12 +65,6 @@ describe('an external PostgreSQL restarted during a burst of sign-ups', () => {
     const burst = await signupBurst({
       base: server!.base,
       slug: cycle.slug,
-      total: 150,
-      concurrency: 10,
-      pauseMs: 100,
-      retryPauseMs: 250,
-      giveUpAfterMs: 40_000,
-      faultAfter: 40,
       fault: async () => {
         await cluster!.ctl('stop', '-m', 'immediate');
         // Down until the app has said so (bounded), then back: a crash the administrator repairs.

@@ -64,19 +64,22 @@ export interface BurstOptions {
   base: string;
   slug: string;
   /** People signing up. */
-  total: number;
+  total?: number;
   /** People in flight at once. */
-  concurrency: number;
+  concurrency?: number;
   /** Pause between one person's end and the next person of the same stream, so the burst lasts. */
-  pauseMs: number;
+  pauseMs?: number;
   /** A person answered 503 tries again after this pause (shorter than Retry-After: a test)… */
-  retryPauseMs: number;
+  retryPauseMs?: number;
   /** …until this long after the burst began; then the last answer stays (a 503: not served again). */
-  giveUpAfterMs: number;
+  giveUpAfterMs?: number;
   /** Called once, when this many answers have arrived: the fault to inject mid-burst. */
-  faultAfter: number;
+  faultAfter?: number;
   fault: () => Promise<void>;
 }
+
+/** The burst every outage test runs: 150 people, 10 at a time, the fault after 40 answers. */
+const BURST = { total: 150, concurrency: 10, pauseMs: 100, retryPauseMs: 250, giveUpAfterMs: 40_000, faultAfter: 40 };
 
 export interface Burst {
   /** Every answer, retries included. */
@@ -85,7 +88,8 @@ export interface Burst {
   finals: Outcome[];
 }
 
-export async function signupBurst(o: BurstOptions): Promise<Burst> {
+export async function signupBurst(options: BurstOptions): Promise<Burst> {
+  const o = { ...BURST, ...options };
   const answers: Outcome[] = [];
   const finals: Outcome[] = [];
   let started = 0;
