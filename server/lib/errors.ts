@@ -4,16 +4,27 @@
 export type Localized = { it: string; en: string };
 
 export class AppError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly text: Localized;
+  readonly details?: Record<string, unknown>;
+  /** 429 and 503: seconds the client should wait before trying again (the Retry-After header). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    readonly text: Localized,
-    readonly details?: Record<string, unknown>,
-    /** 429 and 503: seconds the client should wait before trying again (the Retry-After header). */
-    readonly retryAfterSeconds?: number,
+    statusCode: number,
+    code: string,
+    text: Localized,
+    details?: Record<string, unknown>,
+    retryAfterSeconds?: number,
   ) {
     super(text.en);
     this.name = 'AppError';
+    this.statusCode = statusCode;
+    this.code = code;
+    this.text = text;
+    this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

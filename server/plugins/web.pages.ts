@@ -42,8 +42,10 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void)
 
 /** An answer that must not be kept, handed to every request that shared its render. */
 class NotKept extends Error {
-  constructor(readonly page: RenderedPage) {
+  readonly page: RenderedPage;
+  constructor(page: RenderedPage) {
     super('page not kept');
+    this.page = page;
   }
 }
 

@@ -22,7 +22,10 @@ const RENDER_VERSION = '2';
 class RenderCache {
   private readonly entries = new Map<string, string>();
   private bytes = 0;
-  constructor(private readonly maxBytes: number) {}
+  private readonly maxBytes: number;
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
 
   get(key: string, make: () => string): string {
     const hit = this.entries.get(key);
