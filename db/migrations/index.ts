@@ -1,5 +1,5 @@
 // Every migration, by name. A static list (rather than reading the folder) so the same set runs under
-// tsx, vitest and any bundler; names sort by their date prefix, which is the order Kysely applies them.
+// Node, vitest and any bundler; names sort by their date prefix, which is the order Kysely applies them.
 import type { Migration } from 'kysely';
 import * as core from './2026-11-26T1200_core.ts';
 import * as mail from './2026-11-26T1400_mail.ts';

@@ -3,7 +3,7 @@
 // path, beside a bare Fastify route that returns a static string of the same size, in the same run.
 // Issue 5's goal: under 20 ms median to build.
 //
-// `npm run bench calendars`, or alone: `npx tsx tests/bench/calendars.bench.ts`.
+// `npm run bench calendars`, or alone: `node tests/bench/calendars.bench.ts`.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';

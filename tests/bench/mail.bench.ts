@@ -3,7 +3,7 @@
 // transport sending the same 10,000 messages, rendered beforehand, straight to the same sink (no queue,
 // no database). Prints emails/s and resident memory sampled every 100 ms. Goal: 300/s, memory flat.
 //
-// Alone: `npx tsx tests/bench/mail.bench.ts`; with the others: `npm run bench mail`.
+// Alone: `node tests/bench/mail.bench.ts`; with the others: `npm run bench mail`.
 // BENCH_MAIL_COUNT, BENCH_MAIL_CONCURRENCY, BENCH_MAIL_CONNECTIONS override the defaults.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, Kysely, PostgresDialect } from 'kysely';

@@ -52,7 +52,6 @@ function runSinkChild() {
 
 export async function startSinkProcess(): Promise<{ port: number; stats(): Promise<SinkStats>; reset(): Promise<void>; stop(): Promise<void> }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
     env: { ...process.env, OFFICINA_BENCH_MAIL_SINK: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

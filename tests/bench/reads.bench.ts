@@ -4,7 +4,7 @@
 // again while a crowd of sign-ups runs on one of its cycles: how many times the cache recomputed it
 // against how many sign-ups committed (the point of coalescing).
 //
-// `npm run bench reads` (needs `npm run build` for the pages), or alone: `npx tsx tests/bench/reads.bench.ts`.
+// `npm run bench reads` (needs `npm run build` for the pages), or alone: `node tests/bench/reads.bench.ts`.
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';

@@ -1,5 +1,6 @@
-// The real server as a child process (`node --import tsx server/server.ts`), for the tests that are
-// about the process itself: start-up, signals, restarts, the embedded PostgreSQL it owns.
+// The real server as a child process (`node server/server.ts`: Node runs the TypeScript by stripping its
+// types), for the tests that are about the process itself: start-up, signals, restarts, the embedded
+// PostgreSQL it owns.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -57,7 +58,7 @@ export interface SpawnOptions {
 }
 
 export function spawnServer(opts: SpawnOptions): ServerProcess {
-  const argv = [...(opts.wrapper ?? []), process.execPath, '--import', 'tsx', 'server/server.ts'];
+  const argv = [...(opts.wrapper ?? []), process.execPath, 'server/server.ts'];
   const proc = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: cleanEnv(opts.env),
@@ -204,7 +205,7 @@ export interface CliResult {
 /** `npm run admin -- <args>` as a child process against that database, with `stdin` typed in. */
 export function runAdminCli(databaseUrl: string, args: string[], stdin = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
+    const proc = spawn(process.execPath, ['server/cli/admin.ts', ...args], {
       cwd: ROOT,
       env: cleanEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ export interface WorkerProcess {
 
 export function spawnWorker(opts: { databaseUrl: string; smtpUrl: string; dataDir: string; env?: Record<string, string> }): WorkerProcess {
   const config = testConfig();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+  const proc = spawn(process.execPath, ['server/worker.ts'], {
     cwd: ROOT,
     env: cleanEnv({
       NODE_ENV: 'test',

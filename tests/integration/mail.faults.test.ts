@@ -107,7 +107,7 @@ describe('mail under faults', () => {
     const n = 120;
     const { messageId } = await batch(n, 'Crash');
     const config = testConfig();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+    const child = spawn(process.execPath, ['server/worker.ts'], {
       env: {
         ...process.env,
         NODE_ENV: 'test',

@@ -129,7 +129,7 @@ describe('the same crowd split over two server processes on one database', () =>
 
     for (let i = 0; i < 2; i++) {
       const env = cleanEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir, SECRET_KEY: 'test-secret-key-test-secret-key-0123456789', SMTP_URL: sink.url, LOG_LEVEL: 'warn' });
-      workers.push(spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], { cwd: ROOT, env, stdio: 'ignore' }));
+      workers.push(spawn(process.execPath, ['server/worker.ts'], { cwd: ROOT, env, stdio: 'ignore' }));
     }
     await sink.waitFor(() => sink.accepted >= CROWD, `${CROWD} mails at the SMTP sink`, 90_000);
     console.log(`crowd on two processes: answered in ${answered - started} ms, ${CROWD} mails delivered ${Date.now() - answered} ms later`);

@@ -145,7 +145,7 @@ describe('a bad value throws ConfigError with one line naming the variable', () 
 
 describe('the server process with a bad value', () => {
   it('PORT=abc: exits with code 1 after printing one line that names PORT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], {
+    const child = spawn(process.execPath, ['server/server.ts'], {
       cwd: ROOT,
       env: cleanEnv({ PORT: 'abc', DATA_DIR: '/nonexistent/officina-config-test', DEMO_DATA: '0' }),
       stdio: ['ignore', 'pipe', 'pipe'],
