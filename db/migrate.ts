@@ -1,6 +1,7 @@
 // Applies pending migrations. Used at start-up by server/server.ts and alone by `npm run db:migrate`
 // (which migrates DATABASE_URL, or the embedded database under DATA_DIR when it is unset).
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import { surviveConnectionLoss } from '../server/lib/pool-errors.ts';
 import { migrations } from './migrations/index.ts';

@@ -1,6 +1,6 @@
 // Every migration, by name. A static list (rather than reading the folder) so the same set runs under
 // Node, vitest and any bundler; names sort by their date prefix, which is the order Kysely applies them.
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as core from './2026-11-26T1200_core.ts';
 import * as mail from './2026-11-26T1400_mail.ts';
 import * as organiserConsole from './2026-11-26T1500_organiser_console.ts';
