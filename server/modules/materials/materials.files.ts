@@ -1,6 +1,6 @@
 // What a file is (decided from its bytes, never from its name), which kinds are accepted, and how an
 // uploader's file name is made safe to send back in Content-Disposition.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileTypeFromStream } from 'file-type';
 
 /**
@@ -23,10 +23,14 @@ export const ALLOWED_TYPES: Record<string, { ext: string; aliases?: string[] }> 
   'application/epub+zip': { ext: 'epub' },
 };
 
-/** The detected type if it is an accepted one, else null (unknown content, HTML, executables...). */
+/**
+ * The detected type if it is an accepted one, else null (unknown content, HTML, executables...).
+ * file-type 22 reads web streams only; it reads the first bytes it needs, and destroying the Node
+ * stream afterwards closes the file however far it got.
+ */
 export async function detectAllowedType(content: Readable): Promise<{ mime: string; ext: string } | null> {
   try {
-    const found = await fileTypeFromStream(content);
+    const found = await fileTypeFromStream(Readable.toWeb(content));
     if (!found || !Object.hasOwn(ALLOWED_TYPES, found.mime)) return null;
     return { mime: found.mime, ext: ALLOWED_TYPES[found.mime]!.ext };
   } finally {
