@@ -1,8 +1,7 @@
-// The database connection dies while a worker completes its job. graphile-worker 0.16 then ended that
-// worker ("Failed to release job; committing seppuku"): before the fix its job stayed locked for 4 hours
-// and the runner ran on with one worker fewer (none, at concurrency 1), so the rest of the queue waited
-// for a restart. 0.18 left the job locked by its live pool and the rejection unhandled, until completions
-// went through its retrying batcher (mail.worker.ts). Real mechanism: the test holds the job's row lock, so the worker's
+// graphile-worker ends a worker whose job it cannot complete (the database connection died during
+// completeJob): "Failed to release job; committing seppuku". Before the fix that worker's job stayed
+// locked for 4 hours and the runner ran on with one worker fewer (none, at concurrency 1), so the rest
+// of the queue waited for a restart. Real mechanism: the test holds the job's row lock, so the worker's
 // completeJob waits on it, and terminates that backend the way a PostgreSQL restart would.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

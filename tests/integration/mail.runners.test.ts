@@ -59,13 +59,12 @@ describe('runner liveness', () => {
     expect(await lockOf(job)).toBeNull();
   });
 
-  it('lists every worker pool whose registration returned, however many register at once', async () => {
+  it('lists every worker whose registration returned, however many register at once', async () => {
     const r = await liveness();
-    // graphile-worker locks jobs with the worker pool's id: that is what the hook registers.
-    const hook = (r.plugin.worker!.hooks!.startWorker as unknown as (ctx: unknown, event: { worker: { workerPool: { id: string } } }) => Promise<void>);
-    const ids = Array.from({ length: 16 }, (_, i) => `pool-many-${i}`);
-    // Each hook returns once its pool is written; a write of an older set must never land last.
-    await Promise.all(ids.map((id) => hook({}, { worker: { workerPool: { id } } })));
+    const hook = (r.plugin.worker!.hooks!.startWorker as unknown as (ctx: unknown, event: { worker: { workerId: string } }) => Promise<void>);
+    const ids = Array.from({ length: 16 }, (_, i) => `worker-many-${i}`);
+    // Each hook returns once its worker is written; a write of an older set must never land last.
+    await Promise.all(ids.map((workerId) => hook({}, { worker: { workerId } })));
     const row = await sql<{ worker_ids: string[] }>`SELECT worker_ids FROM queue_runners WHERE runner_id = ${r.runnerId}`.execute(database.db);
     expect([...row.rows[0]!.worker_ids].sort()).toEqual([...ids].sort());
   });

@@ -1,17 +1,16 @@
 // Liveness of the job runners sharing one database, so the jobs of a runner that died without a goodbye
-// (SIGKILL, crash, OOM, power) are released in seconds: graphile-worker itself keeps them locked for
-// 4 hours. Table queue_runners (migration 2026-12-03T1700_queue_runners).
+// (SIGKILL, crash, OOM, power) are released in seconds: graphile-worker 0.16 itself keeps them locked
+// for 4 hours. Table queue_runners (migration 2026-12-03T1700_queue_runners).
 //
-// - Each runner writes its row (lock ids, host, pid) BEFORE any of its workers takes a job: a
-//   graphile-worker plugin hook (startWorker) adds the id the worker locks jobs with and is awaited
-//   before the worker's first getJob. Since graphile-worker 0.17 that is its worker pool's id (locked_by),
-//   shared by the pool's workers. So a job's locked_by that no row lists belongs to a runner that is gone.
+// - Each runner writes its row (worker ids, host, pid) BEFORE any of its workers takes a job: a
+//   graphile-worker plugin hook (startWorker) adds each worker's id and is awaited before the worker's
+//   first getJob. So a job's locked_by that no row lists belongs to a runner that is gone.
 // - Each runner beats every BEAT_MS (beat_at = the database's now()).
 // - Each runner sweeps at start and every SWEEP_MS: it deletes the rows of dead runners and calls
 //   graphile_worker.force_unlock_workers for every locked_by no remaining row lists. Dead means: no beat
 //   for STALE_MS while the database itself was up that long (during an outage nobody can beat), or, on
 //   the same machine and process namespace, a pid that is gone or is a newer process (at once).
-// - Never a live runner's job: lock ids are random and never reused; the jobs and the rows are read
+// - Never a live runner's job: worker ids are random and never reused; the jobs and the rows are read
 //   in one statement (a lock is committed after its registration, so the snapshot that sees the lock
 //   sees the row); a row is deleted only if it is still stale at that moment (a beat in between saves it).
 //   A runner that stalls longer than STALE_MS (a stopped process) is taken for dead: its jobs may run
@@ -61,14 +60,14 @@ interface RunnerRow {
 
 export interface RunnerLiveness {
   runnerId: string;
-  /** The graphile-worker plugin that registers each worker pool before its workers take a job. */
+  /** The graphile-worker plugin that registers each worker before it takes a job. */
   plugin: GraphileConfig.Plugin;
   /** Writes our row and sweeps once; then beats and sweeps on timers. */
   start(): Promise<void>;
   /** One sweep; returns how many jobs it released. */
   sweep(): Promise<number>;
-  /** A worker pool of ours that has released: whatever it still holds is released by the next sweep. */
-  forget(lockId: string): void;
+  /** A worker of ours that died (graphile-worker's "fatal error"): its job is released by the next sweep. */
+  forget(workerId: string): void;
   /** Stops the timers, releases whatever our workers still hold and deletes our row (bounded by the caller). */
   stop(): Promise<void>;
 }
@@ -85,7 +84,7 @@ export function runnerLiveness(opts: {
   const runnerId = `runner-${randomBytes(9).toString('hex')}`;
   const key = hostKey();
   const pidStarted = key ? processStarted(process.pid) : null;
-  const lockIds = new Set<string>();
+  const workerIds = new Set<string>();
   let stopped = false;
   let beatTimer: NodeJS.Timeout | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;
@@ -100,7 +99,7 @@ export function runnerLiveness(opts: {
     return p;
   }
 
-  /** Our row with exactly our live lock ids (insert, or replace after a forget or a resurrection). */
+  /** Our row with exactly our live worker ids (insert, or replace after a forget or a resurrection). */
   function writeRow(): Promise<void> {
     return serially(() => writeRowNow());
   }
@@ -109,7 +108,7 @@ export function runnerLiveness(opts: {
       `INSERT INTO queue_runners (runner_id, worker_ids, host, host_key, pid, pid_started)
        VALUES ($1, $2::text[], $3, $4, $5, $6)
        ON CONFLICT (runner_id) DO UPDATE SET worker_ids = EXCLUDED.worker_ids, beat_at = now()`,
-      [runnerId, [...lockIds], os.hostname(), key, process.pid, pidStarted],
+      [runnerId, [...workerIds], os.hostname(), key, process.pid, pidStarted],
     );
   }
 
@@ -223,7 +222,7 @@ export function runnerLiveness(opts: {
         hooks: {
           // Awaited by graphile-worker before the worker's first getJob.
           async startWorker(_ctx, event) {
-            lockIds.add(event.worker.workerPool.id);
+            workerIds.add(event.worker.workerId);
             await untilWritten();
           },
         },
@@ -236,12 +235,12 @@ export function runnerLiveness(opts: {
       scheduleSweep();
     },
     sweep,
-    forget(lockId) {
-      lockIds.delete(lockId);
+    forget(workerId) {
+      workerIds.delete(workerId);
       // Released now if the database answers; else by the next sweep, ours or another runner's.
       writeRow()
         .then(() => sweep())
-        .catch((err: Error) => log('warning', `runner liveness: cannot release the jobs of worker pool ${lockId} yet: ${err.message}`));
+        .catch((err: Error) => log('warning', `runner liveness: cannot release the job of worker ${workerId} yet: ${err.message}`));
     },
     async stop() {
       stopped = true;
@@ -251,7 +250,7 @@ export function runnerLiveness(opts: {
       try {
         // Whatever our workers still hold runs at the next start (or now, on another runner).
         await client.query('BEGIN');
-        await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...lockIds]]);
+        await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...workerIds]]);
         await client.query('DELETE FROM queue_runners WHERE runner_id = $1', [runnerId]);
         await client.query('COMMIT');
       } catch (err) {

@@ -135,15 +135,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       concurrency,
       pollInterval: opts.pollInterval ?? 1_000,
       noHandleSignals: true,
-      preset: {
-        // Registers the id it locks jobs with in queue_runners before any worker takes its first job.
-        plugins: [liveness.plugin],
-        // Completing or failing a job goes through graphile-worker's batcher, even unbatched (0 ms): it
-        // retries on a new connection when the one in use dies (without it, a lost connection at that
-        // moment leaves the job locked by a live pool and rejects with nobody listening), and when it
-        // gives up it shuts the pool down, which the replacement below handles.
-        worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 },
-      },
+      // Registers each worker's id in queue_runners before it takes its first job.
+      preset: { plugins: [liveness.plugin] },
       // graphile-worker awaits this before each fetch of a job (it is its hook for "which flags to skip").
       forbiddenFlags: yieldTo ? () => yieldTo(stopYielding.signal).then(() => null) : undefined,
       crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
@@ -198,11 +191,9 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   // Aborted as stop() begins: a replacement waiting for the database gives up at once.
   const closing = new AbortController();
   // graphile-worker ends a worker whose job it could not complete or fail (the database was gone at that
-  // moment) and leaves the job locked; its pool then shuts down, as it does when it gives up completing or
-  // failing a batch of jobs. Replace the runner with a full one once the database answers; the old one
-  // finishes its running jobs and stops. Jobs are locked with the pool's id, shared by all its workers,
-  // so the id leaves our row only once its pool has released (a sweep then frees what it still held; the
-  // send log makes a second run harmless).
+  // moment), leaves the job locked by it, and never starts another worker in its place. Drop the id from
+  // our row (a sweep releases the job; the send log makes its second run harmless) and replace the runner
+  // with a full one, once the database answers; the old one finishes its running jobs and stops.
   async function replaceRunner() {
     const old = runner;
     for (let delay = 1_000; !closing.signal.aborted; delay = Math.min(delay * 2, 30_000)) {
@@ -233,11 +224,8 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
   }
   events.on('worker:fatalError', ({ worker }) => {
     opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
+    liveness.forget(worker.workerId);
     replacing ??= replaceRunner().finally(() => (replacing = null));
-  });
-  // On stop() liveness.stop() releases every id of ours at once.
-  events.on('pool:release', ({ workerPool }) => {
-    if (!closing.signal.aborted) liveness.forget(workerPool.id);
   });
   return {
     get runner() {
