@@ -88,6 +88,13 @@ export async function run() {
     execFileSync('git', ['clone', '--quiet', ROOT, clone]);
     // node_modules as `npm ci` would leave it, without the download: hard links to this tree's files.
     execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules')]);
+    // Except npm's own record of the tree, which npm rewrites in place (an install elsewhere sharing
+    // these links would touch the clone's too, and rightly make its build stale).
+    const record = path.join(clone, 'node_modules/.package-lock.json');
+    fs.rmSync(record);
+    fs.copyFileSync(path.join(ROOT, 'node_modules/.package-lock.json'), record);
+    const { atime, mtime } = fs.statSync(path.join(ROOT, 'node_modules/.package-lock.json'));
+    fs.utimesSync(record, atime, mtime);
 
     const first = await start(clone, dataDir('1'));
     await first.stop();
