@@ -1,5 +1,5 @@
 // The pages' build (web/build) and whether it is current. `npm run build` always builds; `npm start`
-// (server/start.ts) builds only when the build is missing or older than what it is built from.
+// (server/start.js) builds only when the build is missing or older than what it is built from.
 //
 // "What it is built from": the files under WATCHED (sources, messages, configuration, the lock files
 // that pin the compilers), plus any other file of the repository the build itself read (e.g.
