@@ -91,6 +91,8 @@ export async function run() {
     // Except npm's own record of the tree, which npm rewrites in place (an install elsewhere sharing
     // these links would touch the clone's too, and rightly make its build stale).
     const record = path.join(clone, 'node_modules/.package-lock.json');
+    // A fresh clone has no compile cache (server/start.js) of its own yet.
+    fs.rmSync(path.join(clone, 'node_modules/.cache'), { recursive: true, force: true });
     fs.rmSync(record);
     fs.copyFileSync(path.join(ROOT, 'node_modules/.package-lock.json'), record);
     const { atime, mtime } = fs.statSync(path.join(ROOT, 'node_modules/.package-lock.json'));
