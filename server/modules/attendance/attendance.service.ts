@@ -3,7 +3,6 @@
 // by the route's access rule before any of this runs; what is checked here is that the registration
 // really belongs to the session's cycle and holds a seat.
 import type { Kysely } from 'kysely';
-import QRCode from 'qrcode';
 import type { Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
@@ -47,6 +46,8 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (!r) throw errors.registrationNotFound();
       const payload = qrPayload(tokens, r.id, r.token_version);
       const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+      // Loaded at the first QR image, not at start-up (idle memory, issue 13).
+      const { default: QRCode } = await import('qrcode');
       return format === 'png' ? QRCode.toBuffer(payload, { ...options, type: 'png', width: 360 }) : QRCode.toString(payload, { ...options, type: 'svg' });
     },
 

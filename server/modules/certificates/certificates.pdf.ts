@@ -5,8 +5,6 @@
 // Greek and Cyrillic names a programme for Ukrainian refugees' services meets; otherwise PDF's built-in
 // Helvetica, which can only print Latin-1.
 import fs from 'node:fs';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { Locale } from '../../../db/schema.ts';
 
 export interface CertificateContent {
@@ -71,6 +69,9 @@ function words(locale: Locale, c: CertificateContent, timezone: string) {
 
 export async function renderCertificatePdf(c: CertificateContent, locale: Locale, timezone: string): Promise<Buffer> {
   const w = words(locale, c, timezone);
+  // Loaded at the first certificate, not at start-up: pdfkit and its fonts' metrics are the largest
+  // module the server has (about 0.7 s and 30 MB of memory), and certificates are rare.
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const qr = await QRCode.toBuffer(c.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
   const doc = new PDFDocument({
     size: 'A4',

@@ -1,7 +1,6 @@
 // What a file is (decided from its bytes, never from its name), which kinds are accepted, and how an
 // uploader's file name is made safe to send back in Content-Disposition.
 import { Readable } from 'node:stream';
-import { fileTypeFromStream } from 'file-type';
 
 /**
  * The kinds of material a training programme publishes: slides and documents (PDF, Office Open XML,
@@ -30,6 +29,8 @@ export const ALLOWED_TYPES: Record<string, { ext: string; aliases?: string[] }> 
  */
 export async function detectAllowedType(content: Readable): Promise<{ mime: string; ext: string } | null> {
   try {
+    // Loaded at the first upload, not at start-up (idle memory, issue 13).
+    const { fileTypeFromStream } = await import('file-type');
     const found = await fileTypeFromStream(Readable.toWeb(content));
     if (!found || !Object.hasOwn(ALLOWED_TYPES, found.mime)) return null;
     return { mime: found.mime, ext: ALLOWED_TYPES[found.mime]!.ext };
