@@ -13,10 +13,24 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-function poolFor(url: string): pg.Pool {
+/**
+ * pg-pool's end() resolves before its connections have said goodbye; stopping the embedded PostgreSQL
+ * right after then ends them with "terminating connection due to administrator command", which is no
+ * news once the command is done: only losses before closing are reported.
+ */
+function poolFor(url: string): { pool: pg.Pool; end(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
-  return pool;
+  let ending = false;
+  surviveConnectionLoss(pool, (message, err) => {
+    if (!ending) console.error(`${message}: ${err.message}`);
+  });
+  return {
+    pool,
+    end: () => {
+      ending = true;
+      return pool.end();
+    },
+  };
 }
 
 /** For a backup: the running server's database is fine (one snapshot keeps the dump consistent). */
@@ -25,12 +39,12 @@ export async function connectForBackup(config: Config): Promise<Connection> {
   const running = runningEmbeddedUrl(config.dataDir);
   if (running) return plain(running.url);
   const embedded = await startEmbeddedPostgres(config.dataDir);
-  const pool = poolFor(embedded.url);
+  const { pool, end } = poolFor(embedded.url);
   return {
     url: embedded.url,
     pool,
     async close() {
-      await pool.end();
+      await end();
       await embedded.stop();
     },
   };
@@ -71,6 +85,6 @@ export async function connectForRestore(config: Config): Promise<Connection> {
 }
 
 function plain(url: string): Connection {
-  const pool = poolFor(url);
-  return { url, pool, close: () => pool.end() };
+  const { pool, end } = poolFor(url);
+  return { url, pool, close: end };
 }

@@ -80,8 +80,9 @@ export async function backup(config: Config, file: string): Promise<Manifest> {
   const target = path.resolve(file);
   const stage = await fs.promises.mkdtemp(path.join(path.dirname(target), '.officina-backup-'));
   const partial = `${target}.${randomBytes(4).toString('hex')}.part`;
-  const conn = await connectForBackup(config);
+  let conn: Awaited<ReturnType<typeof connectForBackup>> | null = null;
   try {
+    conn = await connectForBackup(config);
     const client = await conn.pool.connect();
     let materials: Manifest['materials'] = { files: 0, bytes: 0 };
     let dump: DatabaseDump;
@@ -110,12 +111,13 @@ export async function backup(config: Config, file: string): Promise<Manifest> {
     };
     await fs.promises.writeFile(path.join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const entries = (await fs.promises.readdir(stage)).sort((a, b) => (a === 'manifest.json' ? -1 : b === 'manifest.json' ? 1 : a.localeCompare(b)));
+    // Created empty with mode 600 first: personal data is never readable by others, not even half-written.
+    await fs.promises.writeFile(partial, '', { mode: 0o600, flag: 'wx' });
     await tar.c({ gzip: true, file: partial, cwd: stage, portable: true }, entries);
-    await fs.promises.chmod(partial, 0o600);
     await fs.promises.rename(partial, target);
     return manifest;
   } finally {
-    await conn.close();
+    await conn?.close();
     await fs.promises.rm(stage, { recursive: true, force: true });
     await fs.promises.rm(partial, { force: true });
   }
