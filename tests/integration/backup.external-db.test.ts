@@ -15,7 +15,7 @@ import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { request } from '../helpers/http.ts';
 import { startCluster, type Cluster } from '../helpers/pg-cluster.ts';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { fillTheRest, picture, runCli } from './backup.support.ts';
+import { alteredArchive, fillTheRest, picture, runCli } from './backup.support.ts';
 
 let cluster: Cluster;
 let work: string;
@@ -109,6 +109,24 @@ describe('backup and restore with DATABASE_URL (PostgreSQL 15)', () => {
     const after = await picture(cluster.url);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [table, rows] of before) expect(after.get(table), table).toEqual(rows);
+  });
+
+  it('refuses an archive whose mail queue is at another graphile-worker revision, leaving the database empty', async () => {
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE officina_other_queue');
+    await admin.end();
+    const target = { ...env(), DATABASE_URL: cluster.url.replace(/\/officina_backup$/, '/officina_other_queue') };
+    const other = await alteredArchive(archive, work, (m) => {
+      m.queueMigration = 99;
+    });
+    const refused = await runCli('restore', [other], target);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/La coda della posta nell'archivio è alla revisione 99 di graphile-worker[^\n]*\n.*The archive's mail queue is at graphile-worker revision 99/);
+    // Still empty: the real archive goes in without --force.
+    const restored = await runCli('restore', [archive], target);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await picture(target.DATABASE_URL)).toEqual(before);
   });
 
   it('restores the backup taken during sign-ups as of its one instant, seat counts matching registrations', async () => {

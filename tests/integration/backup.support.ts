@@ -115,7 +115,7 @@ export async function alteredArchive(archive: string, into: string, change: (m: 
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   change(manifest);
   fs.writeFileSync(file, JSON.stringify(manifest));
-  const out = path.join(into, `altered-${path.basename(archive)}`);
+  const out = `${dir}.tar.gz`;
   await tar.c({ gzip: true, file: out, cwd: dir }, fs.readdirSync(dir));
   return out;
 }
