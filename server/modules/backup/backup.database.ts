@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
-export const SCHEMAS = ['public', 'graphile_worker'] as const;
+const SCHEMAS = ['public', 'graphile_worker'] as const;
 
 export interface TableDump {
   schema: string;

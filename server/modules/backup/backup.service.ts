@@ -21,7 +21,7 @@ import { connectForBackup, connectForRestore } from './backup.connect.ts';
 import { databaseHasRows, dumpDatabase, emptySchemas, restoreDatabase, schemaVersions, type DatabaseDump } from './backup.database.ts';
 import { BackupError } from './backup.errors.ts';
 
-export const ARCHIVE_FORMAT = 1;
+const ARCHIVE_FORMAT = 1;
 
 export interface Manifest extends DatabaseDump {
   format: number;
@@ -34,7 +34,7 @@ export interface Manifest extends DatabaseDump {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export function officinaVersion(): string {
+function officinaVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -180,7 +180,7 @@ async function installedQueueVersion(pool: pg.Pool): Promise<number> {
   }
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
+async function readManifest(dir: string): Promise<Manifest> {
   try {
     return JSON.parse(await fs.promises.readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
   } catch (err) {
