@@ -132,6 +132,29 @@ async function clearStaleServer(dataDir: string): Promise<void> {
   fs.rmSync(pidFile, { force: true });
 }
 
+/**
+ * The URL of this DATA_DIR's cluster when a live process (the server) runs it, else null: for the
+ * commands that must work beside a running server (`npm run backup`) rather than start a second
+ * postgres on the same directory. The port is the fourth line of postmaster.pid.
+ */
+export function runningEmbeddedUrl(dataDir: string, database = 'officina'): { url: string; ownerPid: number } | null {
+  const pgDir = path.join(dataDir, 'pg');
+  let lines: string[];
+  let owner: number;
+  try {
+    lines = fs.readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n');
+    owner = Number(fs.readFileSync(ownerFile(dataDir), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  if (!isAlive(pid) || !isPostmasterOf(pid, pgDir) || !(owner > 0) || !isAlive(owner)) return null;
+  const password = readOrCreatePassword(dataDir, false);
+  return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`, ownerPid: owner };
+}
+
 function readOrCreatePassword(dataDir: string, create: boolean): string {
   const file = path.join(dataDir, 'pg-credentials.json');
   if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string }).password;

@@ -6,12 +6,23 @@ import pg from 'pg';
 import { surviveConnectionLoss } from '../server/lib/pool-errors.ts';
 import { migrations } from './migrations/index.ts';
 
+/** The names of this code's migrations, oldest first (the order Kysely applies them). */
+export const migrationNames = (): string[] => Object.keys(migrations).sort();
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-  });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  return outcome(await migratorOf(db).migrateToLatest());
+}
+
+/** Up to and including `name` (a restore brings an empty database to its archive's schema). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<string[]> {
+  return outcome(await migratorOf(db).migrateTo(name));
+}
+
+function migratorOf(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function outcome(result: MigrationResultSet): string[] {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const err = result.error instanceof Error ? result.error : new Error(String(result.error));
