@@ -11,7 +11,7 @@ import { cleanEnv, ROOT, type CliResult } from '../helpers/server-process.ts';
 /** `npm run backup|restore -- <args>` (the script's own command) with that environment. */
 export function runCli(script: 'backup' | 'restore', args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], {
+    const proc = spawn(process.execPath, [`server/cli/${script}.ts`, ...args], {
       cwd: ROOT,
       env: cleanEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
