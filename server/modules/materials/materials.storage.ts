@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { finished, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
 
@@ -174,11 +174,32 @@ function chunkReader(db: Kysely<Database>, key: string, chunks: number): Readabl
  */
 export function databaseStorage(db: Kysely<Database>, opts: { concurrentUploads: number }): MaterialStorage {
   const slots = semaphore(opts.concurrentUploads);
+  // Rolled-back and deleted chunks leave no rows but keep their space until a vacuum marks it free: on
+  // a full disk every later upload, however small, would fail too. So a failed upload and a deletion
+  // are followed by VACUUM (it skips the pages that hold only live files, so its cost follows what
+  // changed). On a disk that is still full the vacuum itself fails (it needs a page for its maps): it is
+  // then owed, and run before the next upload, by which time an administrator may have made room.
+  // Autovacuum does the same later in any case, so a failed vacuum is never the caller's error.
+  let owed = false;
+  async function reclaim() {
+    try {
+      await sql`VACUUM material_chunks`.execute(db);
+      owed = false;
+    } catch {
+      owed = true;
+    }
+  }
+
   return {
     async put(source, { maxBytes }) {
       const release = await slots.acquire();
       try {
+        if (owed) await reclaim();
         return await writeObject(db, randomBytes(16).toString('hex'), source, maxBytes);
+      } catch (err) {
+        // The answer waits for it, so a retry finds the room this upload took.
+        await reclaim();
+        throw err;
       } finally {
         release();
       }
@@ -194,6 +215,8 @@ export function databaseStorage(db: Kysely<Database>, opts: { concurrentUploads:
     async delete(key) {
       if (!KEY.test(key)) return;
       await db.deleteFrom('material_objects').where('key', '=', key).execute();
+      // Deleting files is how an administrator makes room: hand it back now, in the background.
+      void reclaim();
     },
   };
 }
