@@ -15,6 +15,7 @@ import { loadConfigOrExit, type Config } from './config.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { ensureBootstrapAdministrator } from './modules/accounts/accounts.service.ts';
+import { importDiskMaterials } from './modules/materials/materials.import.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
 import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
@@ -30,6 +31,18 @@ async function prepareDatabase(config: Config, url: string) {
     if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
     // The mail queue's own schema (graphile-worker), after ours.
     await migrateQueue({ pgPool: pool });
+    // Materials still on this node's disk from before they moved into the database, once.
+    const moved = await importDiskMaterials(db, config.dataDir, (line) => console.error(`officina: ${line}`));
+    if (moved) {
+      console.log(
+        `officina: materials imported from ${path.join(config.dataDir, 'materials')} into the database: ${moved.imported} files` +
+          (moved.present ? `, ${moved.present} already there` : '') +
+          (moved.unreferenced ? `, ${moved.unreferenced} named by no material left aside` : '') +
+          (moved.renamedTo
+            ? `; the folder is now ${moved.renamedTo} (delete it after your next backup)`
+            : `; ${moved.failed} failed: the folder stays and the next start tries again`),
+      );
+    }
     // Consents name the notice version they accepted (a foreign key): make sure this one is on record.
     await ensureNotice(db, config.privacyVersion, new Date());
     if (config.adminEmail && config.adminPassword) {
