@@ -1,8 +1,9 @@
 // A full disk while an organiser uploads is an expected fault, not a bug: the answer is the contract's
 // 507 naming the problem (in the request's language), the half-written chunks are gone, no material row
-// is left behind, and once there is a little room again the space the failed uploads took is free too. Materials live in PostgreSQL, so the
-// chunk table of this test's database is moved to a tablespace on a real 1 MB tmpfs (we run as root
-// here and in CI): the 53100 disk_full comes from PostgreSQL failing to extend a file, not from a stub.
+// is left behind, and once there is a little room again the space the failed uploads took is free too.
+// Materials live in PostgreSQL, so the chunk table of this test's database is moved to a tablespace on
+// a real 1 MB tmpfs (we run as root here and in CI): the 53100 disk_full comes from PostgreSQL failing
+// to extend a file, not from a stub.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
