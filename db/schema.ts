@@ -246,6 +246,23 @@ export interface MaterialsTable {
   updated_at: GeneratedTimestamp;
 }
 
+/** A stored material file, whole (migration 2026-12-04T1000_material_objects); its bytes are in material_chunks. */
+export interface MaterialObjectsTable {
+  key: string;
+  /** bigint: pg returns it as a string. */
+  size_bytes: ColumnType<string, number, never>;
+  sha256: string;
+  chunks: number;
+  created_at: GeneratedTimestamp;
+}
+
+/** The bytes of a material file, 256 KiB a row, numbered from 0. */
+export interface MaterialChunksTable {
+  key: string;
+  n: number;
+  data: Buffer;
+}
+
 /** Certificates of attendance: a snapshot of what each one attests. */
 export interface CertificatesTable {
   id: Generated<string>;
@@ -330,6 +347,8 @@ export interface Database {
   attendance: AttendanceTable;
   check_in_failures: CheckInFailuresTable;
   materials: MaterialsTable;
+  material_objects: MaterialObjectsTable;
+  material_chunks: MaterialChunksTable;
   certificates: CertificatesTable;
   privacy_notices: PrivacyNoticesTable;
   link_requests: LinkRequestsTable;

@@ -15,7 +15,7 @@ import type { MailWorker } from './modules/mail/mail.worker.ts';
 
 /** The rest of the server, loaded in parallel with the database's start. */
 async function loadServer() {
-  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, privacyJobs, privacyRepo] = await Promise.all([
+  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, privacyJobs, privacyRepo, materialsImport] = await Promise.all([
     import('kysely'),
     import('pg'),
     import('../db/migrate.ts'),
@@ -27,6 +27,7 @@ async function loadServer() {
     import('./modules/mail/mail.worker.ts'),
     import('./modules/privacy/privacy.jobs.ts'),
     import('./modules/privacy/privacy.repository.ts'),
+    import('./modules/materials/materials.import.ts'),
   ]);
   return {
     Kysely: kysely.Kysely,
@@ -42,12 +43,13 @@ async function loadServer() {
     startMailWorker: mailWorker.startMailWorker,
     backgroundJobs: privacyJobs.backgroundJobs,
     ensureNotice: privacyRepo.ensureNotice,
+    importDiskMaterials: materialsImport.importDiskMaterials,
   };
 }
 type Server = Awaited<ReturnType<typeof loadServer>>;
 
 async function prepareDatabase(
-  { Kysely, PostgresDialect, pg, migrateToLatest, migrateQueue, ensureNotice, ensureBootstrapAdministrator, seedDemoIfEmpty }: Server,
+  { Kysely, PostgresDialect, pg, migrateToLatest, migrateQueue, ensureNotice, ensureBootstrapAdministrator, seedDemoIfEmpty, importDiskMaterials }: Server,
   config: Config,
   url: string,
 ) {
@@ -60,6 +62,18 @@ async function prepareDatabase(
     if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
     // The mail queue's own schema (graphile-worker), after ours.
     await migrateQueue({ pgPool: pool });
+    // Materials still on this node's disk from before they moved into the database, once.
+    const moved = await importDiskMaterials(db, config.dataDir, (line) => console.error(`officina: ${line}`));
+    if (moved) {
+      console.log(
+        `officina: materials imported from ${path.join(config.dataDir, 'materials')} into the database: ${moved.imported} files` +
+          (moved.present ? `, ${moved.present} already there` : '') +
+          (moved.unreferenced ? `, ${moved.unreferenced} named by no material left aside` : '') +
+          (moved.renamedTo
+            ? `; the folder is now ${moved.renamedTo} (delete it after your next backup)`
+            : `; ${moved.failed} failed: the folder stays and the next start tries again`),
+      );
+    }
     // Consents name the notice version they accepted (a foreign key): make sure this one is on record.
     await ensureNotice(db, config.privacyVersion, new Date());
     if (config.adminEmail && config.adminPassword) {

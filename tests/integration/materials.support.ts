@@ -260,6 +260,32 @@ export async function findEverywhere(db: Kysely<Database>, needles: string[]): P
   return hits;
 }
 
+// ---- the material storage ---------------------------------------------------------------------------
+
+/**
+ * What the material storage holds: the key of every stored object, and "<key> (chunks)" for every key
+ * that has chunk rows but no object (what a failed upload would leave), sorted.
+ */
+export async function storedObjects(db: Kysely<Database>): Promise<string[]> {
+  const objects = await db.selectFrom('material_objects').select('key').execute();
+  const orphans = await db
+    .selectFrom('material_chunks as c')
+    .select('c.key')
+    .distinct()
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('material_objects as o').select('o.key').whereRef('o.key', '=', 'c.key'))))
+    .execute();
+  return [...objects.map((o) => o.key), ...orphans.map((c) => `${c.key} (chunks)`)].sort();
+}
+
+/** The bytes stored under `key`, read straight from the chunk rows, or null when there is no object. */
+export async function storedBytes(db: Kysely<Database>, key: string): Promise<Buffer | null> {
+  const object = await db.selectFrom('material_objects').select('chunks').where('key', '=', key).executeTakeFirst();
+  if (!object) return null;
+  const rows = await db.selectFrom('material_chunks').select(['n', 'data']).where('key', '=', key).orderBy('n').execute();
+  expect(rows.map((r) => r.n)).toEqual([...Array(object.chunks).keys()]);
+  return Buffer.concat(rows.map((r) => r.data));
+}
+
 // ---- data directory ---------------------------------------------------------------------------------
 
 export function tempDataDir(): string {

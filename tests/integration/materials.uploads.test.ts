@@ -1,10 +1,9 @@
 // Uploads: the type is read from the content (a forbidden file renamed .pdf is refused), the size
-// limit holds while streaming (413, nothing left on disk), file names can't reach the file system or
+// limit holds while streaming (413, nothing left in the storage), file names can't reach the storage or
 // the Content-Disposition header, links are http(s) only, and the people who may see a new material
 // get its link by mail (enqueued in the upload's transaction, delivered by the real worker).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenKit } from '../../server/lib/tokens.ts';
@@ -18,11 +17,12 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
 import {
   allowedSamples,
   forbiddenSamples,
-  listTree,
   markPresent,
   multipart,
   pdf,
   signUp,
+  storedBytes,
+  storedObjects,
   tempDataDir,
   type FilePart,
 } from './materials.support.ts';
@@ -31,7 +31,6 @@ const MB = 1024 * 1024;
 
 let t: TestApp;
 let dataDir: string;
-let materialsDir: string;
 let org: Session;
 let other: Session;
 let cycleId: string;
@@ -40,7 +39,6 @@ let slug: string;
 
 beforeAll(async () => {
   dataDir = tempDataDir();
-  materialsDir = path.join(dataDir, 'materials');
   // A small limit so "too large" is cheap to send.
   t = await buildTestApp({ env: { DATA_DIR: dataDir, MAX_UPLOAD_MB: '1' } });
   org = await signedIn(t.app, t.database.db, 'organiser');
@@ -64,7 +62,7 @@ async function upload(fields: Record<string, string>, file: FilePart | undefined
   const body = multipart(fields, file);
   return t.app.inject({ method: 'POST', url: `/api/admin/${target}/materials`, payload: body.payload, headers: { ...body.headers, ...as.headers } });
 }
-const storedFiles = () => listTree(materialsDir);
+const storedFiles = () => storedObjects(t.database.db);
 
 describe('the type comes from the content', () => {
   it('accepts each allowed kind and records the detected type, size and SHA-256', async () => {
@@ -79,18 +77,18 @@ describe('the type comes from the content', () => {
       // The download name gets the extension of what the file really is.
       expect(m.fileName).toMatch(/\.bin\.\w+$/);
       const row = await t.database.db.selectFrom('materials').select('storage_key').where('id', '=', m.id).executeTakeFirstOrThrow();
-      expect(fs.readFileSync(path.join(materialsDir, row.storage_key!)).equals(s.bytes)).toBe(true);
+      expect((await storedBytes(t.database.db, row.storage_key!))?.equals(s.bytes)).toBe(true);
     }
   });
 
   it('refuses anything else, whatever its name and declared type, and keeps nothing (400 unsupported_type)', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     for (const s of forbiddenSamples()) {
       const res = await upload({ title: 'Slide', visibility: 'public' }, { filename: 'slide.pdf', content: s.bytes, contentType: 'application/pdf' });
       expect(res.statusCode, s.what).toBe(400);
       expect(res.json(), s.what).toMatchObject({ statusCode: 400, code: 'unsupported_type' });
     }
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
     const rows = await t.database.db.selectFrom('materials').select('title').where('title', '=', 'Slide').execute();
     expect(rows).toHaveLength(0);
   });
@@ -98,22 +96,21 @@ describe('the type comes from the content', () => {
 
 describe('the size limit (MAX_UPLOAD_MB=1)', () => {
   it('refuses a file one byte over the limit with 413 and leaves no file, not even a partial one', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     const head = await pdf();
     const big = Buffer.concat([head, Buffer.alloc(MB + 1 - head.length, 0x20)]);
     expect(big.length).toBe(MB + 1);
     const res = await upload({ title: 'Troppo grande', visibility: 'public' }, { filename: 'grande.pdf', content: big });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
-    expect(storedFiles()).toEqual(before);
-    expect(storedFiles().some((f) => f.endsWith('.part'))).toBe(false);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it('refuses a much larger body early, and accepts a file of exactly the limit', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     const res = await upload({ title: 'Enorme', visibility: 'public' }, { filename: 'enorme.pdf', content: Buffer.alloc(3 * MB, 0x25) });
     expect(res.statusCode).toBe(413);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
 
     const head = await pdf();
     const exact = Buffer.concat([head, Buffer.alloc(MB - head.length, 0x20)]);
@@ -135,7 +132,7 @@ describe('file names are only ever a suggested download name', () => {
     { sent: 'evil\u202Efdp.exe', ascii: 'evil_fdp.exe.pdf', utf8: 'evil_fdp.exe.pdf' },
   ];
 
-  it('stores under a random name inside DATA_DIR/materials and sends a sanitised Content-Disposition', async () => {
+  it('stores under a random key, never on the disk, and sends a sanitised Content-Disposition', async () => {
     const outside = fs.readdirSync(dataDir).sort();
     for (const c of cases) {
       const res = await upload({ title: 'Nome strano', visibility: 'registered' }, { filename: c.sent, content: await pdf() });
@@ -143,7 +140,7 @@ describe('file names are only ever a suggested download name', () => {
       const m = res.json();
       const row = await t.database.db.selectFrom('materials').select(['storage_key', 'file_name']).where('id', '=', m.id).executeTakeFirstOrThrow();
       expect(row.storage_key).toMatch(/^[0-9a-f]{32}$/);
-      expect(fs.existsSync(path.join(materialsDir, row.storage_key!))).toBe(true);
+      expect(await storedFiles()).toContain(row.storage_key);
       expect(row.file_name).toBe(c.utf8);
       const dl = await t.app.inject({ method: 'GET', url: `/api/admin/materials/${m.id}/download`, headers: { cookie: org.cookie } });
       expect(dl.statusCode).toBe(200);
@@ -151,9 +148,9 @@ describe('file names are only ever a suggested download name', () => {
       expect(cd).toBe(`attachment; filename="${c.ascii}"; filename*=UTF-8''${encodeURIComponent(row.file_name!).replace(/['()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`)}`);
       expect(cd).not.toMatch(/[\r\n\0]/);
     }
-    // Nothing appeared next to the materials folder, and everything in it has a random name.
+    // Nothing appeared in DATA_DIR, and everything stored has a random key.
     expect(fs.readdirSync(dataDir).sort()).toEqual(outside);
-    for (const f of storedFiles()) expect(f).toMatch(/^[0-9a-f]{32}$/);
+    for (const f of await storedFiles()) expect(f).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 
@@ -180,7 +177,7 @@ describe('links and malformed requests', () => {
   });
 
   it('answers 400 for a missing file, a bad visibility or an empty body, and 403 to another organiser (nothing stored)', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     expect((await upload({ title: 'Solo titolo' }, undefined)).statusCode).toBe(400);
     const bad = await upload({ title: 'X', visibility: 'tutti' }, { filename: 'a.pdf', content: await pdf() });
     expect(bad.statusCode).toBe(400);
@@ -189,11 +186,11 @@ describe('links and malformed requests', () => {
     expect(empty.statusCode).toBe(400);
     const foreign = await upload({ title: 'Intruso', visibility: 'public' }, { filename: 'a.pdf', content: await pdf() }, other);
     expect(foreign.statusCode).toBe(403);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it('answers 400 (never 500) to a truncated form, a form without boundary or two files, and keeps nothing', async () => {
-    const before = storedFiles();
+    const before = await storedFiles();
     const body = multipart({ title: 'Tronco' }, { filename: 'a.pdf', content: await pdf() });
     const target = `/api/admin/sessions/${sessionId}/materials`;
     const truncated = await t.app.inject({ method: 'POST', url: target, payload: body.payload.subarray(0, body.payload.length - 200), headers: { ...body.headers, ...org.headers } });
@@ -206,18 +203,19 @@ describe('links and malformed requests', () => {
     const twoFiles = Buffer.concat([body.payload.subarray(0, body.payload.length - `--${boundary}--\r\n`.length), Buffer.from(secondPart, 'latin1')]);
     const two = await t.app.inject({ method: 'POST', url: target, payload: twoFiles, headers: { ...body.headers, ...org.headers } });
     expect(two.statusCode, two.body).toBe(400);
-    expect(storedFiles()).toEqual(before);
+    expect(await storedFiles()).toEqual(before);
   });
 
   it('removes the file with the material (204)', async () => {
     const res = await upload({ title: 'Da togliere', visibility: 'public' }, { filename: 'via.pdf', content: await pdf() });
     const row = await t.database.db.selectFrom('materials').select('storage_key').where('id', '=', res.json().id).executeTakeFirstOrThrow();
-    expect(fs.existsSync(path.join(materialsDir, row.storage_key!))).toBe(true);
+    expect(await storedFiles()).toContain(row.storage_key);
     const forbidden = await t.app.inject({ method: 'DELETE', url: `/api/admin/materials/${res.json().id}`, headers: other.headers });
     expect(forbidden.statusCode).toBe(403);
     const del = await t.app.inject({ method: 'DELETE', url: `/api/admin/materials/${res.json().id}`, headers: org.headers });
     expect(del.statusCode).toBe(204);
-    expect(fs.existsSync(path.join(materialsDir, row.storage_key!))).toBe(false);
+    // The object and every chunk of it.
+    expect((await storedFiles()).filter((f) => f.startsWith(row.storage_key!))).toEqual([]);
   });
 });
 

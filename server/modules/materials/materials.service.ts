@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { isDatabaseUnavailable } from '../../lib/db-faults.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
@@ -68,10 +69,11 @@ function translate(err: unknown, maxBytes: number, whileReading: boolean): unkno
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
     return materialErrors.invalid('body', 'modulo multipart non valido', 'invalid multipart form');
   }
-  if (err instanceof AppError || !whileReading) return err;
-  // Any other system call that failed (permissions, I/O error) is ours: a 500. Anything else raised while the
-  // body was read (a truncated form, no boundary, the client going away) is the request's fault.
-  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') return err;
+  // The database down or busy while the chunks were written: the contract's 503, as anywhere else.
+  if (err instanceof AppError || !whileReading || isDatabaseUnavailable(err as Error)) return err;
+  // Any other system call that failed (I/O error) or statement the database refused is ours: a 500. Anything
+  // else raised while the body was read (a truncated form, no boundary, the client going away) is the request's fault.
+  if (err instanceof Error && (typeof (err as NodeJS.ErrnoException).syscall === 'string' || 'severity' in err)) return err;
   return materialErrors.invalid('body', 'modulo multipart non valido o incompleto', 'invalid or incomplete multipart form');
 }
 

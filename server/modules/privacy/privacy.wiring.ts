@@ -7,18 +7,18 @@ import type { Config } from '../../config.ts';
 import { certificatesService } from '../certificates/certificates.service.ts';
 import { linksService } from '../links/links.service.ts';
 import { materialsService } from '../materials/materials.service.ts';
-import { filesystemStorage, type MaterialStorage } from '../materials/materials.storage.ts';
+import { databaseStorage, type MaterialStorage } from '../materials/materials.storage.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import { privacyService } from './privacy.service.ts';
 
 export interface ParticipantServicesDeps {
   db: Kysely<Database>;
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'dataDir' | 'maxUploadBytes' | 'retentionMonths'>;
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'dataDir' | 'maxUploadBytes' | 'retentionMonths' | 'databasePoolMax'>;
   /** The server secret, as the link tokens use it. */
   secret: Buffer;
   notifier?: Notifier;
   clock?: () => Date;
-  /** Where material files go; default DATA_DIR/materials on this machine's disk. */
+  /** Where material files go; default the database, which every app node shares. */
   storage?: MaterialStorage;
 }
 
@@ -27,7 +27,8 @@ export function participantServices(d: ParticipantServicesDeps) {
   return {
     materials: materialsService({
       db,
-      storage: d.storage ?? filesystemStorage(path.join(config.dataDir, 'materials')),
+      // An upload holds a connection while its bytes arrive: a quarter of the pool at most.
+      storage: d.storage ?? databaseStorage(db, { concurrentUploads: Math.floor(config.databasePoolMax / 4) }),
       publicUrl: config.publicUrl,
       maxUploadBytes: config.maxUploadBytes,
       notifier,
