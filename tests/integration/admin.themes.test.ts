@@ -2,11 +2,13 @@
 // only read them. A theme with cycles (drafts included) can be neither deleted nor given a new slug,
 // even when the cycle is being created at the very same moment. The public reads that show a theme
 // (the theme list, the catalogue, a cycle's page) show a change at once, though they are cached.
+// `npm run admin -- theme add|list` makes themes before the server runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { signedIn, type Session } from '../helpers/auth.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { expectErrorShape } from '../helpers/http.ts';
+import { runAdminCli } from '../helpers/server-process.ts';
 
 let t: TestApp;
 let admin: Session;
@@ -51,7 +53,7 @@ describe('administrators manage themes', () => {
       const res = await send('POST', '/api/admin/themes', body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       const err = expectErrorShape(400, res.json(), { code: 'validation_error' });
-      expect(err.fields.map((f: { field: string }) => f.field)).toContain(field);
+      expect(err.fields!.map((f: { field: string }) => f.field)).toContain(field);
       expect(err.message).toContain(field);
     }
     const empty = await send('PATCH', '/api/admin/themes/mediazione', {});
@@ -166,5 +168,36 @@ describe('public reads show theme changes at once', () => {
     expect((await t.app.inject({ url: '/api/themes' })).json().items.map((x: { slug: string }) => x.slug)).toContain('nuovo-tema');
     expect((await send('DELETE', '/api/admin/themes/nuovo-tema')).statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/themes' })).json().items.map((x: { slug: string }) => x.slug)).not.toContain('nuovo-tema');
+  });
+});
+
+describe('npm run admin -- theme', () => {
+  const cli = (args: string[]) => runAdminCli(t.database.url, args);
+
+  it('add creates a theme the API then lists; list prints every theme with its cycles', async () => {
+    const r = await cli(['theme', 'add', 'innovazione-sociale', '--name-it', 'Innovazione sociale', '--name-en', 'Social innovation', '--position', '7']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('created theme innovazione-sociale (Innovazione sociale / Social innovation), position 7');
+    const listed = (await get('/api/admin/themes', org)).json().items.find((x: { slug: string }) => x.slug === 'innovazione-sociale');
+    expect(listed).toMatchObject({ nameIt: 'Innovazione sociale', nameEn: 'Social innovation', position: 7, cycles: 0 });
+
+    const list = await cli(['theme', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('innovazione-sociale\t7\t0 cycles\tInnovazione sociale\tSocial innovation');
+    expect(list.stdout).toMatch(/^welfare-comunita\t\d+\t2 cycles\t/m);
+  });
+
+  it('add refuses a bad slug, a missing name and a taken slug (exit 2, naming the option); nothing is written', async () => {
+    const before = (await themeRows()).length;
+    const bad = await cli(['theme', 'add', 'Con Spazi', '--name-it', 'X', '--name-en', 'X']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('<slug>: lower-case letters, digits and single hyphens');
+    const noName = await cli(['theme', 'add', 'senza-nome', '--name-it', 'Senza nome']);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain('--name-en');
+    const taken = await cli(['theme', 'add', 'innovazione-sociale', '--name-it', 'Doppio', '--name-en', 'Twice']);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('a theme "innovazione-sociale" already exists');
+    expect((await themeRows()).length).toBe(before);
   });
 });
