@@ -15,7 +15,7 @@ const FIELDS = ['slug', 'nameIt', 'nameEn', 'position'];
 export const load: PageServerLoad = async (event) => {
   // Every organiser may read the list (a cycle needs a theme), but this page is for changing it.
   const { account } = await event.parent();
-  if (account.role !== 'administrator') error(403, { code: 'forbidden', message: m.console_themes_forbidden() });
+  if (account.role !== 'administrator') error(403, { code: 'forbidden', message: m.console_error_forbidden_text() });
   const { items } = await consoleApi(event).load<{ items: Theme[] }>('/api/admin/themes');
   const editing = items.find((t) => t.slug === event.url.searchParams.get('modifica')) ?? null;
   return { themes: items, editing };
