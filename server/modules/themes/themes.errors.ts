@@ -10,13 +10,8 @@ export const themeErrors = {
     }),
   /** Deleting it, or changing its address, while cycles (drafts included) belong to it. */
   inUse: (slug: string, cycles: number) =>
-    new AppError(
-      409,
-      'theme_in_use',
-      {
-        it: `Il tema «${slug}» è usato da ${cycles === 1 ? '1 ciclo' : `${cycles} cicli`}: sposta prima i cicli su un altro tema.`,
-        en: `The theme "${slug}" is used by ${cycles === 1 ? '1 cycle' : `${cycles} cycles`}: move those cycles to another theme first.`,
-      },
-      { cycles },
-    ),
+    new AppError(409, 'theme_in_use', {
+      it: `Il tema «${slug}» è usato da ${cycles === 1 ? '1 ciclo' : `${cycles} cicli`}: sposta prima i cicli su un altro tema.`,
+      en: `The theme "${slug}" is used by ${cycles === 1 ? '1 cycle' : `${cycles} cycles`}: move those cycles to another theme first.`,
+    }),
 };
