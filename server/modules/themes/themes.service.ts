@@ -35,8 +35,6 @@ export function themesService(deps: { db: Kysely<Database> }) {
   }
 
   return {
-    get,
-
     async list(locale: Locale): Promise<ThemeView[]> {
       return (await repo.list(db)).map((t) => toThemeView(t, locale));
     },
