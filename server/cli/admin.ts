@@ -1,12 +1,16 @@
-// Accounts from the command line, for the first administrator of a deployment and for lost passwords:
+// Accounts and themes from the command line, for the first day of a deployment and for lost passwords:
 //   npm run admin -- create --email a@b.it --name "Anna Bianchi" --role organiser|administrator [--password ...]
 //   npm run admin -- reset --email a@b.it [--password ...]
 //   npm run admin -- list
+//   npm run admin -- theme add <slug> --name-it "Welfare di comunità" --name-en "Community welfare" [--position n]
+//   npm run admin -- theme list
 // Without --password a strong one is generated and printed once (--password-stdin reads it from the
 // first line of standard input instead, keeping it out of the process list); a given one must pass the
 // policy of passwords.policy.ts (at least 12 characters, not a common one). `reset` also re-activates
 // the account, ends its sessions and clears its failed sign-ins: it is how a lost or leaked administrator
-// password is reset (ADMIN_PASSWORD only ever creates the first administrator). It connects like `npm run db:migrate`:
+// password is reset (ADMIN_PASSWORD only ever creates the first administrator). A cycle needs a theme and
+// a production install starts with none: `theme add` makes them before the server is even started (the
+// console's Temi page does the same later). It connects like `npm run db:migrate`:
 // DATABASE_URL, or the embedded database under DATA_DIR (stop the server first), migrating if needed.
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -15,16 +19,21 @@ import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { AppError } from '../lib/errors.ts';
 import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
 import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
 import { generatePassword } from '../modules/accounts/passwords.ts';
 import { PASSWORD_MAX, passwordWeakness } from '../modules/accounts/passwords.policy.ts';
+import { CreateThemeBody } from '../modules/themes/themes.schemas.ts';
+import { themesService } from '../modules/themes/themes.service.ts';
 
 const USAGE = `usage:
   npm run admin -- create --email <address> --name <name> --role organiser|administrator [--password <pw> | --password-stdin]
   npm run admin -- reset --email <address> [--password <pw> | --password-stdin]
-  npm run admin -- list`;
+  npm run admin -- list
+  npm run admin -- theme add <slug> --name-it <Italian name> --name-en <English name> [--position <n>]
+  npm run admin -- theme list`;
 
 class UsageError extends Error {}
 
@@ -53,9 +62,13 @@ async function run(db: Kysely<Database>, argv: string[]) {
       role: { type: 'string' },
       password: { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      'name-it': { type: 'string' },
+      'name-en': { type: 'string' },
+      position: { type: 'string' },
     },
   });
   const command = positionals[0];
+  if (command === 'theme') return theme(db, positionals.slice(1), values);
   const email = values.email?.trim().toLowerCase();
   if (command === 'list') {
     for (const a of await repo.list(db)) console.log(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
@@ -82,6 +95,29 @@ async function run(db: Kysely<Database>, argv: string[]) {
   await upsertAccountWithPassword(db, { email, name: existing.name, role: existing.role, password });
   console.log(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
   if (generated) console.log(`password: ${password}`);
+}
+
+async function theme(db: Kysely<Database>, args: string[], values: { 'name-it'?: string; 'name-en'?: string; position?: string }) {
+  const themes = themesService({ db });
+  const [sub, slug, ...rest] = args;
+  if (sub === 'list') {
+    for (const t of await themes.list('it')) console.log(`${t.slug}\t${t.position}\t${t.cycles} cycles\t${t.nameIt}\t${t.nameEn}`);
+    return;
+  }
+  if (sub !== 'add') throw new UsageError(sub ? `unknown theme command "${sub}"` : 'theme: add or list?');
+  if (!slug || rest.length > 0) throw new UsageError('theme add takes one <slug>');
+  const position = values.position === undefined ? undefined : /^\d+$/.test(values.position) ? Number(values.position) : NaN;
+  const parsed = CreateThemeBody.safeParse({ slug, nameIt: values['name-it'], nameEn: values['name-en'], position });
+  if (!parsed.success) {
+    const option: Record<string, string> = { slug: '<slug>', nameIt: '--name-it', nameEn: '--name-en', position: '--position' };
+    const problems = parsed.error.issues.map((i) => `${option[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
+    throw new UsageError(problems.join('; '));
+  }
+  // A taken slug is the operator's to fix, like a taken address in `create`.
+  const created = await themes.create(parsed.data, 'it').catch((err: unknown) => {
+    throw err instanceof AppError && err.statusCode < 500 ? new UsageError(err.message) : err;
+  });
+  console.log(`created theme ${created.slug} (${created.nameIt} / ${created.nameEn}), position ${created.position}`);
 }
 
 async function main() {

@@ -1,4 +1,4 @@
-// Organiser API: cycles (drafts, publication, capacity), themes, and who organises which cycle.
+// Organiser API: cycles (drafts, publication, capacity) and who organises which cycle (themes: admin-themes.routes.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
@@ -7,7 +7,6 @@ import {
   CreateCycleBody,
   CycleUpdatedSchema,
   IdParams,
-  ThemeListSchema,
   UpdateCycleBody,
 } from '../modules/admin/admin.schemas.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
@@ -70,19 +69,6 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => app.services.adminCycles.update(scopeOf(req).cycleId, req.body, requestLocale(req)),
-  );
-
-  app.get(
-    '/themes',
-    {
-      config: { access: 'any' },
-      schema: { tags, summary: 'Themes a cycle can belong to', response: { 200: ThemeListSchema, 401: ErrorSchema } },
-    },
-    async (req) => {
-      const locale = requestLocale(req);
-      const themes = await app.services.adminCycles.themes();
-      return { items: themes.map((t) => ({ ...t, name: locale === 'en' ? t.nameEn : t.nameIt })) };
-    },
   );
 
   const OrganiserParams = z.object({ id: z.string().max(64), accountId: z.string().max(64) });

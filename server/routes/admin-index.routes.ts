@@ -9,6 +9,7 @@ import adminExportsRoutes from './admin-exports.routes.ts';
 import adminMessagesRoutes from './admin-messages.routes.ts';
 import adminRegistrationsRoutes from './admin-registrations.routes.ts';
 import adminSessionsRoutes from './admin-sessions.routes.ts';
+import adminThemesRoutes from './admin-themes.routes.ts';
 
 const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(adminCyclesRoutes);
@@ -18,5 +19,6 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   await app.register(adminExportsRoutes);
   await app.register(adminMessagesRoutes);
   await app.register(adminAccountsRoutes);
+  await app.register(adminThemesRoutes);
 };
 export default adminRoutes;

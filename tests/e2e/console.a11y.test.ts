@@ -106,6 +106,8 @@ describe('console pages (administrator)', () => {
     { name: 'session-change', path: () => `/console/incontri/${sessionId}/modifica` },
     { name: 'session-code', path: () => `/console/incontri/${sessionId}/codice` },
     { name: 'accounts', path: () => '/console/account' },
+    { name: 'themes', path: () => '/console/temi' },
+    { name: 'theme-edit', path: () => `/console/temi?modifica=${w.themeSlug}` },
     { name: 'password', path: () => '/console/password' },
   ];
   for (const p of pages) {
@@ -114,7 +116,7 @@ describe('console pages (administrator)', () => {
     });
   }
 
-  for (const p of ['list', 'cycle', 'session-day', 'stats', 'registrations']) {
+  for (const p of ['list', 'cycle', 'session-day', 'stats', 'registrations', 'themes']) {
     it(`${p} in English has no violations`, async () => {
       const path = pages.find((x) => x.name === p)!.path();
       await check(page, `/en${path}`, `${p}-en`, { lang: 'en', shot: p === 'session-day' || p === 'cycle' });

@@ -204,10 +204,18 @@ export interface CliResult {
 
 /** `npm run admin -- <args>` as a child process against that database, with `stdin` typed in. */
 export function runAdminCli(databaseUrl: string, args: string[], stdin = ''): Promise<CliResult> {
+  return runAdminCliWith({ DATABASE_URL: databaseUrl }, args, stdin);
+}
+
+/**
+ * The same with the environment an operator would give it, e.g. `{DATA_DIR}` for the embedded database
+ * of a server that is not running (the CLI starts and stops it).
+ */
+export function runAdminCliWith(env: Record<string, string | undefined>, args: string[], stdin = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['server/cli/admin.ts', ...args], {
       cwd: ROOT,
-      env: cleanEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
+      env: cleanEnv({ LOG_LEVEL: 'silent', ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -32,8 +32,8 @@ function routeTable(app: FastifyInstance): Route[] {
 // Routes any signed-in organiser may call because they name no object: they only ever show or create
 // the caller's own things (checked below). Everything else must refuse an organiser from outside.
 const OPEN_TO_ORGANISERS = new Set(['GET /api/admin/cycles', 'POST /api/admin/cycles', 'GET /api/admin/themes']);
-// Administrators only, whatever the ids.
-const ADMIN_ONLY = /^\/api\/admin\/(accounts|cycles\/:id\/organisers)/;
+// Administrators only, whatever the ids ("METHOD /path": reading themes is for everyone, changing them is not).
+const ADMIN_ONLY = /^(?:[A-Z]+ \/api\/admin\/(?:accounts|cycles\/:id\/organisers|themes\/)|POST \/api\/admin\/themes$)/;
 
 let t: TestApp;
 let routes: Route[];
@@ -79,6 +79,7 @@ function fill(route: Route, of: typeof a, accountId: string): string {
     if (name === 'id' && before.endsWith('/registrations/')) return of.registrationId;
     if (name === 'id' && before.endsWith('/accounts/')) return accountId;
     if (name === 'id' && before.endsWith('/materials/')) return of.materialId;
+    if (name === 'slug' && before.endsWith('/themes/')) return 'no-such-theme';
     throw new Error(`unknown parameter :${name} in ${route.method} ${route.url}: teach this test what it names`);
   });
 }
@@ -145,7 +146,7 @@ describe('every /api/admin route', () => {
       // These would remove the object the following routes act on; they are proven separately.
       if (key === 'POST /api/admin/registrations/:id/cancel' || key === 'DELETE /api/admin/materials/:id') continue;
       const asA = await call(route, fill(route, a, orgA.account.id), orgA.headers);
-      if (ADMIN_ONLY.test(route.url)) {
+      if (ADMIN_ONLY.test(key)) {
         expect(asA.statusCode, key).toBe(403);
       } else {
         expect([401, 403], `${key} as organiser A: ${asA.body}`).not.toContain(asA.statusCode);
@@ -162,7 +163,7 @@ describe('every /api/admin route', () => {
   it('answers 403 (organiser) and 404 (administrator) for ids that do not exist or are malformed, never 500', async () => {
     const ghost = { cycleId: crypto.randomUUID(), slug: '', sessionId: crypto.randomUUID(), registrationId: crypto.randomUUID(), materialId: crypto.randomUUID() };
     const junk = { cycleId: 'nope', slug: '', sessionId: '1%20OR%201=1', registrationId: "'", materialId: 'not-a-uuid' };
-    for (const route of routes.filter((r) => r.url.includes(':') && !ADMIN_ONLY.test(r.url))) {
+    for (const route of routes.filter((r) => r.url.includes(':') && !ADMIN_ONLY.test(`${r.method} ${r.url}`))) {
       for (const ids of [ghost, junk]) {
         const url = fill(route, ids, crypto.randomUUID());
         const asA = await call(route, url, orgA.headers);

@@ -178,11 +178,6 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
     async unassignOrganiser(cycleId: string, accountId: string) {
       if (!isUuid(accountId) || !(await repo.unassignOrganiser(db, cycleId, accountId))) throw adminErrors.accountNotFound();
     },
-
-    async themes() {
-      const rows = await cyclesRepo.listThemes(db);
-      return rows.map((t) => ({ slug: t.slug, nameIt: t.name_it, nameEn: t.name_en }));
-    },
   };
 }
 

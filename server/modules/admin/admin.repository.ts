@@ -61,8 +61,12 @@ export async function unassignOrganiser(db: Executor, cycleId: string, accountId
   return Number(res.numDeletedRows) > 0;
 }
 
+/**
+ * The theme a cycle is about to join, held FOR KEY SHARE until the transaction ends: deleting it (or
+ * changing its slug) waits, then sees the cycle (themes.repository.ts).
+ */
 export async function findThemeBySlug(db: Executor, slug: string) {
-  return db.selectFrom('themes').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+  return db.selectFrom('themes').select(['id', 'slug']).where('slug', '=', slug).forKeyShare().executeTakeFirst();
 }
 
 export async function slugExists(db: Executor, slug: string) {

@@ -110,7 +110,3 @@ export const RegistrationChangeSchema = z.object({
   /** Registrations confirmed from the waiting list by this change. */
   promoted: z.array(z.uuid()),
 });
-
-export const ThemeListSchema = z.object({
-  items: z.array(z.object({ slug: z.string(), name: z.string(), nameIt: z.string(), nameEn: z.string() })),
-});

@@ -10,6 +10,7 @@ import type { Notifier } from '../notifications/notifications.service.ts';
 import type { cancellation } from '../registrations/registrations.cancel.ts';
 import type { SignupPipeline } from '../registrations/registrations.pipeline.ts';
 import { statsService } from '../stats/stats.service.ts';
+import { themesService } from '../themes/themes.service.ts';
 import { adminCyclesService } from './admin.cycles.service.ts';
 import { adminRegistrationsService } from './admin.registrations.service.ts';
 
@@ -35,6 +36,7 @@ export function organiserServices(d: OrganiserDeps) {
     attendance: attendanceService({ db: d.db, tokens: d.tokens, clock: d.clock }),
     exports: exportsService({ db: d.db, timezone: d.timezone, clock: d.clock }),
     stats: statsService({ db: d.db, timezone: d.timezone, clock: d.clock }),
+    themes: themesService({ db: d.db }),
   };
 }
 

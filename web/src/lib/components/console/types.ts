@@ -43,6 +43,15 @@ export interface ThemeOption {
   name: string;
 }
 
+/** GET /api/admin/themes: a theme with both names and how many cycles (drafts included) belong to it. */
+export interface Theme extends ThemeOption {
+  id: string;
+  nameIt: string;
+  nameEn: string;
+  position: number;
+  cycles: number;
+}
+
 export interface RosterItem {
   registrationId: string;
   firstName: string;
