@@ -9,9 +9,10 @@
 //
 // - The database lock stays the arbiter: several app processes each run their own lanes and their
 //   batches take turns on the row lock, so they stay correct together.
-// - Nothing slow inside the lock: ids and token hashes are prepared before the transaction; inside it
-//   there are six statements whatever the batch size (lock, duplicates, participants, insert, mail,
-//   commit), plus the sign-up limits' one.
+// - Nothing slow inside the lock: ids and token hashes are prepared before the transaction, and the
+//   next batch opens its transaction and counts its sign-up limits while this one holds the lock;
+//   holding it, a batch sends four statements whatever its size (duplicates, participants with their
+//   registrations, mail, commit).
 // - Waiting, not refusing: a lane needs ONE pooled connection, not one per person, so a crowd waits in
 //   this bounded FIFO queue (SIGNUP_QUEUE_MAX people, SIGNUP_QUEUE_WAIT_MS each) instead of timing out
 //   on the pool. Only past those bounds is a person answered 503 with Retry-After, never written.
@@ -99,6 +100,8 @@ interface Pending {
 interface Lane {
   waiting: Pending[];
   running: boolean;
+  /** Set while the lane's drain waits for someone to arrive (or its last batch to end). */
+  wake: (() => void) | null;
 }
 
 /** Postgres codes after which the transaction certainly rolled back and may simply run again. */
@@ -166,27 +169,45 @@ export function signupPipeline(deps: PipelineDeps) {
     return batch;
   }
 
+  /**
+   * Runs a lane's batches one after the other in lock order, overlapped: as soon as a batch holds the
+   * cycle lock, the next one (everyone who arrived meanwhile) opens its transaction, counts its limits
+   * and queues on the lock, so the lock passes from one batch to the next inside PostgreSQL with no
+   * round trip in between. At most two batches of a lane are in flight: one deciding, one waiting.
+   * (A batch that must run again after a deadlock goes behind the one already waiting; rare, and the
+   * people in it still get seats in the order they had among themselves.)
+   */
   async function drain(key: string, lane: Lane) {
+    let previous: Promise<void> = Promise.resolve();
     for (;;) {
       await batchSlots.acquire();
-      let batch: Pending[];
-      try {
-        // Taken after the slot is ours: everyone who arrived while we waited rides along.
-        batch = take(lane);
-        if (batch.length > 0) await runBatch(batch);
-      } finally {
+      // Taken after the slot is ours: everyone who arrived while we waited rides along.
+      const batch = take(lane);
+      if (batch.length === 0) {
         batchSlots.release();
+        let finished = false;
+        const last = previous.then(() => (finished = true));
+        await Promise.race([last, new Promise<void>((wake) => (lane.wake = wake))]);
+        lane.wake = null;
+        if (finished && !lane.waiting.some((p) => !p.settled)) break;
+        continue;
       }
-      if (batch.length === 0) break;
+      let locked!: () => void;
+      const holdsLock = new Promise<void>((resolve) => (locked = resolve));
+      previous = runBatch(batch, locked).finally(() => {
+        locked();
+        batchSlots.release();
+      });
+      await holdsLock;
     }
     lane.running = false;
     lanes.delete(key);
   }
 
-  async function runBatch(batch: Pending[]) {
+  async function runBatch(batch: Pending[], locked: () => void) {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcomes = await execute(batch.map((p) => p.request));
+        const outcomes = await execute(batch.map((p) => p.request), locked);
         batch.forEach((p, i) => settle(p, outcomes[i]!));
         return;
       } catch (err) {
@@ -199,7 +220,8 @@ export function signupPipeline(deps: PipelineDeps) {
     }
   }
 
-  async function execute(requests: SignupRequest[]): Promise<(SignedUp | AppError)[]> {
+  /** One batch's transaction; `locked` is called once the cycle row is locked (or found missing). */
+  async function execute(requests: SignupRequest[], locked: () => void): Promise<(SignedUp | AppError)[]> {
     // Before any lock: registration ids and token hashes (HMAC, microseconds each).
     const prepared = requests.map(() => {
       const id = randomUUID();
@@ -212,6 +234,7 @@ export function signupPipeline(deps: PipelineDeps) {
       // The one place sign-up limits are applied: once per batch, before the seat lock.
       const refusals = deps.limits ? await deps.limits.consume(trx, requests) : [];
       const cycle = 'slug' in ref ? await cyclesRepo.lockPublishedBySlug(trx, ref.slug) : await cyclesRepo.lockById(trx, ref.id);
+      locked();
       const now = clock();
       const active = cycle ? await repo.activeAmong(trx, cycle.id, emails) : new Set<string>();
       const decisions = decideBatch(
@@ -223,25 +246,18 @@ export function signupPipeline(deps: PipelineDeps) {
       );
       if (!cycle) return decisions.map((d) => (d.ok ? errors.notFound() : d.error)); // all refused: no cycle
 
-      // Only the people who get a place become participants (a refused sign-up writes nothing); the
-      // first locale given wins for a new address. After the cycle lock, as every seat change orders
-      // its locks (cycle, then people), so an erasure running at the same time can't deadlock with it.
-      const people = new Map<string, Locale>();
-      requests.forEach((r, i) => {
-        if (decisions[i]!.ok && !people.has(r.person.email)) people.set(r.person.email, r.locale);
-      });
-      const participantIds = await repo.upsertParticipants(trx, [...people].map(([email, locale]) => ({ email, locale })));
-
       const extraSeats = decisions.filter((d) => d.ok && d.status === 'confirmed' && d.addsSeat).length;
       if (extraSeats > 0) await repo.addSeats(trx, cycle.id, extraSeats, now);
+      // Only the people who get a place become participants (a refused sign-up writes nothing); the
+      // registrations insert creates them, after the cycle lock, as every seat change orders its locks
+      // (cycle, then people), so an erasure running at the same time can't deadlock with it.
       const rows = requests.flatMap((r, i) => {
         const d = decisions[i]!;
         if (!d.ok) return [];
-        const p = prepared[i]!;
         return [
           {
-            ...p,
-            participantId: participantIds.get(r.person.email)!,
+            ...prepared[i]!,
+            email: r.person.email,
             cycleId: cycle.id,
             status: d.status,
             firstName: r.person.firstName,
@@ -256,7 +272,7 @@ export function signupPipeline(deps: PipelineDeps) {
           },
         ];
       });
-      const seqs = await repo.insertRegistrations(trx, rows);
+      const written = await repo.insertRegistrations(trx, rows);
       await notifier.registrationsCreated(trx, rows.map((r) => ({ id: r.id, status: r.status })));
 
       let row = 0;
@@ -266,9 +282,9 @@ export function signupPipeline(deps: PipelineDeps) {
         const w = rows[row++]!;
         const record: RegistrationRecord = {
           id: w.id,
-          seq: seqs.get(w.id)!,
+          seq: written.get(w.id)!.seq,
           cycle_id: cycle.id,
-          participant_id: w.participantId,
+          participant_id: written.get(w.id)!.participantId,
           status: w.status,
           first_name: w.firstName,
           last_name: w.lastName,
@@ -298,7 +314,7 @@ export function signupPipeline(deps: PipelineDeps) {
       const key = keyOf(request);
       let lane = lanes.get(key);
       if (!lane) {
-        lane = { waiting: [], running: false };
+        lane = { waiting: [], running: false, wake: null };
         lanes.set(key, lane);
       }
       const promise = new Promise<SignedUp>((resolve, reject) => {
@@ -311,6 +327,7 @@ export function signupPipeline(deps: PipelineDeps) {
         }, deps.waitMs);
         lane.waiting.push(p);
       });
+      lane.wake?.();
       queued += 1;
       deps.activity?.busy();
       if (!lane.running) {

@@ -35,7 +35,8 @@ export type RegistrationRecord = Awaited<ReturnType<ReturnType<typeof withPartic
 export interface NewRegistration {
   id: string;
   cycleId: string;
-  participantId: string;
+  /** The person, by address: created as a participant on their first sign-up. */
+  email: string;
   status: Exclude<RegistrationStatus, 'cancelled'>;
   firstName: string;
   lastName: string;
@@ -44,27 +45,11 @@ export interface NewRegistration {
   network: string | null;
   tokenHash: Buffer;
   calendarTokenHash: Buffer;
+  /** Also the new participant's language (an existing participant keeps theirs). */
   locale: Locale;
   consentVersion: string;
+  source: 'web' | 'organiser' | 'walk_in';
   now: Date;
-}
-
-/**
- * Participants of a batch, created on first sign-up, in ONE statement: the ids by e-mail. The
- * addresses must be distinct (ON CONFLICT DO UPDATE can't touch a row twice) and are sorted here, so two
- * batches that share addresses lock their rows in the same order and can't deadlock.
- */
-export async function upsertParticipants(db: Transaction<Database>, people: readonly { email: string; locale: Locale }[]): Promise<Map<string, string>> {
-  if (people.length === 0) return new Map();
-  const sorted = [...people].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
-  const rows = await sql<{ id: string; email: string }>`
-    INSERT INTO participants (email, locale)
-    SELECT e, l FROM unnest(${sorted.map((p) => p.email)}::text[], ${sorted.map((p) => p.locale)}::text[]) WITH ORDINALITY AS x(e, l, i)
-     ORDER BY i
-    -- A no-op update so RETURNING yields the existing rows too.
-    ON CONFLICT (email) DO UPDATE SET email = excluded.email
-    RETURNING id, email`.execute(db);
-  return new Map(rows.rows.map((r) => [r.email, r.id]));
 }
 
 /** Which of these addresses already hold an active (not cancelled) registration in the cycle. */
@@ -91,33 +76,50 @@ export async function addSeats(trx: Transaction<Database>, cycleId: string, seat
 }
 
 /**
- * A whole batch in ONE statement, in the order given: the identity `seq` follows that order (rows leave
- * unnest in array order), so arrival order is also the waiting list's order. Returns each row's seq.
+ * A whole batch in ONE statement, in the order given: the participants it needs (created on their first
+ * sign-up) and their registrations. One statement because it runs while the cycle is locked, where
+ * every round trip is paid by everyone queued behind the lock.
+ * - The addresses must be distinct (ON CONFLICT DO UPDATE can't touch a row twice). Participants are
+ *   upserted in address order, so two batches that share addresses lock those rows in the same order
+ *   and can't deadlock.
+ * - The identity `seq` follows the order given (rows leave unnest in array order and are sorted by it
+ *   before the insert), so arrival order is also the waiting list's order.
+ * Returns each new registration's seq and participant id.
  */
 export async function insertRegistrations(
   trx: Transaction<Database>,
-  rows: readonly (NewRegistration & { source: 'web' | 'organiser' | 'walk_in' })[],
-): Promise<Map<string, string>> {
+  rows: readonly NewRegistration[],
+): Promise<Map<string, { seq: string; participantId: string }>> {
   if (rows.length === 0) return new Map();
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  const byEmail = [...rows].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
   const now = rows[0]!.now;
-  const result = await sql<{ id: string; seq: string }>`
+  const result = await sql<{ id: string; seq: string; participant_id: string }>`
+    WITH people AS (
+      INSERT INTO participants (email, locale)
+      SELECT e, l FROM unnest(${byEmail.map((r) => r.email)}::text[], ${byEmail.map((r) => r.locale)}::text[]) WITH ORDINALITY AS x(e, l, i)
+       ORDER BY i
+      -- A no-op update so RETURNING yields the existing rows too.
+      ON CONFLICT (email) DO UPDATE SET email = excluded.email
+      RETURNING id, email
+    )
     INSERT INTO registrations (id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
                                token_hash, calendar_token_hash, locale, consent_version, consent_at, source,
                                confirmed_at, created_at, updated_at)
-    SELECT id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
-           token_hash, calendar_token_hash, locale, consent_version, ${now}::timestamptz, source,
-           CASE WHEN status = 'confirmed' THEN ${now}::timestamptz END, ${now}::timestamptz, ${now}::timestamptz
-      FROM unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.cycleId)}::uuid[], ${col((r) => r.participantId)}::uuid[],
+    SELECT x.id, x.cycle_id, people.id, x.status, x.first_name, x.last_name, x.organisation, x.role, x.network,
+           x.token_hash, x.calendar_token_hash, x.locale, x.consent_version, ${now}::timestamptz, x.source,
+           CASE WHEN x.status = 'confirmed' THEN ${now}::timestamptz END, ${now}::timestamptz, ${now}::timestamptz
+      FROM unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.cycleId)}::uuid[], ${col((r) => r.email)}::text[],
                   ${col((r) => r.status)}::text[], ${col((r) => r.firstName)}::text[], ${col((r) => r.lastName)}::text[],
                   ${col((r) => r.organisation)}::text[], ${col((r) => r.role)}::text[], ${col((r) => r.network)}::text[],
                   ${col((r) => r.tokenHash)}::bytea[], ${col((r) => r.calendarTokenHash)}::bytea[], ${col((r) => r.locale)}::text[],
                   ${col((r) => r.consentVersion)}::text[], ${col((r) => r.source)}::text[])
-           WITH ORDINALITY AS x(id, cycle_id, participant_id, status, first_name, last_name, organisation, role, network,
+           WITH ORDINALITY AS x(id, cycle_id, email, status, first_name, last_name, organisation, role, network,
                                 token_hash, calendar_token_hash, locale, consent_version, source, i)
-     ORDER BY i
-    RETURNING id, seq`.execute(trx);
-  return new Map(result.rows.map((r) => [r.id, String(r.seq)]));
+      JOIN people ON people.email = x.email
+     ORDER BY x.i
+    RETURNING id, seq, participant_id`.execute(trx);
+  return new Map(result.rows.map((r) => [r.id, { seq: String(r.seq), participantId: r.participant_id }]));
 }
 
 export async function findByTokenHash(db: Executor, hash: Buffer) {
