@@ -216,7 +216,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       const lines = lastLines.trim().split('\n');
       const complaint = lines.filter((l) => /FATAL|PANIC|ERROR/.test(l)).pop() ?? lines.pop();
       const why = err instanceof Error ? err.message : complaint;
-      throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`);
+      throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`, { cause: err });
     }
     launchedOnce = true;
     // The postgres child may end on its own: Ctrl+C in a terminal signals the whole process group, or
