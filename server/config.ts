@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { processLogger } from './lib/log.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './modules/accounts/passwords.policy.ts';
 
 const DURATION = /^(\d+)\s*(m|h|d)$/;
@@ -245,7 +246,7 @@ export function loadConfigOrExit(who: string): Config {
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`${who}: ${err.message}`);
+      processLogger(who).fatal(err.message);
       process.exit(1);
     }
     throw err;

@@ -8,6 +8,9 @@
 // the account, ends its sessions and clears its failed sign-ins: it is how a lost or leaked administrator
 // password is reset (ADMIN_PASSWORD only ever creates the first administrator). It connects like `npm run db:migrate`:
 // DATABASE_URL, or the embedded database under DATA_DIR (stop the server first), migrating if needed.
+// What it prints is its answer to the person who typed it (the accounts, a generated password, what was
+// wrong with the command): plain text on stdout and stderr, not log lines. Only a lost database
+// connection, which is no answer, is logged through pino.
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -15,6 +18,7 @@ import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { processLogger } from '../lib/log.ts';
 import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
 import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
@@ -27,6 +31,8 @@ const USAGE = `usage:
   npm run admin -- list`;
 
 class UsageError extends Error {}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -58,7 +64,7 @@ async function run(db: Kysely<Database>, argv: string[]) {
   const command = positionals[0];
   const email = values.email?.trim().toLowerCase();
   if (command === 'list') {
-    for (const a of await repo.list(db)) console.log(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
+    for (const a of await repo.list(db)) say(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
     return;
   }
   if (command !== 'create' && command !== 'reset') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
@@ -73,22 +79,23 @@ async function run(db: Kysely<Database>, argv: string[]) {
     if (existing) throw new UsageError(`an account for ${email} already exists (use "reset" to set its password)`);
     const { password, generated } = await passwordFrom(values, { email, name });
     await upsertAccountWithPassword(db, { email, name, role, password });
-    console.log(`created ${role} ${email}`);
-    if (generated) console.log(`password: ${password}`);
+    say(`created ${role} ${email}`);
+    if (generated) say(`password: ${password}`);
     return;
   }
   if (!existing) throw new UsageError(`no account for ${email} (use "create")`);
   const { password, generated } = await passwordFrom(values, { email, name: existing.name });
   await upsertAccountWithPassword(db, { email, name: existing.name, role: existing.role, password });
-  console.log(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
-  if (generated) console.log(`password: ${password}`);
+  say(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
+  if (generated) say(`password: ${password}`);
 }
 
 async function main() {
   const config = loadConfig();
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
   const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
-  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
+  const log = processLogger('officina admin', config.logLevel);
+  surviveConnectionLoss(pool, (message, err) => log.error(`${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);
@@ -100,7 +107,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof UsageError || err instanceof ConfigError) console.error(`admin: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
-  else console.error(`admin: ${err instanceof Error ? err.message : String(err)}`);
+  if (err instanceof UsageError || err instanceof ConfigError) process.stderr.write(`admin: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+  else process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);
 });
