@@ -20,7 +20,12 @@ export function logStreams(): MultiStreamRes {
   return streams;
 }
 
-/** The logger of an entry point (server, worker, CLI): `name` says which process wrote the line. */
-export function processLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level }, logStreams());
+/**
+ * The logger of an entry point (server, worker, CLI): `name` says which process wrote the line. Its
+ * lines are few and an operator needs them whatever LOG_LEVEL quiets in the request log (where it
+ * listens, the database supervisor, why it stopped), so it writes info and above at any LOG_LEVEL, and
+ * debug or trace when LOG_LEVEL asks for them.
+ */
+export function processLogger(name: string, logLevel = 'info'): Logger {
+  return pino({ name, level: logLevel === 'debug' || logLevel === 'trace' ? logLevel : 'info' }, logStreams());
 }
