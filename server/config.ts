@@ -126,6 +126,9 @@ const schema = z.object({
     .optional(),
 });
 
+/** Every variable the schema reads: .env.example and the README's table must name each (tests/unit/config.documented.test.ts). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export type Config = Readonly<{
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
