@@ -197,7 +197,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       password,
       port,
       persistent: true,
-      createPostgresUser: true,
+      // Only root needs a separate `postgres` account (PostgreSQL refuses root) and only root may create
+      // one; any other user (systemd's User=, the image's node) runs postgres as itself.
+      createPostgresUser: process.getuid?.() === 0,
       authMethod: 'scram-sha-256',
       initdbFlags: ['--encoding=UTF8'],
       postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
