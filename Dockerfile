@@ -22,7 +22,11 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data
 USER root
-RUN mkdir -p /data && chown node:node /data
+# tini -g hands docker stop's SIGTERM to the whole process group (npm, the shell of its script, the
+# server, the embedded PostgreSQL), as Ctrl+C does in a terminal; npm alone would pass it only to the
+# script's shell, and the server would be killed without its graceful stop.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
@@ -31,4 +35,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # SIGTERM (docker stop) reaches the server through npm; it drains, stops the mail worker and closes in
 # at most 25 s, so give `docker stop` 30 (compose.yaml does).
+ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
 CMD ["npm", "start"]
