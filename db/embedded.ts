@@ -220,7 +220,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       password,
       port,
       persistent: true,
-      createPostgresUser: true,
+      // Only root needs a separate `postgres` account (PostgreSQL refuses root) and only root may create
+      // one; any other user (systemd's User=, the image's node) runs postgres as itself.
+      createPostgresUser: process.getuid?.() === 0,
       authMethod: 'scram-sha-256',
       initdbFlags: ['--encoding=UTF8'],
       postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
@@ -239,7 +241,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       const lines = lastLines.trim().split('\n');
       const complaint = lines.filter((l) => /FATAL|PANIC|ERROR/.test(l)).pop() ?? lines.pop();
       const why = err instanceof Error ? err.message : complaint;
-      throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`);
+      throw new Error(`embedded PostgreSQL did not start in ${pgDir}${why ? `: ${why}` : ''}`, { cause: err });
     }
     launchedOnce = true;
     // The postgres child may end on its own: Ctrl+C in a terminal signals the whole process group, or

@@ -1,8 +1,10 @@
 // Applies pending migrations. Used at start-up by server/server.ts and alone by `npm run db:migrate`
-// (which migrates DATABASE_URL, or the embedded database under DATA_DIR when it is unset).
+// (which migrates DATABASE_URL, or the embedded database under DATA_DIR when it is unset). Alone, it is
+// a deployment step (a unit's ExecStartPre, a release job): its lines are pino's JSON like the server's.
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
+import { processLogger } from '../server/lib/log.ts';
 import { surviveConnectionLoss } from '../server/lib/pool-errors.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -32,17 +34,19 @@ function outcome(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+const log = processLogger('officina db:migrate');
+
 async function main() {
   const { loadConfig } = await import('../server/config.ts');
   const { startEmbeddedPostgres } = await import('./embedded.ts');
   const config = loadConfig();
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
   const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
-  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
+  surviveConnectionLoss(pool, (message, err) => log.error(`${message}: ${err.message}`));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await migrateToLatest(db);
-    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    log.info(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
   } finally {
     await db.destroy();
     await embedded?.stop();
@@ -51,7 +55,7 @@ async function main() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
+    log.error(err instanceof Error ? err.message : String(err));
     process.exit(1);
   });
 }

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { processLogger } from './lib/log.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './modules/accounts/passwords.policy.ts';
 
 const DURATION = /^(\d+)\s*(m|h|d)$/;
@@ -125,6 +126,9 @@ const schema = z.object({
     .optional(),
 });
 
+/** Every variable the schema reads: .env.example and the README's table must name each (tests/unit/config.documented.test.ts). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export type Config = Readonly<{
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
@@ -245,7 +249,7 @@ export function loadConfigOrExit(who: string): Config {
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`${who}: ${err.message}`);
+      processLogger(who).fatal(err.message);
       process.exit(1);
     }
     throw err;

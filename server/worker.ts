@@ -7,7 +7,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import type { Database } from '../db/schema.ts';
 import { loadConfigOrExit } from './config.ts';
+import { processLogger } from './lib/log.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
@@ -16,7 +18,8 @@ import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
 
 async function main() {
   const config = loadConfigOrExit('officina worker');
-  surviveDatabaseRejections('officina worker');
+  const log = processLogger('officina worker', config.logLevel);
+  surviveDatabaseRejections(log);
 
   let embedded: EmbeddedDatabase | null = null;
   let worker: MailWorker | null = null;
@@ -24,15 +27,15 @@ async function main() {
   const shutdown = async (signal: string, code = 0) => {
     if (closing) return;
     closing = true;
-    console.log(`officina worker: ${signal} received, finishing the running jobs`);
+    log.info(`${signal} received, finishing the running jobs`);
     const force = setTimeout(() => process.exit(code || 1), 30_000);
     force.unref();
     try {
       await worker?.stop();
     } catch (err) {
-      console.error('officina worker: error while stopping', err);
+      log.error({ err }, 'error while stopping');
     }
-    await embedded?.stop().catch((err: unknown) => console.error('officina worker: error while stopping PostgreSQL', err));
+    await embedded?.stop().catch((err: unknown) => log.error({ err }, 'error while stopping PostgreSQL'));
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -43,8 +46,8 @@ async function main() {
     const databaseUrl = config.databaseUrl ?? embedded!.url;
     // Same schema as the server expects, whichever process starts first.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-    surviveConnectionLoss(pool, (message, err) => console.error(`officina worker: ${message}: ${err.message}`));
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    surviveConnectionLoss(pool, (message, err) => log.error(`${message}: ${err.message}`));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       await migrateToLatest(db);
       await migrateQueue({ pgPool: pool });
@@ -57,17 +60,13 @@ async function main() {
       secretKey: loadOrCreateSecret(config),
       // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
       ...backgroundJobs(config, loadOrCreateSecret(config)),
-      log: (level, message) => {
-        if (level === 'error') console.error(`officina worker: ${message}`);
-        else if (level === 'warning') console.warn(`officina worker: ${message}`);
-        else if (config.logLevel === 'debug' || config.logLevel === 'trace') console.log(`officina worker: ${message}`);
-      },
+      log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
     });
-    console.log(
-      `officina worker: sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`,
+    log.info(
+      `sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`,
     );
   } catch (err) {
-    console.error(`officina worker: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown('start-up failure', 1);
   }
 }

@@ -12,6 +12,9 @@
 // a production install starts with none: `theme add` makes them before the server is even started (the
 // console's Temi page does the same later). It connects like `npm run db:migrate`:
 // DATABASE_URL, or the embedded database under DATA_DIR (stop the server first), migrating if needed.
+// What it prints is its answer to the person who typed it (the accounts, a generated password, what was
+// wrong with the command): plain text on stdout and stderr, not log lines. Only a lost database
+// connection, which is no answer, is logged through pino.
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -20,6 +23,7 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../lib/errors.ts';
+import { processLogger } from '../lib/log.ts';
 import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
 import { upsertAccountWithPassword } from '../modules/accounts/accounts.service.ts';
@@ -36,6 +40,8 @@ const USAGE = `usage:
   npm run admin -- theme list`;
 
 class UsageError extends Error {}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -71,7 +77,7 @@ async function run(db: Kysely<Database>, argv: string[]) {
   if (command === 'theme') return theme(db, positionals.slice(1), values);
   const email = values.email?.trim().toLowerCase();
   if (command === 'list') {
-    for (const a of await repo.list(db)) console.log(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
+    for (const a of await repo.list(db)) say(`${a.email}\t${a.role}\t${a.active ? 'active' : 'inactive'}\t${a.name}`);
     return;
   }
   if (command !== 'create' && command !== 'reset') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
@@ -86,22 +92,22 @@ async function run(db: Kysely<Database>, argv: string[]) {
     if (existing) throw new UsageError(`an account for ${email} already exists (use "reset" to set its password)`);
     const { password, generated } = await passwordFrom(values, { email, name });
     await upsertAccountWithPassword(db, { email, name, role, password });
-    console.log(`created ${role} ${email}`);
-    if (generated) console.log(`password: ${password}`);
+    say(`created ${role} ${email}`);
+    if (generated) say(`password: ${password}`);
     return;
   }
   if (!existing) throw new UsageError(`no account for ${email} (use "create")`);
   const { password, generated } = await passwordFrom(values, { email, name: existing.name });
   await upsertAccountWithPassword(db, { email, name: existing.name, role: existing.role, password });
-  console.log(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
-  if (generated) console.log(`password: ${password}`);
+  say(`password reset for ${existing.role} ${email}; account active, its sessions ended`);
+  if (generated) say(`password: ${password}`);
 }
 
 async function theme(db: Kysely<Database>, args: string[], values: { 'name-it'?: string; 'name-en'?: string; position?: string }) {
   const themes = themesService({ db });
   const [sub, slug, ...rest] = args;
   if (sub === 'list') {
-    for (const t of await themes.list('it')) console.log(`${t.slug}\t${t.position}\t${t.cycles} cycles\t${t.nameIt}\t${t.nameEn}`);
+    for (const t of await themes.list('it')) say(`${t.slug}\t${t.position}\t${t.cycles} cycles\t${t.nameIt}\t${t.nameEn}`);
     return;
   }
   if (sub !== 'add') throw new UsageError(sub ? `unknown theme command "${sub}"` : 'theme: add or list?');
@@ -117,14 +123,15 @@ async function theme(db: Kysely<Database>, args: string[], values: { 'name-it'?:
   const created = await themes.create(parsed.data, 'it').catch((err: unknown) => {
     throw err instanceof AppError && err.statusCode < 500 ? new UsageError(err.message) : err;
   });
-  console.log(`created theme ${created.slug} (${created.nameIt} / ${created.nameEn}), position ${created.position}`);
+  say(`created theme ${created.slug} (${created.nameIt} / ${created.nameEn}), position ${created.position}`);
 }
 
 async function main() {
   const config = loadConfig();
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
   const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.url, max: 1 });
-  surviveConnectionLoss(pool, (message, err) => console.error(`${message}: ${err.message}`));
+  const log = processLogger('officina admin', config.logLevel);
+  surviveConnectionLoss(pool, (message, err) => log.error(`${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);
@@ -136,7 +143,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof UsageError || err instanceof ConfigError) console.error(`admin: ${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
-  else console.error(`admin: ${err instanceof Error ? err.message : String(err)}`);
+  if (err instanceof UsageError || err instanceof ConfigError) process.stderr.write(`admin: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+  else process.stderr.write(`admin: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -5,6 +5,7 @@
 // with its own error (mapped to 503 by the errors plugin), and pg-pool discards the broken client when
 // it is released, so a log line is all either event deserves.
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from './db-faults.ts';
 
 type Log = (message: string, err: Error) => void;
@@ -23,10 +24,10 @@ export function surviveConnectionLoss(pool: pg.Pool, log: Log): pg.Pool {
  * and the promise it derives with `cron.promise.finally()` rejects with nobody listening. Such a
  * rejection is logged; any other one is still raised as the uncaught exception it is.
  */
-export function surviveDatabaseRejections(name: string) {
+export function surviveDatabaseRejections(log: Pick<Logger, 'error'>) {
   process.on('unhandledRejection', (reason) => {
     if (reason instanceof Error && isDatabaseUnavailable(reason as Error & { code?: string })) {
-      console.error(`${name}: database unavailable, in a background task: ${reason.message}`);
+      log.error(`database unavailable, in a background task: ${reason.message}`);
       return;
     }
     throw reason;

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../lib/db-faults.ts';
-import { AppError, ThrottledError, type Localized } from '../lib/errors.ts';
+import { AppError, type Localized } from '../lib/errors.ts';
 import { requestLocale } from '../lib/locale.ts';
 
 interface FieldProblem {

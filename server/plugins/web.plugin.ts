@@ -31,13 +31,13 @@ export interface OfficinaWebBridge {
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
   services: WebFacade;
   config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
+  /** The app's pino logger, so the pages' own error lines are JSON like every other line. */
+  log: { error(fields: object, message: string): void };
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __officinaWeb: OfficinaWebBridge | undefined;
   /** The ORIGIN the (module-cached) SvelteKit handler was loaded with. */
-  // eslint-disable-next-line no-var
   var __officinaWebOrigin: string | undefined;
 }
 
@@ -60,6 +60,7 @@ export default fp<{ enabled: boolean }>(
         return { statusCode: res.statusCode, headers: res.headers, body: res.body };
       },
       services: webFacade(app),
+      log: app.log,
       config: {
         publicUrl: app.config.publicUrl,
         timezone: app.config.timezone,

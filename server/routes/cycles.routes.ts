@@ -1,7 +1,6 @@
 // The public catalogue, a cycle's detail and the themes: answered from the read cache (modules/cache)
 // with an ETag, so a client holding the current copy gets 304.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
 import { CatalogueSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
 import { CycleDetailSchema, CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';

@@ -137,7 +137,10 @@ function scenario(nodes: 1 | 2) {
       // The mail: one per person per event, and nothing else.
       const expected = new Map<string, string[]>();
       const add = (email: string, template: string) => expected.set(email, [...(expected.get(email) ?? []), template]);
-      for (const p of holders) add(p.email, 'registration-confirmed'), add(p.email, 'registration-cancelled');
+      for (const p of holders) {
+        add(p.email, 'registration-confirmed');
+        add(p.email, 'registration-cancelled');
+      }
       waiting.forEach((p, i) => {
         add(p.email, 'registration-waitlisted');
         if (i < SEATS) add(p.email, 'registration-promoted');

@@ -124,6 +124,6 @@ describe('DATABASE_URL', () => {
     });
     const exit = await failing.exited;
     expect(exit.code).toBe(1);
-    expect(failing.stderr()).toMatch(/officina: start-up failed: .*ECONNREFUSED/);
+    expect(failing.stderr()).toMatch(/"name":"officina".*start-up failed: .*ECONNREFUSED/);
   });
 });

@@ -10,7 +10,6 @@ import { createAccount } from '../helpers/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { expectErrorShape } from '../helpers/http.ts';
 
-const MIN = 60_000;
 let database: TestDatabase;
 let plain: TestApp; // default config: no proxy trusted
 let proxied: TestApp; // TRUST_PROXY=127.0.0.1, on a movable clock

@@ -144,7 +144,7 @@ describe('a bad value throws ConfigError with one line naming the variable', () 
 });
 
 describe('the server process with a bad value', () => {
-  it('PORT=abc: exits with code 1 after printing one line that names PORT', async () => {
+  it('PORT=abc: exits with code 1 after printing one log line (JSON, on stderr) that names PORT', async () => {
     const child = spawn(process.execPath, ['server/server.ts'], {
       cwd: ROOT,
       env: cleanEnv({ PORT: 'abc', DATA_DIR: '/nonexistent/officina-config-test', DEMO_DATA: '0' }),
@@ -159,6 +159,8 @@ describe('the server process with a bad value', () => {
     expect(stdout).toBe('');
     const lines = stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^officina: Invalid configuration: PORT: /);
+    const line = JSON.parse(lines[0]!) as { level: number; name: string; msg: string };
+    expect(line).toMatchObject({ level: 60, name: 'officina' });
+    expect(line.msg).toMatch(/^Invalid configuration: PORT: /);
   });
 });

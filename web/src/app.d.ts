@@ -20,7 +20,6 @@ declare global {
     }
   }
 
-  // eslint-disable-next-line no-var
   var __officinaWeb:
     | {
         inject(request: {
@@ -38,6 +37,8 @@ declare global {
           };
         };
         config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
+        /** The server's pino logger (server/plugins/web.plugin.ts). */
+        log: { error(fields: object, message: string): void };
       }
     | undefined;
 }

@@ -62,7 +62,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  // The path may hold a participant's secret token: it is logged redacted, as the request log does.
-  if (status >= 500) console.error('web: unexpected error on', redactUrl(event.url.pathname), error);
+  // The path may hold a participant's secret token: it is logged redacted, as the request log does. The
+  // pages only ever run mounted by server/plugins/web.plugin.ts, which sets the bridge before loading them.
+  if (status >= 500) globalThis.__officinaWeb?.log.error({ err: error, path: redactUrl(event.url.pathname) }, 'web: unexpected error');
   return { message: m.error_unexpected_text(), code: status === 404 ? 'not_found' : 'internal_error' };
 };

@@ -283,6 +283,7 @@ export function fingerprint(opts: IcsOptions): string {
   return JSON.stringify([head, events]);
 }
 
+// eslint-disable-next-line no-control-regex -- the ASCII range, control characters included, is the point
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**

@@ -61,7 +61,7 @@ export function apiFor(ctx: ApiContext) {
       payload = JSON.stringify(body);
     }
     const { status, text } = await send(method, path, headers, payload);
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
