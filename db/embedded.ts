@@ -121,9 +121,7 @@ async function clearStaleServer(dataDir: string): Promise<void> {
     }
     const inUse = owner !== null ? ppid === owner && isAlive(owner) : ppid !== 1;
     if (inUse) {
-      throw new Error(
-        `the database in ${pgDir} is in use by another process (pid ${ppid > 0 ? ppid : pid}); stop it or choose another DATA_DIR`,
-      );
+      throw new Error(`the database in ${pgDir} is in use by another process (pid ${ppid > 0 ? ppid : pid}); stop it or choose another DATA_DIR`);
     }
     // Orphaned by a crashed run: ask it to shut down ("fast" mode), as our own stop would.
     process.kill(pid, 'SIGINT');

@@ -7,8 +7,12 @@ import type { Locale, SessionInfo, Site } from './types.ts';
 export function meetingsSection(sessions: SessionInfo[], locale: Locale, site: Site): Block[] {
   const title =
     sessions.length === 1
-      ? locale === 'it' ? 'L’incontro' : 'The meeting'
-      : locale === 'it' ? `Gli incontri (${sessions.length})` : `The meetings (${sessions.length})`;
+      ? locale === 'it'
+        ? 'L’incontro'
+        : 'The meeting'
+      : locale === 'it'
+        ? `Gli incontri (${sessions.length})`
+        : `The meetings (${sessions.length})`;
   if (sessions.length === 0) {
     return [
       heading(title),
@@ -63,17 +67,13 @@ export function calendarSection(calendarUrl: string, locale: Locale, attached: b
 
 export function cancelSection(locale: Locale, hasWaitingList = true): Block[] {
   const seat = hasWaitingList
-    ? locale === 'it' ? ' Il tuo posto passerà subito alla prima persona in lista d’attesa.' : ' Your seat will go at once to the first person on the waiting list.'
+    ? locale === 'it'
+      ? ' Il tuo posto passerà subito alla prima persona in lista d’attesa.'
+      : ' Your seat will go at once to the first person on the waiting list.'
     : '';
   return locale === 'it'
-    ? [
-        heading('Se non puoi partecipare'),
-        paragraph(`Annulla l’iscrizione dalla pagina «La mia iscrizione», con il pulsante «Annulla iscrizione».${seat}`),
-      ]
-    : [
-        heading('If you cannot attend'),
-        paragraph(`Cancel your registration from your “My registration” page, with the “Cancel registration” button.${seat}`),
-      ];
+    ? [heading('Se non puoi partecipare'), paragraph(`Annulla l’iscrizione dalla pagina «La mia iscrizione», con il pulsante «Annulla iscrizione».${seat}`)]
+    : [heading('If you cannot attend'), paragraph(`Cancel your registration from your “My registration” page, with the “Cancel registration” button.${seat}`)];
 }
 
 export function greeting(firstName: string, locale: Locale): string {

@@ -4,12 +4,7 @@ import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { cyclesService, type CyclesService } from './modules/cycles/cycles.service.ts';
 import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
@@ -100,9 +95,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // Request lines never carry a link's secret (see lib/log-redact.ts); the pages' in-process API
     // calls are logged through the same serializer.
     logger:
-      opts.logger === false
-        ? false
-        : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}), serializers: redactingSerializers },
+      opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}), serializers: redactingSerializers },
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default): the
     // throttles count req.ip, and a header anyone can forge must not choose it.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
@@ -152,7 +145,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // Serving before LISTEN is in place is safe (entries live ≤ 1 s), so start-up waits for it only
     // briefly; a listener that cannot connect is logged and retried, never a reason not to start.
     const waited = await Promise.race([
-      cacheListener.ready.then(() => true, () => false),
+      cacheListener.ready.then(
+        () => true,
+        () => false,
+      ),
       new Promise<false>((resolve) => setTimeout(resolve, 3_000, false).unref()),
     ]);
     if (!waited) app.log.warn('cache listener not connected yet; it keeps retrying');

@@ -17,9 +17,7 @@ export function parseDuration(text: string): number | null {
   return n * unit;
 }
 
-const flag = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const flag = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const TRUSTED_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function isAddressOrRange(text: string): boolean {
@@ -66,7 +64,10 @@ const schema = z.object({
     .string()
     .default('2d,2h')
     .transform((text, ctx) => {
-      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const out: number[] = [];
       for (const p of parts) {
         const ms = parseDuration(p);
@@ -114,7 +115,10 @@ const schema = z.object({
   TRUST_PROXY: z
     .string()
     .transform((text, ctx) => {
-      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       for (const p of parts) {
         if (!TRUSTED_NAMES.has(p) && !isAddressOrRange(p)) {
           ctx.addIssue({ code: 'custom', message: `"${p}" is not an address, a CIDR range or one of loopback, linklocal, uniquelocal` });

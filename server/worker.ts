@@ -62,9 +62,7 @@ async function main() {
       ...backgroundJobs(config, loadOrCreateSecret(config)),
       log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
     });
-    log.info(
-      `sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`,
-    );
+    log.info(`sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`);
   } catch (err) {
     log.error(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown('start-up failure', 1);

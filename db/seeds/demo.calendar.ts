@@ -75,7 +75,7 @@ export function workingWeekMonday(today: Day, week: number): Day {
   if (!Number.isInteger(week) || week === 0) throw new Error(`demo programme: week must be a non-zero integer, got ${week}`);
   let monday = addDays(today, -((weekdayOf(today) + 6) % 7));
   const step = week > 0 ? 7 : -7;
-  for (let left = Math.abs(week); left > 0; ) {
+  for (let left = Math.abs(week); left > 0;) {
     monday = addDays(monday, step);
     if (!isClosedWeek(monday)) left -= 1;
   }

@@ -89,8 +89,7 @@ export function planDemo(now: Date): PlannedCycle[] {
   return DEMO_CYCLES.map((spec) => {
     const sessions = planSessions(spec, today);
     const first = sessions.reduce((a, b) => (b.row.starts_at < a.row.starts_at ? b : a));
-    const opensDay =
-      'daysFromToday' in spec.opens ? addDays(today, spec.opens.daysFromToday) : addDays(first.day, -spec.opens.daysBeforeFirst);
+    const opensDay = 'daysFromToday' in spec.opens ? addDays(today, spec.opens.daysFromToday) : addDays(first.day, -spec.opens.daysBeforeFirst);
     const opensAt = at(workingDayOnOrBefore(opensDay), '09:00');
     const closesAt = spec.closes ? at(addDays(first.day, -spec.closes.daysBeforeFirst), spec.closes.time) : null;
     const announcedAt = new Date(minDate(opensAt, now).getTime() - 5 * DAY);

@@ -43,7 +43,9 @@ export function render(props: Props, locale: Locale): RenderedEmail {
           : `The certificate carries the verification code ${c.code} and a QR code: anyone (your employer, a professional body) can check it is genuine on the public page below, which shows only the name, the programme and the attendance.`,
       ),
       linkLine(it ? 'Verifica:' : 'Verification:', c.verifyUrl),
-      note(it ? 'Il link per scaricare l’attestato è personale: non inoltrare questa email.' : 'The download link is personal: please do not forward this email.'),
+      note(
+        it ? 'Il link per scaricare l’attestato è personale: non inoltrare questa email.' : 'The download link is personal: please do not forward this email.',
+      ),
     ],
     footer: 'participant',
   });

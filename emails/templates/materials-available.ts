@@ -15,8 +15,12 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, session } = props;
   const it = locale === 'it';
   const subject = session
-    ? it ? `Materiali disponibili: ${session.title} (${cycle.title})` : `Materials available: ${session.title} (${cycle.title})`
-    : it ? `Materiali disponibili: ${cycle.title}` : `Materials available: ${cycle.title}`;
+    ? it
+      ? `Materiali disponibili: ${session.title} (${cycle.title})`
+      : `Materials available: ${session.title} (${cycle.title})`
+    : it
+      ? `Materiali disponibili: ${cycle.title}`
+      : `Materials available: ${cycle.title}`;
   const intro = session
     ? it
       ? `sono disponibili i materiali dell’incontro «${session.title}» di ${formatDate(session.startsAt, locale, site.timezone)}, nel percorso ${quoted(cycle.title, locale)}:`
@@ -28,7 +32,9 @@ export function render(props: Props, locale: Locale): RenderedEmail {
     locale,
     site,
     title: it ? 'I materiali sono disponibili' : 'The materials are available',
-    preheader: it ? `${props.materials.length} nuovi materiali per ${quoted(cycle.title, locale)}.` : `${props.materials.length} new materials for ${quoted(cycle.title, locale)}.`,
+    preheader: it
+      ? `${props.materials.length} nuovi materiali per ${quoted(cycle.title, locale)}.`
+      : `${props.materials.length} new materials for ${quoted(cycle.title, locale)}.`,
     greeting: greeting(props.firstName, locale),
     blocks: [
       paragraph(intro),

@@ -22,9 +22,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
     greeting: greeting(props.firstName, locale),
     blocks: [
       note(
-        it
-          ? `Messaggio degli organizzatori del percorso ${quoted(cycle.title, locale)}:`
-          : `Message from the organisers of ${quoted(cycle.title, locale)}:`,
+        it ? `Messaggio degli organizzatori del percorso ${quoted(cycle.title, locale)}:` : `Message from the organisers of ${quoted(cycle.title, locale)}:`,
       ),
       quote(props.body),
       button(it ? 'La mia iscrizione' : 'My registration', props.manageUrl),

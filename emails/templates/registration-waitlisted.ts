@@ -13,9 +13,7 @@ export interface Props extends PersonProps {
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, position } = props;
   const it = locale === 'it';
-  const subject = it
-    ? `Sei in lista d’attesa (posizione ${position}): ${cycle.title}`
-    : `You are on the waiting list (position ${position}): ${cycle.title}`;
+  const subject = it ? `Sei in lista d’attesa (posizione ${position}): ${cycle.title}` : `You are on the waiting list (position ${position}): ${cycle.title}`;
   const where = it
     ? position === 1
       ? 'Sei la prima persona in lista: il prossimo posto che si libera sarà tuo.'

@@ -37,13 +37,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
           : 'The other meetings stay as planned unless we tell you otherwise. If the meeting is rescheduled, we will write to you.',
       ),
       ...(props.calendarAttached
-        ? [
-            paragraph(
-              it
-                ? 'L’allegato segna l’evento come annullato nel tuo calendario.'
-                : 'The attachment marks the event as cancelled in your calendar.',
-            ),
-          ]
+        ? [paragraph(it ? 'L’allegato segna l’evento come annullato nel tuo calendario.' : 'The attachment marks the event as cancelled in your calendar.')]
         : []),
       ...(props.waitlisted
         ? [

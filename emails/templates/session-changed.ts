@@ -24,7 +24,10 @@ function changes(props: Props, locale: Locale): Block {
   const whenWas = formatWhen(was.startsAt, was.endsAt, locale, site.timezone);
   const whenNow = formatWhen(now.startsAt, now.endsAt, locale, site.timezone);
   if (whenWas !== whenNow) rows.push({ label: it ? 'Quando' : 'When', was: whenWas, now: whenNow });
-  const place = (s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>) => placeLines(s, locale).map((p) => `${p.label}: ${p.value}`).join(' · ');
+  const place = (s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>) =>
+    placeLines(s, locale)
+      .map((p) => `${p.label}: ${p.value}`)
+      .join(' · ');
   if ((was.location ?? '') !== (now.location ?? '') || (was.onlineUrl ?? '') !== (now.onlineUrl ?? '')) {
     rows.push({ label: it ? 'Dove' : 'Where', was: place(was), now: place(now) });
   }
@@ -49,19 +52,31 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const moved = props.previous.startsAt.getTime() !== session.startsAt.getTime() || props.previous.endsAt.getTime() !== session.endsAt.getTime();
   const reinstated = props.previous.status === 'cancelled';
   const what = reinstated
-    ? it ? 'Incontro di nuovo in programma' : 'Meeting back on'
+    ? it
+      ? 'Incontro di nuovo in programma'
+      : 'Meeting back on'
     : moved
-      ? it ? 'Incontro spostato' : 'Meeting moved'
-      : it ? 'Incontro modificato' : 'Meeting changed';
+      ? it
+        ? 'Incontro spostato'
+        : 'Meeting moved'
+      : it
+        ? 'Incontro modificato'
+        : 'Meeting changed';
   const subject = `${what}: ${session.title} (${cycle.title})`;
   const body = layout({
     locale,
     site,
     title: reinstated
-      ? it ? 'Un incontro annullato torna in programma' : 'A cancelled meeting is back on'
+      ? it
+        ? 'Un incontro annullato torna in programma'
+        : 'A cancelled meeting is back on'
       : moved
-        ? it ? 'Un incontro è stato spostato' : 'A meeting has been moved'
-        : it ? 'Un incontro è cambiato' : 'A meeting has changed',
+        ? it
+          ? 'Un incontro è stato spostato'
+          : 'A meeting has been moved'
+        : it
+          ? 'Un incontro è cambiato'
+          : 'A meeting has changed',
     preheader: it
       ? `${session.title}: ${formatWhen(session.startsAt, session.endsAt, locale, site.timezone)}.`
       : `${session.title}: ${formatWhen(session.startsAt, session.endsAt, locale, site.timezone)}.`,

@@ -2,13 +2,25 @@
 // transaction that kept losing to others): answered 503 with Retry-After by the errors plugin, and
 // survived, never fatal, wherever else they surface (server.ts). One list, so both agree.
 const DB_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE',
-  '57P01', '57P02', '57P03', // admin shutdown, crash shutdown, cannot connect now
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03', // admin shutdown, crash shutdown, cannot connect now
   '53300', // too many connections
   // Connection exceptions (class 08): the connection failed or died under the statement.
-  '08000', '08001', '08003', '08004', '08006',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
   // Serialization failure and deadlock: retried a few times (lib/db-retry.ts) before reaching here.
-  '40001', '40P01',
+  '40001',
+  '40P01',
   '55P03', // lock not available (a lock_timeout): busy, not broken
 ]);
 

@@ -11,13 +11,7 @@ export class AppError extends Error {
   /** 429 and 503: seconds the client should wait before trying again (the Retry-After header). */
   readonly retryAfterSeconds?: number;
 
-  constructor(
-    statusCode: number,
-    code: string,
-    text: Localized,
-    details?: Record<string, unknown>,
-    retryAfterSeconds?: number,
-  ) {
+  constructor(statusCode: number, code: string, text: Localized, details?: Record<string, unknown>, retryAfterSeconds?: number) {
     super(text.en);
     this.name = 'AppError';
     this.statusCode = statusCode;
@@ -45,13 +39,11 @@ export function minutesText(seconds: number): Localized {
   return n === 1 ? { it: '1 minuto', en: '1 minute' } : { it: `${n} minuti`, en: `${n} minutes` };
 }
 
-export const notFound = (what: Localized = { it: 'Risorsa non trovata.', en: 'Not found.' }) =>
-  new AppError(404, 'not_found', what);
+export const notFound = (what: Localized = { it: 'Risorsa non trovata.', en: 'Not found.' }) => new AppError(404, 'not_found', what);
 
 export const errors = {
   notFound,
-  cycleNotFound: () =>
-    notFound({ it: 'Questo ciclo non esiste o non è pubblicato.', en: 'This cycle does not exist or is not published.' }),
+  cycleNotFound: () => notFound({ it: 'Questo ciclo non esiste o non è pubblicato.', en: 'This cycle does not exist or is not published.' }),
   registrationNotFound: () =>
     notFound({
       it: 'Iscrizione non trovata: il link potrebbe essere incompleto o non più valido.',

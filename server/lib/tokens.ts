@@ -34,8 +34,7 @@ export interface TokenKit {
 
 export function tokenKit(secret: Buffer): TokenKit {
   if (secret.length < 32) throw new Error('the token secret must be at least 32 bytes');
-  const token = (purpose: TokenPurpose, id: string, version: number) =>
-    createHmac('sha256', secret).update(`${purpose}:${id}:${version}`).digest('base64url');
+  const token = (purpose: TokenPurpose, id: string, version: number) => createHmac('sha256', secret).update(`${purpose}:${id}:${version}`).digest('base64url');
   return {
     token,
     issue(purpose, id, version) {

@@ -85,16 +85,12 @@ function describeFields(fields: FieldProblem[], locale: 'it' | 'en'): string {
   return locale === 'it' ? `Dati non validi. Controlla: ${list}.` : `Invalid data. Check: ${list}.`;
 }
 
-export function sendError(
-  reply: FastifyReply,
-  req: FastifyRequest,
-  status: number,
-  code: string,
-  text: Localized,
-  extra: Record<string, unknown> = {},
-) {
+export function sendError(reply: FastifyReply, req: FastifyRequest, status: number, code: string, text: Localized, extra: Record<string, unknown> = {}) {
   const locale = requestLocale(req);
-  return reply.code(status).type('application/json; charset=utf-8').send({ statusCode: status, code, message: text[locale], ...extra });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode: status, code, message: text[locale], ...extra });
 }
 
 /**

@@ -12,8 +12,7 @@ import type { CatalogueSchema, ThemesSchema } from '../modules/cache/cache.reads
 import { CycleListQuery, SlugParams, type CycleDetailSchema } from '../modules/cycles/cycles.schemas.ts';
 
 export type FacadeResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };
+  { ok: true; value: T } | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };
 
 export interface WebFacade {
   cycles: {

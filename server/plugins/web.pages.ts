@@ -109,8 +109,7 @@ function renderDetached(handler: NodeHandler, url: string, headers: Record<strin
         .filter(([name]) => !NOT_KEPT.has(name))
         .map(([name, value]): [string, string | string[]] => [name, Array.isArray(value) ? value : String(value)]);
       const csp = String(res.getHeader('content-security-policy') ?? '');
-      const keep =
-        res.statusCode === 200 && res.hasHeader('etag') && !res.hasHeader('set-cookie') && !csp.includes("'nonce-");
+      const keep = res.statusCode === 200 && res.hasHeader('etag') && !res.hasHeader('set-cookie') && !csp.includes("'nonce-");
       resolve({ status: res.statusCode, headers: kept, body: Buffer.concat(chunks), keep });
     };
     const collect = (chunk: unknown) => {

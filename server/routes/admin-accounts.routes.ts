@@ -1,13 +1,7 @@
 // Organiser API, administrators only: accounts of organisers and administrators.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  AccountParams,
-  AccountSchema,
-  CreateAccountBody,
-  CreatedAccountSchema,
-  UpdateAccountBody,
-} from '../modules/accounts/accounts.schemas.ts';
+import { AccountParams, AccountSchema, CreateAccountBody, CreatedAccountSchema, UpdateAccountBody } from '../modules/accounts/accounts.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
 const tags = ['admin'];

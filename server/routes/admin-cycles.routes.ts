@@ -2,13 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
-import {
-  AdminCycleSchema,
-  CreateCycleBody,
-  CycleUpdatedSchema,
-  IdParams,
-  UpdateCycleBody,
-} from '../modules/admin/admin.schemas.ts';
+import { AdminCycleSchema, CreateCycleBody, CycleUpdatedSchema, IdParams, UpdateCycleBody } from '../modules/admin/admin.schemas.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
 import { ErrorSchema } from './common.schemas.ts';
 

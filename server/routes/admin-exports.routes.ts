@@ -37,10 +37,7 @@ const adminExportsRoutes: FastifyPluginAsyncZod = async (app) => {
         include: req.query.include,
         locale: requestLocale(req),
       });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
-        .send(body);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(body);
     },
   );
 

@@ -9,13 +9,7 @@ import { z } from 'zod';
 import { IdParams } from '../modules/admin/admin.schemas.ts';
 import type { ObjectRule } from '../modules/admin/admin.access.ts';
 import { materialErrors } from '../modules/materials/materials.errors.ts';
-import {
-  AdminMaterialSchema,
-  LinkMaterialBody,
-  MaterialIdParams,
-  MaterialPatchBody,
-  type LinkMaterialInput,
-} from '../modules/materials/materials.schemas.ts';
+import { AdminMaterialSchema, LinkMaterialBody, MaterialIdParams, MaterialPatchBody, type LinkMaterialInput } from '../modules/materials/materials.schemas.ts';
 import type { MaterialTarget, UploadPart } from '../modules/materials/materials.service.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
 import { ErrorSchema } from './common.schemas.ts';

@@ -2,13 +2,7 @@
 // (walk-ins), and cancellation by the organiser.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  AddRegistrationBody,
-  AdminRegistrationSchema,
-  IdParams,
-  RegistrationChangeSchema,
-  RegistrationListQuery,
-} from '../modules/admin/admin.schemas.ts';
+import { AddRegistrationBody, AdminRegistrationSchema, IdParams, RegistrationChangeSchema, RegistrationListQuery } from '../modules/admin/admin.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
 import { ErrorSchema } from './common.schemas.ts';
 

@@ -2,12 +2,7 @@
 // image of their registration (for their page and e-mails). Both take the manage token: no account.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  QrImageQuery,
-  SelfCheckInBody,
-  SelfCheckInSchema,
-  SessionParams,
-} from '../modules/attendance/attendance.schemas.ts';
+import { QrImageQuery, SelfCheckInBody, SelfCheckInSchema, SessionParams } from '../modules/attendance/attendance.schemas.ts';
 import { TokenParams } from '../modules/registrations/registrations.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 

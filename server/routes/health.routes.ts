@@ -12,10 +12,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['public'], summary: 'Liveness and database reachability', response: { 200: Health, 503: Health } } },
     async (_req, reply) => {
       try {
-        await Promise.race([
-          sql`SELECT 1`.execute(app.db),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2_000).unref()),
-        ]);
+        await Promise.race([sql`SELECT 1`.execute(app.db), new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2_000).unref())]);
         return { status: 'ok' as const, database: 'ok' as const };
       } catch (err) {
         app.log.warn({ err }, 'health check: database unreachable');

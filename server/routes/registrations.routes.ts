@@ -2,13 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { clientKey } from '../lib/client-address.ts';
 import { requestLocale } from '../lib/locale.ts';
 import { SlugParams } from '../modules/cycles/cycles.schemas.ts';
-import {
-  ManageTokenRotation,
-  RegisterBody,
-  RegistrationEnvelope,
-  RegistrationWithCycle,
-  TokenParams,
-} from '../modules/registrations/registrations.schemas.ts';
+import { ManageTokenRotation, RegisterBody, RegistrationEnvelope, RegistrationWithCycle, TokenParams } from '../modules/registrations/registrations.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
 const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -119,7 +119,9 @@ export async function run(): Promise<void> {
     const baseAddress = await baseline.listen({ host: '127.0.0.1', port: 0 });
 
     console.log(`machine:    ${machineLine()}`);
-    console.log(`data:       ${CYCLES} published cycles × ${SESSIONS_PER_CYCLE} sessions = ${events} events, ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB of iCalendar`);
+    console.log(
+      `data:       ${CYCLES} published cycles × ${SESSIONS_PER_CYCLE} sessions = ${events} events, ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB of iCalendar`,
+    );
     console.log(`runs:       ${ITERATIONS} sequential timed runs each after ${WARMUP} warm-up runs; HTTP over 127.0.0.1 with fetch (keep-alive)`);
     console.log(`            cpu = CPU time of this process (app + client) per run; wall includes waiting for a core on a busy machine`);
 
@@ -175,7 +177,12 @@ export async function run(): Promise<void> {
       ['baseline static 200', await throughput(`${baseAddress}/static.ics`, {}, seconds)],
       ['baseline static 304', await throughput(`${baseAddress}/static-304`, {}, seconds)],
     ] as const;
-    console.log(table(['route', 'req/s', 'p50', 'p99', 'statuses'], t.map(([l, r]) => [l, r.rate.toFixed(0), `${r.p50} ms`, `${r.p99} ms`, r.codes])));
+    console.log(
+      table(
+        ['route', 'req/s', 'p50', 'p99', 'statuses'],
+        t.map(([l, r]) => [l, r.rate.toFixed(0), `${r.p50} ms`, `${r.p99} ms`, r.codes]),
+      ),
+    );
   } finally {
     await baseline?.close();
     await app?.close();

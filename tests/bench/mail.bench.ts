@@ -54,7 +54,9 @@ function sampleMemory() {
       // The lowest heap in each quarter (just after a collection) is what stays alive: a leak raises it
       // quarter after quarter, while the peaks only show when the collector happened to run.
       const n = samples.length;
-      const retained = [0, 1, 2, 3].map((k) => Math.min(...samples.slice(Math.floor((k * n) / 4), Math.max(Math.floor(((k + 1) * n) / 4), Math.floor((k * n) / 4) + 1)).map((s) => s.heap)));
+      const retained = [0, 1, 2, 3].map((k) =>
+        Math.min(...samples.slice(Math.floor((k * n) / 4), Math.max(Math.floor(((k + 1) * n) / 4), Math.floor((k * n) / 4) + 1)).map((s) => s.heap)),
+      );
       return { peak, start: samples[0]!.rss, quarters: quarters.map((s) => s.rss), retained, peakHeap: Math.max(...samples.map((s) => s.heap)) };
     },
   };
@@ -99,7 +101,10 @@ async function seed(db: Kysely<Database>, n: number): Promise<string> {
       email: `persona.${done + k}@comune.example.it`,
       locale: (done + k) % 5 === 0 ? ('en' as const) : ('it' as const),
     }));
-    await db.insertInto('participants').values(rows.map((r) => ({ id: r.participantId, email: r.email, locale: r.locale }))).execute();
+    await db
+      .insertInto('participants')
+      .values(rows.map((r) => ({ id: r.participantId, email: r.email, locale: r.locale })))
+      .execute();
     await db
       .insertInto('registrations')
       .values(
@@ -228,13 +233,33 @@ export async function run(): Promise<void> {
 
     const queueRate = queued / queueSeconds;
     const baseRate = messages.length / baseSeconds;
-    console.log(`\nenqueue of ${queued} jobs in one add_jobs call: ${(enqueueMs / 1000).toFixed(2)} s; baseline render of ${messages.length}: ${renderSeconds.toFixed(1)} s (not timed below)`);
+    console.log(
+      `\nenqueue of ${queued} jobs in one add_jobs call: ${(enqueueMs / 1000).toFixed(2)} s; baseline render of ${messages.length}: ${renderSeconds.toFixed(1)} s (not timed below)`,
+    );
     console.log(
       table(
         ['path', 'emails', 'seconds', 'emails/s', 'peak RSS', 'RSS at start / 25% / 50% / 75% / end', 'sink unique', 'duplicates'],
         [
-          ['queue → worker → SMTP', String(queued), queueSeconds.toFixed(1), queueRate.toFixed(0), mib(qMem.peak), [qMem.start, ...qMem.quarters].map(mib).join(' / '), String(queueSink.unique), String(queueSink.duplicates)],
-          ['baseline: nodemailer only', String(messages.length), baseSeconds.toFixed(1), baseRate.toFixed(0), mib(bMem.peak), [bMem.start, ...bMem.quarters].map(mib).join(' / '), String(baseSink.unique), String(baseSink.duplicates)],
+          [
+            'queue → worker → SMTP',
+            String(queued),
+            queueSeconds.toFixed(1),
+            queueRate.toFixed(0),
+            mib(qMem.peak),
+            [qMem.start, ...qMem.quarters].map(mib).join(' / '),
+            String(queueSink.unique),
+            String(queueSink.duplicates),
+          ],
+          [
+            'baseline: nodemailer only',
+            String(messages.length),
+            baseSeconds.toFixed(1),
+            baseRate.toFixed(0),
+            mib(bMem.peak),
+            [bMem.start, ...bMem.quarters].map(mib).join(' / '),
+            String(baseSink.unique),
+            String(baseSink.duplicates),
+          ],
         ],
       ),
     );

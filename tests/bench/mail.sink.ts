@@ -77,5 +77,4 @@ export async function startSinkProcess(): Promise<{ port: number; stats(): Promi
   };
 }
 
-
 if (process.env.OFFICINA_BENCH_MAIL_SINK === '1') runSinkChild();

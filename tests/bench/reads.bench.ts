@@ -87,7 +87,9 @@ export async function run(): Promise<void> {
     console.log(
       `data:     demo programme, ${seeded} cycles (${catalogue.items.length} upcoming in GET /api/cycles, ${(Buffer.byteLength((await app.inject({ url: '/api/cycles' })).body) / 1024).toFixed(1)} KiB; page ${(page.body.length / 1024).toFixed(1)} KiB)`,
     );
-    console.log(`load:     autocannon, ${CONNECTIONS} connections, ${seconds} s each after ${warmup} s of warm-up, in a worker thread; NODE_ENV=production, logger off`);
+    console.log(
+      `load:     autocannon, ${CONNECTIONS} connections, ${seconds} s each after ${warmup} s of warm-up, in a worker thread; NODE_ENV=production, logger off`,
+    );
 
     const measure = async (url: string, extra: Partial<Parameters<typeof autocannon>[0]> = {}) => {
       if (warmup > 0) await load(url, warmup, extra);
@@ -132,7 +134,10 @@ export async function run(): Promise<void> {
 
     if (open) {
       // Sign-ups (each one a write that drops the cache) and catalogue reads at the same time.
-      const countBefore = await db.selectFrom('registrations').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const countBefore = await db
+        .selectFrom('registrations')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       const computed = app.readCache.computations;
       const person = { firstName: 'Giulia', lastName: 'Rossi', organisation: 'Comune di Bergamo', consent: true, email: 'bench.[<id>]@comune.example.it' };
       const [signups, reads] = await Promise.all([
@@ -149,7 +154,10 @@ export async function run(): Promise<void> {
         }),
         load(`${base}/api/cycles`, seconds),
       ]);
-      const countAfter = await db.selectFrom('registrations').select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const countAfter = await db
+        .selectFrom('registrations')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       const written = Number(countAfter.n) - Number(countBefore.n);
       const recomputed = app.readCache.computations - computed;
       const codes = Object.entries(signups.statusCodeStats)

@@ -20,7 +20,18 @@ import { startMailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { ensureNotice } from '../../server/modules/privacy/privacy.repository.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { closedLoop, cpuPerRequest, cpuSample, durationSeconds, machineLine, mib, startBenchDatabase, table, warmupSeconds, type BenchDatabase } from './bench.support.ts';
+import {
+  closedLoop,
+  cpuPerRequest,
+  cpuSample,
+  durationSeconds,
+  machineLine,
+  mib,
+  startBenchDatabase,
+  table,
+  warmupSeconds,
+  type BenchDatabase,
+} from './bench.support.ts';
 import { postJson } from './crowd.client.ts';
 import { startSinkProcess } from './mail.sink.ts';
 import { rawRegister } from './registrations.raw.ts';
@@ -228,7 +239,10 @@ export async function run(): Promise<void> {
       const procs = await servers(count, database.url, sink.port, database.dir);
       cleanups.push(() => Promise.all(procs.map((p) => p.stop())));
       const rssBefore = procs.map((p) => rssOf(p.pid));
-      const r = await crowd(db, procs.map((p) => p.base));
+      const r = await crowd(
+        db,
+        procs.map((p) => p.base),
+      );
       const rss = procs.map((p) => rssOf(p.pid));
       // Each person one mail: the send log of the crowd's cycle (the sink also gets what earlier
       // measurements left queued), and the sink's count of Message-IDs delivered twice.
@@ -255,10 +269,25 @@ export async function run(): Promise<void> {
           ['measure', 'figure', 'goal', ''],
           [
             ['answers', r.codes + (r.errors ? `, ${r.errors} connection errors` : ''), `${CROWD}×201`, met(r.codes === `201×${CROWD}`)],
-            ['seats', `${r.confirmed} confirmed, ${r.waitlisted} waitlisted, order ${r.inOrder ? 'exact' : 'WRONG'}`, `${SEATS} + ${CROWD - SEATS} in order`, met(exact)],
+            [
+              'seats',
+              `${r.confirmed} confirmed, ${r.waitlisted} waitlisted, order ${r.inOrder ? 'exact' : 'WRONG'}`,
+              `${SEATS} + ${CROWD - SEATS} in order`,
+              met(exact),
+            ],
             ['last answer', `${(r.lastAnswerMs / 1000).toFixed(1)} s`, `< ${GOALS.crowdMs / 1000} s`, met(r.lastAnswerMs < GOALS.crowdMs)],
-            ['mails sent (send log)', `${mails.n} to ${mails.people} people (all sent ${mailsSeconds} s after the last answer); ${delivered.duplicates} duplicates at the sink`, `${CROWD}, one each`, met(mails.n === CROWD && mails.people === CROWD && delivered.duplicates === 0)],
-            ['server RSS before → after', procs.map((_, i) => `${mib(rssBefore[i]!)} → ${mib(rss[i]!)}`).join('; '), `≤ ${GOALS.rssMiB} MiB`, met(rss.every((x) => x <= GOALS.rssMiB * 1024 * 1024))],
+            [
+              'mails sent (send log)',
+              `${mails.n} to ${mails.people} people (all sent ${mailsSeconds} s after the last answer); ${delivered.duplicates} duplicates at the sink`,
+              `${CROWD}, one each`,
+              met(mails.n === CROWD && mails.people === CROWD && delivered.duplicates === 0),
+            ],
+            [
+              'server RSS before → after',
+              procs.map((_, i) => `${mib(rssBefore[i]!)} → ${mib(rss[i]!)}`).join('; '),
+              `≤ ${GOALS.rssMiB} MiB`,
+              met(rss.every((x) => x <= GOALS.rssMiB * 1024 * 1024)),
+            ],
           ],
         ),
       );

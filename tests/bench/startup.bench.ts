@@ -84,7 +84,12 @@ export async function run() {
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     console.log(`clone of HEAD ${head}${dirty ? ' (this tree has uncommitted changes: they are NOT measured)' : ''}; node ${process.version}`);
-    console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `load average before: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
     execFileSync('git', ['clone', '--quiet', ROOT, clone]);
     // node_modules as `npm ci` would leave it, without the download: hard links to this tree's files.
     execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules')]);
@@ -111,7 +116,12 @@ export async function run() {
     const restart = await start(clone, dataDir('2'));
     await restart.stop();
 
-    console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    console.log(
+      `load average after: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
+    );
     row('first start, fresh clone, build included', `${(first.firstOkMs / 1000).toFixed(1)} s`, '< 30 s', first.firstOkMs < 30_000);
     row('second start (build present), fresh DATA_DIR', `${(second.firstOkMs / 1000).toFixed(1)} s`, '< 5 s', second.firstOkMs < 5_000);
     row(`idle RSS of the app process, ${IDLE_SECONDS} s after its first 200`, `${idleRss.toFixed(0)} MB`, '< 150 MB', idleRss < 150);

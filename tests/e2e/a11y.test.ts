@@ -4,16 +4,7 @@
 import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  describeViolations,
-  fillSignup,
-  launchBrowser,
-  newContext,
-  screenshots,
-  startWebApp,
-  type WebApp,
-} from '../helpers/browser.ts';
+import { axeViolations, describeViolations, fillSignup, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { person, seedProgramme, tokenOf } from './programme.ts';
 
 let t: WebApp;

@@ -50,8 +50,17 @@ beforeAll(async () => {
   token = regs[0]!.token;
   // Two marked present, one absent, through the API as the organiser would.
   const s = await signIn(t.app, w.organiser);
-  for (const [i, present] of [[0, true], [1, true], [2, false]] as const) {
-    const res = await t.app.inject({ method: 'PUT', url: `/api/admin/sessions/${sessionId}/attendance/${regs[i]!.registration.id}`, headers: s.headers, payload: { present } });
+  for (const [i, present] of [
+    [0, true],
+    [1, true],
+    [2, false],
+  ] as const) {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/sessions/${sessionId}/attendance/${regs[i]!.registration.id}`,
+      headers: s.headers,
+      payload: { present },
+    });
     expect(res.statusCode, res.body).toBe(200);
   }
   const link = await t.app.inject({

@@ -53,7 +53,10 @@ describe('console sign-in', () => {
   it('an expired session goes to the sign-in with a notice, then back to the page asked for', async () => {
     const { cycle } = await createCycle(t.database.db, { themeSlug: w.themeSlug });
     await signInThroughPage(page, t.baseUrl, w.admin);
-    await t.database.db.updateTable('auth_sessions').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    await t.database.db
+      .updateTable('auth_sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
     await page.goto(`${t.baseUrl}/console/cicli/${cycle.id}/iscrizioni`);
     expect(new URL(page.url()).pathname).toBe('/console/accedi');
     expect(await page.locator('main').innerText()).toContain('La sessione è scaduta');

@@ -6,16 +6,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
-import {
-  cycleIdOf,
-  fillMeeting,
-  meetingInDays,
-  meetingNow,
-  seedConsole,
-  signInThroughPage,
-  signUp,
-  type ConsoleWorld,
-} from './console.fixture.ts';
+import { cycleIdOf, fillMeeting, meetingInDays, meetingNow, seedConsole, signInThroughPage, signUp, type ConsoleWorld } from './console.fixture.ts';
 
 let t: WebApp;
 let w: ConsoleWorld;
@@ -102,8 +93,7 @@ describe('organiser console, Italian', () => {
     // Stored as the instants those Rome wall-clock times mean.
     const rows = await sessionsOfCycle();
     [todayId] = rows.map((r) => r.id) as [string, string];
-    const rome = (d: Date) =>
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+    const rome = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
     expect(rome(new Date(rows[1]!.starts_at))).toBe('14:00');
     expect(await page.locator('.meetings li').nth(1).innerText()).toContain('14:00–17:30');
 
@@ -140,7 +130,9 @@ describe('organiser console, Italian', () => {
     expect(box!.width).toBeGreaterThan(300);
 
     // Stored: a reload shows the same ticks and the figures.
-    await expect.poll(async () => (await t.database.db.selectFrom('attendance').select('registration_id').where('present', '=', true).execute()).length).toBe(2);
+    await expect
+      .poll(async () => (await t.database.db.selectFrom('attendance').select('registration_id').where('present', '=', true).execute()).length)
+      .toBe(2);
     await page.reload();
     expect(await toggle('Rossi Giulia').getAttribute('aria-pressed')).toBe('true');
     expect(await toggle('Bianchi Marco').getAttribute('aria-pressed')).toBe('true');

@@ -46,7 +46,12 @@ beforeAll(async () => {
   ] as const) {
     const { registration, token } = await signUp(t, slug, { firstName, lastName, network });
     people.push({ id: registration.id, token, calendarUrl: registration.calendarUrl });
-    const res = await t.app.inject({ method: 'PUT', url: `/api/admin/sessions/${todayId}/attendance/${registration.id}`, headers: s.headers, payload: { present: true } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/sessions/${todayId}/attendance/${registration.id}`,
+      headers: s.headers,
+      payload: { present: true },
+    });
     expect(res.statusCode, res.body).toBe(200);
   }
   browser = await launchBrowser();
@@ -86,7 +91,9 @@ describe('running a cycle from the console', () => {
     expect(await page.locator('main').innerText()).toContain('3 persone (iscritte o in lista d’attesa) riceveranno un’email');
     await Promise.all([page.waitForURL(/\?annullato=1/), page.click('#session-cancel-confirm-button')]);
     expect(await page.locator(`#session-${laterId}`).innerText()).toContain('Annullato');
-    const jobs = await sql<{ key: string }>`SELECT key FROM graphile_worker.jobs WHERE key LIKE ${`mail:session-cancelled:${laterId}:%`}`.execute(t.database.db);
+    const jobs = await sql<{ key: string }>`SELECT key FROM graphile_worker.jobs WHERE key LIKE ${`mail:session-cancelled:${laterId}:%`}`.execute(
+      t.database.db,
+    );
     expect(jobs.rows).toHaveLength(3);
     const feed = await t.app.inject({ method: 'GET', url: new URL(people[0]!.calendarUrl).pathname });
     expect(feed.body).toContain('STATUS:CANCELLED');
@@ -94,7 +101,9 @@ describe('running a cycle from the console', () => {
     await page.locator(`#session-${laterId} a`, { hasText: 'Ripristina' }).click();
     await page.click('#restore');
     await page.click('#restore-confirm-button');
-    await expect.poll(async () => (await t.database.db.selectFrom('sessions').select('status').where('id', '=', laterId).executeTakeFirstOrThrow()).status).toBe('scheduled');
+    await expect
+      .poll(async () => (await t.database.db.selectFrom('sessions').select('status').where('id', '=', laterId).executeTakeFirstOrThrow()).status)
+      .toBe('scheduled');
   });
 
   it('raises the capacity and says first how many on the waiting list will be confirmed', async () => {
@@ -192,7 +201,11 @@ describe('running a cycle from the console', () => {
       await p.check('#mat-vis-public');
       await Promise.all([p.waitForNavigation(), p.click('#material-submit')]);
       expect(await p.locator('#material-added').innerText()).toContain('Programma del ciclo');
-      const row = await t.database.db.selectFrom('materials').select(['id', 'visibility', 'size_bytes']).where('title', '=', 'Programma del ciclo').executeTakeFirstOrThrow();
+      const row = await t.database.db
+        .selectFrom('materials')
+        .select(['id', 'visibility', 'size_bytes'])
+        .where('title', '=', 'Programma del ciclo')
+        .executeTakeFirstOrThrow();
       expect(row.visibility).toBe('public');
       expect(Number(row.size_bytes)).toBe(PDF.length);
       await t.database.db.deleteFrom('materials').where('id', '=', row.id).execute();

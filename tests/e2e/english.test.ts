@@ -36,9 +36,9 @@ describe('English', () => {
   it('every page declares its language and links its twin', async () => {
     await page.goto(`${t.baseUrl}/cicli/mediazione-interculturale`);
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
-    const alternates = await page.locator('link[rel=alternate][hreflang]').evaluateAll((els) =>
-      els.map((e) => `${e.getAttribute('hreflang')} ${e.getAttribute('href')}`),
-    );
+    const alternates = await page
+      .locator('link[rel=alternate][hreflang]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('hreflang')} ${e.getAttribute('href')}`));
     expect(alternates).toEqual([
       `it ${t.baseUrl}/cicli/mediazione-interculturale`,
       `en ${t.baseUrl}/en/cicli/mediazione-interculturale`,

@@ -127,7 +127,10 @@ describe('a fresh production install', () => {
       body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
     });
     expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('__Host-officina_session='))?.split(';')[0];
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('__Host-officina_session='))
+      ?.split(';')[0];
     expect(cookie).toBeDefined();
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const send = async (method: string, p: string, body: unknown, csrf = csrfToken) => {

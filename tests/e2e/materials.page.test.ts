@@ -40,12 +40,14 @@ async function expectNoViolations(p: Page, what: string) {
 
 /** The materials section as [group heading, [titles]] pairs, in page order. */
 async function groups(p: Page): Promise<[string, string[]][]> {
-  return p.locator('#materials .group').evaluateAll((els) =>
-    els.map((g) => [
-      (g.querySelector('h3') as HTMLElement).innerText.trim(),
-      Array.from(g.querySelectorAll('.material-link .title')).map((e) => (e as HTMLElement).innerText.trim()),
-    ]),
-  ) as Promise<[string, string[]][]>;
+  return p
+    .locator('#materials .group')
+    .evaluateAll((els) =>
+      els.map((g) => [
+        (g.querySelector('h3') as HTMLElement).innerText.trim(),
+        Array.from(g.querySelectorAll('.material-link .title')).map((e) => (e as HTMLElement).innerText.trim()),
+      ]),
+    ) as Promise<[string, string[]][]>;
 }
 
 describe('materials on "my registration"', () => {
@@ -59,7 +61,9 @@ describe('materials on "my registration"', () => {
       ['Incontro 3: Incontro 3', [T.handout]],
     ]);
     // Each group says the day of its meeting, in Italian.
-    expect(await page.locator('#materials .when').first().innerText()).toMatch(/^(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) \d{1,2} \S+ \d{4}$/);
+    expect(await page.locator('#materials .when').first().innerText()).toMatch(
+      /^(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) \d{1,2} \S+ \d{4}$/,
+    );
 
     // Type and size follow the title and describe the link; restricted ones say for whom.
     const slides = page.locator(`#material-${ended.materialIds.slides}`);

@@ -183,7 +183,8 @@ describe('erase my data', () => {
 });
 
 describe('everything about my address (the one-time link)', () => {
-  const ACCEPTED_IT = 'Se conserviamo dati legati a questo indirizzo, riceverai a breve un’email con un link personale, valido un’ora, per scaricarli o cancellarli.';
+  const ACCEPTED_IT =
+    'Se conserviamo dati legati a questo indirizzo, riceverai a breve un’email con un link personale, valido un’ora, per scaricarli o cancellarli.';
 
   async function ask(p: Page, email: string, prefix = ''): Promise<string> {
     await p.goto(`${t.baseUrl}${prefix}/dati`);

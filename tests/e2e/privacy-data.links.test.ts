@@ -4,7 +4,17 @@
 // "registration not found" page and the "already registered" message; axe-core in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, describeViolations, fillSignup, focused, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import {
+  axeViolations,
+  describeViolations,
+  fillSignup,
+  focused,
+  launchBrowser,
+  newContext,
+  screenshots,
+  startWebApp,
+  type WebApp,
+} from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { signUp, type Person } from '../integration/materials.support.ts';
 

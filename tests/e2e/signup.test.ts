@@ -11,7 +11,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const ITALIAN_SESSION = /(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) \d{1,2} (gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre) \d{4}, \d{2}:\d{2}–\d{2}:\d{2}/;
+const ITALIAN_SESSION =
+  /(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) \d{1,2} (gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre) \d{4}, \d{2}:\d{2}–\d{2}:\d{2}/;
 
 beforeAll(async () => {
   t = await startWebApp();
@@ -126,7 +127,7 @@ describe('public site, Italian, with JavaScript', () => {
     expect(await page.locator('#cycle-status').innerText()).toBe("Posti esauriti · lista d'attesa aperta");
     expect(await page.locator('#waitlist-note').innerText()).toContain('saresti in posizione 2');
     await fillSignup(page, { ...person('waitlist'), consent: true });
-    await page.click("button[type=submit]:has-text(\"Iscriviti alla lista d'attesa\")");
+    await page.click('button[type=submit]:has-text("Iscriviti alla lista d\'attesa")');
     await page.waitForURL(/\?nuova=1$/);
     expect(await page.locator('#confirmation h1').innerText()).toBe("Grazie Giulia, sei in lista d'attesa");
     expect(await page.locator('#confirmation').innerText()).toContain('in posizione 2');
@@ -149,7 +150,7 @@ describe('public site, Italian, with JavaScript', () => {
     expect(await page.locator('#email-error').innerText()).toContain('Inserisci un indirizzo email valido');
     expect(await page.locator('#lastName-error').innerText()).toContain('Inserisci il tuo cognome');
     expect(await page.locator('#organisation-error').innerText()).toContain("Indica l'ente");
-    expect(await page.locator('#consent-error').innerText()).toContain("informativa sulla privacy");
+    expect(await page.locator('#consent-error').innerText()).toContain('informativa sulla privacy');
     expect(await page.locator('#firstName').getAttribute('aria-invalid')).toBeNull();
 
     // What was typed is still there.

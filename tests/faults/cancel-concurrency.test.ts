@@ -105,7 +105,8 @@ function scenario(nodes: 1 | 2) {
       const [cancelled, late] = await Promise.all([Promise.all(cancels), Promise.all(lates)]);
 
       const failures: Record<string, number> = {};
-      for (const r of [...cancelled, ...late]) if (r.status >= 500) failures[`${r.status} ${r.body?.code}`] = (failures[`${r.status} ${r.body?.code}`] ?? 0) + 1;
+      for (const r of [...cancelled, ...late])
+        if (r.status >= 500) failures[`${r.status} ${r.body?.code}`] = (failures[`${r.status} ${r.body?.code}`] ?? 0) + 1;
       expect(failures, `answers 5xx; the servers logged:\n${problemsLogged()}`).toEqual({});
       holders.forEach((p, i) => {
         const pair = [cancelled[2 * i]!, cancelled[2 * i + 1]!];

@@ -30,9 +30,7 @@ describe('a database connection lost while in use', () => {
     await holder.query('SELECT id FROM cycles WHERE id = $1 FOR UPDATE', [cycle.id]);
 
     // inject() starts only when its result is awaited: Promise.resolve sets it going now.
-    const pending = Promise.resolve(
-      t.app.inject({ method: 'POST', url: `/api/cycles/${cycle.slug}/registrations`, payload: registrationBody() }),
-    );
+    const pending = Promise.resolve(t.app.inject({ method: 'POST', url: `/api/cycles/${cycle.slug}/registrations`, payload: registrationBody() }));
     // The app's backend now waits for the row lock: end it the way a restart would.
     // From another connection: inside the holder's transaction pg_stat_activity is one frozen snapshot.
     const killer = new pg.Client({ connectionString: t.database.url });

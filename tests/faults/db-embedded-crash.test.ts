@@ -12,15 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
 import { expectOutageSurvived, signupBurst, testDb, watchHealth } from '../helpers/db-outage.ts';
 import { createCycle } from '../helpers/factories.ts';
-import {
-  freePort,
-  isAlive,
-  killLeftovers,
-  postmasterOf,
-  startServer,
-  waitForHealth,
-  type ServerProcess,
-} from '../helpers/server-process.ts';
+import { freePort, isAlive, killLeftovers, postmasterOf, startServer, waitForHealth, type ServerProcess } from '../helpers/server-process.ts';
 
 let dataDir: string;
 let server: ServerProcess | null = null;
@@ -87,9 +79,15 @@ describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
     const firstDown = samples.findIndex((s) => s.status === 503);
     expect(firstDown, JSON.stringify(samples)).toBeGreaterThanOrEqual(0);
     expect(samples[firstDown]!.database).toBe('unavailable');
-    expect(samples.slice(firstDown).some((s) => s.status === 200 && s.database === 'ok'), JSON.stringify(samples)).toBe(true);
+    expect(
+      samples.slice(firstDown).some((s) => s.status === 200 && s.database === 'ok'),
+      JSON.stringify(samples),
+    ).toBe(true);
 
-    const supervisor = server!.output().split('\n').filter((l) => /embedded PostgreSQL (exited|restart)/.test(l));
+    const supervisor = server!
+      .output()
+      .split('\n')
+      .filter((l) => /embedded PostgreSQL (exited|restart)/.test(l));
     console.log(`db-embedded-crash: ${summary}; health 503 samples ${samples.filter((s) => s.status === 503).length}\n${supervisor.join('\n')}`);
   }, 90_000);
 
@@ -137,7 +135,14 @@ describe('the embedded PostgreSQL ended during a burst of sign-ups', () => {
       expect(server!.output().slice(-5000)).toMatch(/embedded PostgreSQL restart attempt \d+ failed .*; next attempt in \d+ ms/);
     } finally {
       await new Promise((r) => squatter.close(r));
-      console.log(server!.output().split('\n').filter((l) => /embedded PostgreSQL (exited|restart)/.test(l)).slice(-4).join('\n'));
+      console.log(
+        server!
+          .output()
+          .split('\n')
+          .filter((l) => /embedded PostgreSQL (exited|restart)/.test(l))
+          .slice(-4)
+          .join('\n'),
+      );
     }
     await waitForHealth(server!, 30_000);
     expect(server!.proc.exitCode).toBeNull();

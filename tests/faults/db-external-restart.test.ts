@@ -77,6 +77,9 @@ describe('an external PostgreSQL restarted during a burst of sign-ups', () => {
     const firstDown = samples.findIndex((s) => s.status === 503);
     expect(firstDown, JSON.stringify(samples)).toBeGreaterThanOrEqual(0);
     expect(samples[firstDown]!.database).toBe('unavailable');
-    expect(samples.slice(firstDown).some((s) => s.status === 200 && s.database === 'ok'), JSON.stringify(samples)).toBe(true);
+    expect(
+      samples.slice(firstDown).some((s) => s.status === 200 && s.database === 'ok'),
+      JSON.stringify(samples),
+    ).toBe(true);
   }, 60_000);
 });

@@ -76,8 +76,10 @@ describe('a message accepted while the database is down, and the worker stopped 
     await waitUntil(async () => settled().catch(() => false), 'every message recorded as sent', 40_000);
 
     const rows = await logRows(database.db, { template: 'organiser-message' });
-    console.log(`accepted while the database was down, worker stopped: ${sink.accepted} accepted for ${people.length} people; ` +
-      `${rows.filter((r) => r.possible_duplicate).length} flagged possible_duplicate`);
+    console.log(
+      `accepted while the database was down, worker stopped: ${sink.accepted} accepted for ${people.length} people; ` +
+        `${rows.filter((r) => r.possible_duplicate).length} flagged possible_duplicate`,
+    );
     expect(sink.duplicates()).toEqual([]);
     for (const p of people) expect(sink.to(p.email), p.email).toHaveLength(1);
     for (const r of rows) {

@@ -66,13 +66,17 @@ describe('the database down between SMTP accepting a message and the worker mark
     const settled = async () =>
       (await queuedMailJobs(database.db, `mail:organiser-message:${messageId}`)).length === 0 &&
       (await logRows(database.db, { template: 'organiser-message' })).every((r) => r.status === 'sent');
-    await waitUntil(async () => {
-      try {
-        return await settled();
-      } catch {
-        return false; // the test's own pool reconnecting after the outage
-      }
-    }, 'every message recorded as sent', 30_000);
+    await waitUntil(
+      async () => {
+        try {
+          return await settled();
+        } catch {
+          return false; // the test's own pool reconnecting after the outage
+        }
+      },
+      'every message recorded as sent',
+      30_000,
+    );
 
     const rows = await logRows(database.db, { template: 'organiser-message' });
     console.log(`database down at accept: ${sink.accepted} accepted for ${people.length} people; duplicates ${JSON.stringify(sink.duplicates())}`);

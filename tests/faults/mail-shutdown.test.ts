@@ -80,8 +80,10 @@ describe('SIGTERM while the SMTP server hangs', () => {
     );
 
     const rows = (await logRows(database.db, { template: 'organiser-message' })).filter((r) => r.job_key?.includes(messageId));
-    console.log(`shutdown with SMTP hanging: exit ${JSON.stringify(exit)}; ${hanging.accepted} accepted by the hanging server, ` +
-      `${healthy.accepted} by the healthy one for ${N} people; ${rows.filter((r) => r.possible_duplicate).length} flagged possible_duplicate`);
+    console.log(
+      `shutdown with SMTP hanging: exit ${JSON.stringify(exit)}; ${hanging.accepted} accepted by the hanging server, ` +
+        `${healthy.accepted} by the healthy one for ${N} people; ${rows.filter((r) => r.possible_duplicate).length} flagged possible_duplicate`,
+    );
     expect(hanging.accepted).toBe(0);
     for (const p of people) expect(healthy.to(p.email), p.email).toHaveLength(1);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(N);

@@ -54,14 +54,18 @@ describe('a worker ended by a connection lost while completing its job', () => {
 
     // The worker's completeJob waits for the row lock: end that backend.
     let victims = 0;
-    await waitUntil(async () => {
-      const r = await killer.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    await waitUntil(
+      async () => {
+        const r = await killer.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
-      );
-      victims += r.rowCount ?? 0;
-      return victims > 0;
-    }, 'the worker waiting on the job row', 20_000);
+        );
+        victims += r.rowCount ?? 0;
+        return victims > 0;
+      },
+      'the worker waiting on the job row',
+      20_000,
+    );
     await holder.query('ROLLBACK');
 
     const drained = async () => (await queuedMailJobs(database.db, `mail:organiser-message:${messageId}`)).length === 0;

@@ -62,8 +62,10 @@ describe('a mail worker process killed mid-batch', () => {
     const flagged = new Set(rows.filter((r) => r.possible_duplicate).map((r) => r.recipient));
     const counts = people.map((p) => ({ email: p.email, n: sink.to(p.email).length }));
     const twice = counts.filter((c) => c.n === 2).map((c) => c.email);
-    console.log(`worker killed: ${atKill} delivered before the kill; after restart ${sink.accepted} accepted for ${N} people; ` +
-      `${twice.length} twice; ${flagged.size} flagged possible_duplicate`);
+    console.log(
+      `worker killed: ${atKill} delivered before the kill; after restart ${sink.accepted} accepted for ${N} people; ` +
+        `${twice.length} twice; ${flagged.size} flagged possible_duplicate`,
+    );
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(N);
     for (const c of counts) {
       if (flagged.has(c.email)) expect(c.n, c.email).toBeGreaterThanOrEqual(1);

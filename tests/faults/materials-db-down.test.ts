@@ -86,7 +86,10 @@ describe('uploads and downloads while the database is away', () => {
   it('an upload whose database stops while its bytes arrive gets 503 and leaves nothing once it is back', async () => {
     await cluster.start();
     const before = await storedObjects(db);
-    const body = multipart({ title: 'Interrotto', visibility: 'registered' }, { filename: 'lungo.pdf', content: Buffer.concat([await pdf(), randomBytes(2 * 1024 * 1024)]) });
+    const body = multipart(
+      { title: 'Interrotto', visibility: 'registered' },
+      { filename: 'lungo.pdf', content: Buffer.concat([await pdf(), randomBytes(2 * 1024 * 1024)]) },
+    );
     // The first half goes, chunks are written in the upload's transaction; then the database stops; then the rest.
     const half = Math.floor(body.payload.length / 2);
     let sendRest!: () => void;
@@ -101,7 +104,9 @@ describe('uploads and downloads while the database is away', () => {
     });
     const pending = fetch(target(), { method: 'POST', body: stream, duplex: 'half', headers: { ...body.headers, ...org.headers } } as RequestInit);
     // Chunk rows exist only inside the upload's open transaction: wait until PostgreSQL shows it writing.
-    await until(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'`.execute(db)).rows[0]!.n > 0);
+    await until(
+      async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'`.execute(db)).rows[0]!.n > 0,
+    );
     await cluster.ctl('stop', '-m', 'fast');
     sendRest();
     expectUnavailable(await answer(await pending));

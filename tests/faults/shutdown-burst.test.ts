@@ -218,11 +218,7 @@ describe('SIGTERM during a burst of sign-ups', () => {
     const again = (running = await startServer(await serverEnv()));
     const db = connect(again);
     try {
-      const rows = await db
-        .selectFrom('registrations as r')
-        .innerJoin('participants as p', 'p.id', 'r.participant_id')
-        .select(['r.id', 'p.email'])
-        .execute();
+      const rows = await db.selectFrom('registrations as r').innerJoin('participants as p', 'p.id', 'r.participant_id').select(['r.id', 'p.email']).execute();
       expect(new Set(rows.map((r) => r.id))).toEqual(new Set(created.map((a) => a.body.registration.id as string)));
       expect(rows.map((r) => r.email).sort()).toEqual(created.map((a) => a.email).sort());
     } finally {

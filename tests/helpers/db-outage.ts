@@ -25,12 +25,7 @@ function describeFailure(err: unknown): string {
 }
 
 /** One public sign-up; `address` becomes X-Forwarded-For (the server trusts loopback as its proxy). */
-export async function signUp(
-  base: string,
-  slug: string,
-  address: string,
-  body: { email: string } = registrationBody(),
-): Promise<Outcome> {
+export async function signUp(base: string, slug: string, address: string, body: { email: string } = registrationBody()): Promise<Outcome> {
   const email = body.email;
   try {
     const res = await fetch(`${base}/api/cycles/${slug}/registrations`, {
@@ -211,7 +206,11 @@ export async function storedState(db: Kysely<Database>, cycleId: string, finals:
  */
 export async function expectOutageSurvived(db: Kysely<Database>, cycleId: string, burst: Burst, serverLog: string) {
   const summary = `answers ${JSON.stringify(tally(burst.answers))}, final ${JSON.stringify(tally(burst.finals))}`;
-  const errorsLogged = serverLog.split('\n').filter((l) => l.includes('"level":50')).slice(0, 3).join('\n');
+  const errorsLogged = serverLog
+    .split('\n')
+    .filter((l) => l.includes('"level":50'))
+    .slice(0, 3)
+    .join('\n');
   expect(contractBreaches(burst.answers), `${summary}\n${errorsLogged}`).toEqual([]);
   const unserved = burst.finals.filter((o) => o.status !== 201 && o.status !== 409);
   expect(unserved.length, `people never served again; ${summary}\n${serverLog.slice(-2000)}`).toBe(0);

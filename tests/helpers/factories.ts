@@ -38,8 +38,7 @@ export interface CycleSpec {
 
 export async function createCycle(db: Kysely<Database>, spec: CycleSpec = {}) {
   const theme = spec.themeSlug
-    ? ((await db.selectFrom('themes').selectAll().where('slug', '=', spec.themeSlug).executeTakeFirst()) ??
-      (await createTheme(db, spec.themeSlug)))
+    ? ((await db.selectFrom('themes').selectAll().where('slug', '=', spec.themeSlug).executeTakeFirst()) ?? (await createTheme(db, spec.themeSlug)))
     : await createTheme(db);
   const slug = spec.slug ?? `ciclo-${uid()}`;
   const cycle = await db

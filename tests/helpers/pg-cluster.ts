@@ -42,8 +42,7 @@ export async function startCluster(database = 'officina'): Promise<Cluster> {
   const port = await freePort();
   const ctl = (...args: string[]) => as(`${BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', ...args]);
   // `pg_ctl restart` reuses these (postmaster.opts); `pg_ctl start` must be given them again.
-  const start = () =>
-    ctl('start', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=100`);
+  const start = () => ctl('start', '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=100`);
   let destroyed = false;
   const cluster: Cluster = {
     url: `postgres://postgres@127.0.0.1:${port}/${database}`,

@@ -161,7 +161,13 @@ describe('every /api/admin route', () => {
   });
 
   it('answers 403 (organiser) and 404 (administrator) for ids that do not exist or are malformed, never 500', async () => {
-    const ghost = { cycleId: crypto.randomUUID(), slug: '', sessionId: crypto.randomUUID(), registrationId: crypto.randomUUID(), materialId: crypto.randomUUID() };
+    const ghost = {
+      cycleId: crypto.randomUUID(),
+      slug: '',
+      sessionId: crypto.randomUUID(),
+      registrationId: crypto.randomUUID(),
+      materialId: crypto.randomUUID(),
+    };
     const junk = { cycleId: 'nope', slug: '', sessionId: '1%20OR%201=1', registrationId: "'", materialId: 'not-a-uuid' };
     for (const route of routes.filter((r) => r.url.includes(':') && !ADMIN_ONLY.test(`${r.method} ${r.url}`))) {
       for (const ids of [ghost, junk]) {
@@ -192,7 +198,11 @@ describe('IDOR across cycles', () => {
     const attempts = [
       { method: 'PATCH', url: `/api/admin/cycles/${b.cycleId}`, payload: { title: 'Preso!', capacity: 99, publication: 'draft' } },
       { method: 'PATCH', url: `/api/admin/sessions/${b.sessionId}`, payload: { status: 'cancelled' } },
-      { method: 'POST', url: `/api/admin/cycles/${b.cycleId}/sessions`, payload: { title: 'X', startsAt: '2030-01-01T10:00:00+01:00', endsAt: '2030-01-01T12:00:00+01:00' } },
+      {
+        method: 'POST',
+        url: `/api/admin/cycles/${b.cycleId}/sessions`,
+        payload: { title: 'X', startsAt: '2030-01-01T10:00:00+01:00', endsAt: '2030-01-01T12:00:00+01:00' },
+      },
       { method: 'POST', url: `/api/admin/registrations/${b.registrationId}/cancel` },
       { method: 'POST', url: `/api/admin/cycles/${b.cycleId}/registrations`, payload: { ...registrationBody(), source: 'walk_in' } },
       // A's own session with B's registration: the registration gives it away.
@@ -204,7 +214,9 @@ describe('IDOR across cycles', () => {
       const res = await t.app.inject({ ...attempt, headers: orgA.headers } as never);
       expect(res.statusCode, `${attempt.method} ${attempt.url}`).toBe(403);
     }
-    expect(await t.database.db.selectFrom('cycles').select(['title', 'capacity', 'publication']).where('id', '=', b.cycleId).executeTakeFirstOrThrow()).toEqual(before);
+    expect(await t.database.db.selectFrom('cycles').select(['title', 'capacity', 'publication']).where('id', '=', b.cycleId).executeTakeFirstOrThrow()).toEqual(
+      before,
+    );
     expect(await t.database.db.selectFrom('sessions').selectAll().where('id', '=', b.sessionId).executeTakeFirstOrThrow()).toEqual(sessionBefore);
     expect(await t.database.db.selectFrom('sessions').select('id').where('cycle_id', '=', b.cycleId).execute()).toHaveLength(2);
     const reg = await t.database.db.selectFrom('registrations').select('status').where('id', '=', b.registrationId).executeTakeFirstOrThrow();

@@ -76,7 +76,12 @@ describe('accounts', () => {
         expectErrorShape(res.statusCode, res.json(), { status: 409, code: 'last_administrator' });
       }
       const second = await signedIn(solo.app, solo.database.db, 'administrator');
-      const res = await solo.app.inject({ method: 'PATCH', url: `/api/admin/accounts/${only.account.id}`, headers: second.headers, payload: { active: false } });
+      const res = await solo.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/accounts/${only.account.id}`,
+        headers: second.headers,
+        payload: { active: false },
+      });
       expect(res.statusCode).toBe(200);
     } finally {
       await solo.close();

@@ -46,9 +46,7 @@ async function signUps(slug: string, n: number) {
 }
 
 const statusOf = async (ids: string[]) =>
-  Object.fromEntries(
-    (await t.database.db.selectFrom('registrations').select(['id', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r.status]),
-  );
+  Object.fromEntries((await t.database.db.selectFrom('registrations').select(['id', 'status']).where('id', 'in', ids).execute()).map((r) => [r.id, r.status]));
 
 describe('drafts and publication', () => {
   it('creates a draft assigned to its creator, with a slug made from the title', async () => {
@@ -78,7 +76,10 @@ describe('drafts and publication', () => {
     expectErrorShape(taken.statusCode, taken.json(), { status: 409, code: 'slug_taken' });
     const theme = await post('/api/admin/cycles', draft({ themeSlug: 'nessuno' }));
     expectErrorShape(theme.statusCode, theme.json(), { status: 400, code: 'unknown_theme' });
-    const window = await post('/api/admin/cycles', draft({ registrationOpensAt: '2030-02-01T09:00:00+01:00', registrationClosesAt: '2030-01-01T09:00:00+01:00' }));
+    const window = await post(
+      '/api/admin/cycles',
+      draft({ registrationOpensAt: '2030-02-01T09:00:00+01:00', registrationClosesAt: '2030-01-01T09:00:00+01:00' }),
+    );
     expectErrorShape(window.statusCode, window.json(), { status: 400, code: 'validation_error' });
     const bad = await post('/api/admin/cycles', { title: '' });
     expectErrorShape(bad.statusCode, bad.json(), { status: 400, code: 'validation_error' });
@@ -179,9 +180,19 @@ describe('capacity', () => {
 describe('sessions through the organiser API', () => {
   it('adds a meeting and cancels it', async () => {
     const c = (await post('/api/admin/cycles', draft({ slug: 'con-incontri' }))).json();
-    const add = await post(`/api/admin/cycles/${c.id}/sessions`, { title: 'Primo incontro', startsAt: '2030-03-04T10:00:00+01:00', endsAt: '2030-03-04T13:00:00+01:00' });
+    const add = await post(`/api/admin/cycles/${c.id}/sessions`, {
+      title: 'Primo incontro',
+      startsAt: '2030-03-04T10:00:00+01:00',
+      endsAt: '2030-03-04T13:00:00+01:00',
+    });
     expect(add.statusCode, add.body).toBe(201);
-    expect(add.json()).toMatchObject({ title: 'Primo incontro', startsAt: '2030-03-04T09:00:00.000Z', status: 'scheduled', location: 'Milano, Via Rovello 2', sequence: 0 });
+    expect(add.json()).toMatchObject({
+      title: 'Primo incontro',
+      startsAt: '2030-03-04T09:00:00.000Z',
+      status: 'scheduled',
+      location: 'Milano, Via Rovello 2',
+      sequence: 0,
+    });
     const cancel = await patch(`/api/admin/sessions/${add.json().id}`, { status: 'cancelled' });
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(cancel.json()).toMatchObject({ status: 'cancelled', change: 'cancelled', sequence: 1 });

@@ -64,7 +64,11 @@ describe('people added by the organiser', () => {
     const res = await add(cycle.id, { source: 'walk_in', firstName: 'Walter' });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().registration).toMatchObject({ status: 'confirmed', source: 'walk_in', firstName: 'Walter', manageUrl: null });
-    const row = await t.database.db.selectFrom('registrations').select(['source', 'consent_version', 'token_hash']).where('id', '=', res.json().registration.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('registrations')
+      .select(['source', 'consent_version', 'token_hash'])
+      .where('id', '=', res.json().registration.id)
+      .executeTakeFirstOrThrow();
     expect(row.source).toBe('walk_in');
     expect(row.consent_version).toBe(t.config.privacyVersion);
     expect(row.token_hash).toHaveLength(32);
@@ -78,7 +82,11 @@ describe('people added by the organiser', () => {
     const seated = await add(cycle.id, { source: 'walk_in', addSeat: true });
     expect(seated.statusCode).toBe(201);
     expect(seated.json().registration.status).toBe('confirmed');
-    const c = await t.database.db.selectFrom('cycles').select(['capacity', 'seats_taken', 'waitlist_length']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
+    const c = await t.database.db
+      .selectFrom('cycles')
+      .select(['capacity', 'seats_taken', 'waitlist_length'])
+      .where('id', '=', cycle.id)
+      .executeTakeFirstOrThrow();
     expect(c).toEqual({ capacity: 2, seats_taken: 2, waitlist_length: 2 });
     const statuses = await list(cycle.id);
     expect(statuses.find((r: { id: string }) => r.id === first)!.status).toBe('confirmed');

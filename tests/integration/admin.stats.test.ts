@@ -33,12 +33,27 @@ describe('GET /api/admin/cycles/:id/stats', () => {
     }
     // Sign-up moments in Rome: 23:30 on 1 March is still 1 March there (22:30Z), 00:30 on 4 March is
     // 3 March 23:30Z — the day must follow Rome, not UTC.
-    const at = ['2026-03-01T09:00:00+01:00', '2026-03-01T23:30:00+01:00', '2026-03-04T00:30:00+01:00', '2026-03-04T10:00:00+01:00', '2026-03-05T10:00:00+01:00'];
-    for (const [i, id] of ids.entries()) await t.database.db.updateTable('registrations').set({ created_at: new Date(at[i]!) }).where('id', '=', id).execute();
+    const at = [
+      '2026-03-01T09:00:00+01:00',
+      '2026-03-01T23:30:00+01:00',
+      '2026-03-04T00:30:00+01:00',
+      '2026-03-04T10:00:00+01:00',
+      '2026-03-05T10:00:00+01:00',
+    ];
+    for (const [i, id] of ids.entries())
+      await t.database.db
+        .updateTable('registrations')
+        .set({ created_at: new Date(at[i]!) })
+        .where('id', '=', id)
+        .execute();
     // Two meetings held, one to come.
     for (const [i, d] of [-14, -7, 7].entries()) {
       const start = new Date(Date.now() + d * DAY);
-      await t.database.db.updateTable('sessions').set({ starts_at: start, ends_at: new Date(start.getTime() + 7_200_000) }).where('id', '=', sessions[i]!.id).execute();
+      await t.database.db
+        .updateTable('sessions')
+        .set({ starts_at: start, ends_at: new Date(start.getTime() + 7_200_000) })
+        .where('id', '=', sessions[i]!.id)
+        .execute();
     }
     const marks: [number, number][] = [
       [0, 0],
@@ -48,7 +63,12 @@ describe('GET /api/admin/cycles/:id/stats', () => {
       [1, 3],
     ];
     for (const [s, r] of marks) {
-      const res = await t.app.inject({ method: 'PUT', url: `/api/admin/sessions/${sessions[s]!.id}/attendance/${ids[r]}`, headers: org.headers, payload: { present: true } });
+      const res = await t.app.inject({
+        method: 'PUT',
+        url: `/api/admin/sessions/${sessions[s]!.id}/attendance/${ids[r]}`,
+        headers: org.headers,
+        payload: { present: true },
+      });
       expect(res.statusCode).toBe(200);
     }
 

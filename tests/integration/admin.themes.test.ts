@@ -29,7 +29,13 @@ describe('administrators manage themes', () => {
   it('creates a theme, last in order unless told; lists it with its cycles count in both languages', async () => {
     const a = await send('POST', '/api/admin/themes', { slug: 'welfare-comunita', nameIt: 'Welfare di comunità', nameEn: 'Community welfare' });
     expect(a.statusCode, a.body).toBe(201);
-    expect(a.json()).toMatchObject({ slug: 'welfare-comunita', name: 'Welfare di comunità', nameIt: 'Welfare di comunità', nameEn: 'Community welfare', cycles: 0 });
+    expect(a.json()).toMatchObject({
+      slug: 'welfare-comunita',
+      name: 'Welfare di comunità',
+      nameIt: 'Welfare di comunità',
+      nameEn: 'Community welfare',
+      cycles: 0,
+    });
     const b = await send('POST', '/api/admin/themes?lang=en', { slug: 'mediazione', nameIt: 'Mediazione', nameEn: 'Mediation' });
     expect(b.statusCode, b.body).toBe(201);
     expect(b.json().name).toBe('Mediation');

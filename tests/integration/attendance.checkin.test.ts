@@ -175,7 +175,11 @@ describe('POST /api/sessions/:id/check-in', () => {
     // Someone else in the same room is not affected.
     expect((await checkIn(sessionIds[0]!, regs[1]!.token, code)).statusCode).toBe(200);
     // After 15 minutes the right code works again.
-    await t.database.db.updateTable('check_in_failures').set({ at: sql`now() - interval '16 minutes'` }).where('registration_id', '=', regs[0]!.id).execute();
+    await t.database.db
+      .updateTable('check_in_failures')
+      .set({ at: sql`now() - interval '16 minutes'` })
+      .where('registration_id', '=', regs[0]!.id)
+      .execute();
     expect((await checkIn(sessionIds[0]!, regs[0]!.token, code)).statusCode).toBe(200);
   });
 });

@@ -28,7 +28,11 @@ async function setUp(days: number[], people = 2, capacity = 10) {
   }
   for (const [i, d] of days.entries()) {
     const start = new Date(Date.now() + d * DAY);
-    await t.database.db.updateTable('sessions').set({ starts_at: start, ends_at: new Date(start.getTime() + 3 * 3_600_000) }).where('id', '=', sessions[i]!.id).execute();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ starts_at: start, ends_at: new Date(start.getTime() + 3 * 3_600_000) })
+      .where('id', '=', sessions[i]!.id)
+      .execute();
   }
   return { cycle, sessionIds: sessions.map((s) => s.id), regs };
 }
@@ -67,7 +71,12 @@ describe('roster', () => {
     await t.database.db.updateTable('sessions').set({ status: 'cancelled' }).where('id', '=', sessionIds[1]!).execute();
     const cancelled = await mark(sessionIds[1]!, regs[0]!.id, true);
     expectErrorShape(cancelled.statusCode, cancelled.json(), { status: 409, code: 'session_cancelled' });
-    const body = await t.app.inject({ method: 'PUT', url: `/api/admin/sessions/${sessionIds[0]}/attendance/${regs[0]!.id}`, headers: org.headers, payload: { present: 'yes' } });
+    const body = await t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/sessions/${sessionIds[0]}/attendance/${regs[0]!.id}`,
+      headers: org.headers,
+      payload: { present: 'yes' },
+    });
     expectErrorShape(body.statusCode, body.json(), { status: 400, code: 'validation_error' });
   });
 });
@@ -97,7 +106,11 @@ describe('QR', () => {
     const qr = t.app.services.attendance.qrPayload(regs[0]!.id, 1);
     const res = await scan(sessionIds[0]!, qr);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ registration: { id: regs[0]!.id, firstName: 'Nome0', lastName: 'Cognome0', organisation: 'Comune di Bergamo' }, present: true, alreadyPresent: false });
+    expect(res.json()).toEqual({
+      registration: { id: regs[0]!.id, firstName: 'Nome0', lastName: 'Cognome0', organisation: 'Comune di Bergamo' },
+      present: true,
+      alreadyPresent: false,
+    });
     expect((await scan(sessionIds[0]!, qr)).json().alreadyPresent).toBe(true);
     const row = await t.database.db.selectFrom('attendance').selectAll().where('registration_id', '=', regs[0]!.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ method: 'qr', present: true, marked_by: org.account.id });

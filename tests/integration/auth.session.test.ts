@@ -63,8 +63,18 @@ describe('sign-in', () => {
 
   it('answers a wrong password and an unknown address the same way: 401 invalid_credentials', async () => {
     const account = await createAccount(t.database.db);
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: account.email, password: 'not-the-password' }, remoteAddress: '10.0.0.1' });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@officina.test', password: 'whatever-123' }, remoteAddress: '10.0.0.1' });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: account.email, password: 'not-the-password' },
+      remoteAddress: '10.0.0.1',
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'nobody@officina.test', password: 'whatever-123' },
+      remoteAddress: '10.0.0.1',
+    });
     for (const res of [wrong, unknown]) {
       expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'invalid_credentials' });
       expect(res.headers['set-cookie']).toBeUndefined();
@@ -79,7 +89,12 @@ describe('sign-in', () => {
     expect(off.statusCode).toBe(200);
     expect(off.json().active).toBe(false);
     expectErrorShape((await me(s.cookie)).statusCode, (await me(s.cookie)).json(), { status: 401 });
-    const again = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: s.account.email, password: s.account.password }, remoteAddress: '10.0.0.9' });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: s.account.email, password: s.account.password },
+      remoteAddress: '10.0.0.9',
+    });
     expectErrorShape(again.statusCode, again.json(), { status: 401, code: 'invalid_credentials' });
   });
 
@@ -121,7 +136,11 @@ describe('sign-out', () => {
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers });
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/officina_session=;/);
-    const rows = await t.database.db.selectFrom('auth_sessions').select('id_hash').where('id_hash', '=', sha256(cookieValue(s.cookie))).execute();
+    const rows = await t.database.db
+      .selectFrom('auth_sessions')
+      .select('id_hash')
+      .where('id_hash', '=', sha256(cookieValue(s.cookie)))
+      .execute();
     expect(rows).toHaveLength(0);
     for (const res of [await me(s.cookie), await t.app.inject({ method: 'GET', url: '/api/admin/cycles', headers: { cookie: s.cookie } })]) {
       expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'unauthenticated' });
@@ -140,7 +159,11 @@ describe('expiry', () => {
   it('ends a session idle for 30 minutes, the default SESSION_IDLE_MINUTES (401 session_expired, row deleted)', async () => {
     const s = await signedIn(t.app, t.database.db);
     const hash = sha256(cookieValue(s.cookie));
-    await t.database.db.updateTable('auth_sessions').set({ last_seen_at: sql`now() - interval '30 minutes 1 second'` }).where('id_hash', '=', hash).execute();
+    await t.database.db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: sql`now() - interval '30 minutes 1 second'` })
+      .where('id_hash', '=', hash)
+      .execute();
     const res = await me(s.cookie);
     expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'session_expired' });
     expect(await t.database.db.selectFrom('auth_sessions').select('id_hash').where('id_hash', '=', hash).execute()).toHaveLength(0);
@@ -149,9 +172,17 @@ describe('expiry', () => {
   it('keeps a session that was active 29 minutes ago, and renews its idle time', async () => {
     const s = await signedIn(t.app, t.database.db);
     const hash = sha256(cookieValue(s.cookie));
-    await t.database.db.updateTable('auth_sessions').set({ last_seen_at: sql`now() - interval '29 minutes'` }).where('id_hash', '=', hash).execute();
+    await t.database.db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: sql`now() - interval '29 minutes'` })
+      .where('id_hash', '=', hash)
+      .execute();
     expect((await me(s.cookie)).statusCode).toBe(200);
-    const row = await t.database.db.selectFrom('auth_sessions').select(sql<boolean>`last_seen_at > now() - interval '1 minute'`.as('fresh')).where('id_hash', '=', hash).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('auth_sessions')
+      .select(sql<boolean>`last_seen_at > now() - interval '1 minute'`.as('fresh'))
+      .where('id_hash', '=', hash)
+      .executeTakeFirstOrThrow();
     expect(row.fresh).toBe(true);
   });
 
@@ -160,7 +191,11 @@ describe('expiry', () => {
     const hash = sha256(cookieValue(s.cookie));
     const row = await t.database.db.selectFrom('auth_sessions').select(['created_at', 'expires_at']).where('id_hash', '=', hash).executeTakeFirstOrThrow();
     expect(new Date(row.expires_at).getTime() - new Date(row.created_at).getTime()).toBe(12 * 3_600_000);
-    await t.database.db.updateTable('auth_sessions').set({ expires_at: sql`now() - interval '1 second'`, last_seen_at: sql`now()` }).where('id_hash', '=', hash).execute();
+    await t.database.db
+      .updateTable('auth_sessions')
+      .set({ expires_at: sql`now() - interval '1 second'`, last_seen_at: sql`now()` })
+      .where('id_hash', '=', hash)
+      .execute();
     const res = await me(s.cookie);
     expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'session_expired' });
   });
@@ -206,7 +241,12 @@ describe('failed sign-in throttling', () => {
     // The record lives in PostgreSQL, not in this process: another app on the same database agrees.
     const other = await buildTestApp({ database: t.database });
     try {
-      const res = await other.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: account.email, password: account.password }, remoteAddress: ip });
+      const res = await other.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: account.email, password: account.password },
+        remoteAddress: ip,
+      });
       expect(res.statusCode).toBe(429);
     } finally {
       await other.app.close();
@@ -214,7 +254,11 @@ describe('failed sign-in throttling', () => {
     // Another client address changes nothing: the block is the account's.
     expect((await login(account.email, account.password, '192.0.2.11')).statusCode).toBe(429);
     // Once the block has ended the person may sign in again.
-    await t.database.db.updateTable('login_throttles').set({ blocked_until: sql`now() - interval '1 second'` }).where('subject', '=', account.email).execute();
+    await t.database.db
+      .updateTable('login_throttles')
+      .set({ blocked_until: sql`now() - interval '1 second'` })
+      .where('subject', '=', account.email)
+      .execute();
     expect((await login(account.email, account.password, ip)).statusCode).toBe(200);
   });
 
@@ -223,7 +267,12 @@ describe('failed sign-in throttling', () => {
     const ip = '192.0.2.20';
     for (let i = 0; i < 4; i++) await login(i % 2 ? account.email.toUpperCase() : account.email, 'wrong-password', ip);
     expect((await login(account.email, account.password, ip)).statusCode).toBe(200);
-    const left = await t.database.db.selectFrom('login_throttles').select('subject').where('scope', '=', 'account').where('subject', '=', account.email).execute();
+    const left = await t.database.db
+      .selectFrom('login_throttles')
+      .select('subject')
+      .where('scope', '=', 'account')
+      .where('subject', '=', account.email)
+      .execute();
     expect(left).toHaveLength(0);
     for (let i = 0; i < 4; i++) expect((await login(account.email, 'wrong-password', ip)).statusCode).toBe(401);
     expect((await login(account.email, account.password, ip)).statusCode).toBe(200);
@@ -267,9 +316,19 @@ describe('CSRF', () => {
 
   it('refuses requests from another site (Origin, Sec-Fetch-Site), sign-in included', async () => {
     const a = await signedIn(t.app, t.database.db);
-    const evil = await t.app.inject({ method: 'POST', url: '/api/admin/cycles', headers: { ...a.headers, origin: 'https://evil.example' }, payload: newDraft('x') });
+    const evil = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/cycles',
+      headers: { ...a.headers, origin: 'https://evil.example' },
+      payload: newDraft('x'),
+    });
     expectErrorShape(evil.statusCode, evil.json(), { status: 403, code: 'origin_not_allowed' });
-    const crossSite = await t.app.inject({ method: 'POST', url: '/api/admin/cycles', headers: { ...a.headers, 'sec-fetch-site': 'cross-site' }, payload: newDraft('x') });
+    const crossSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/cycles',
+      headers: { ...a.headers, 'sec-fetch-site': 'cross-site' },
+      payload: newDraft('x'),
+    });
     expectErrorShape(crossSite.statusCode, crossSite.json(), { status: 403, code: 'origin_not_allowed' });
     const login = await t.app.inject({
       method: 'POST',
@@ -278,7 +337,12 @@ describe('CSRF', () => {
       payload: { email: a.account.email, password: a.account.password },
     });
     expectErrorShape(login.statusCode, login.json(), { status: 403, code: 'origin_not_allowed' });
-    const sameSite = await t.app.inject({ method: 'POST', url: '/api/admin/cycles', headers: { ...a.headers, origin: 'http://officina.test' }, payload: newDraft('Stessa origine') });
+    const sameSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/cycles',
+      headers: { ...a.headers, origin: 'http://officina.test' },
+      payload: newDraft('Stessa origine'),
+    });
     expect(sameSite.statusCode).toBe(201);
   });
 });
@@ -288,9 +352,19 @@ describe('own password', () => {
     const account = await createAccount(t.database.db);
     const here = await signIn(t.app, account);
     const elsewhere = await signIn(t.app, account);
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: here.headers, payload: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-password' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: here.headers,
+      payload: { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-password' },
+    });
     expectErrorShape(wrong.statusCode, wrong.json(), { status: 400, code: 'wrong_password' });
-    const ok = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: here.headers, payload: { currentPassword: account.password, newPassword: 'a-brand-new-password' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: here.headers,
+      payload: { currentPassword: account.password, newPassword: 'a-brand-new-password' },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await me(here.cookie)).statusCode).toBe(200);
     expect((await me(elsewhere.cookie)).statusCode).toBe(401);

@@ -72,8 +72,7 @@ describe('backup and restore with DATABASE_URL (PostgreSQL 15)', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE link_requests IN ACCESS EXCLUSIVE MODE');
       const backingUp = runCli('backup', [busyArchive], env());
-      const waiting = async () =>
-        (await locker.query(`SELECT 1 FROM pg_locks WHERE relation = 'link_requests'::regclass AND NOT granted`)).rowCount! > 0;
+      const waiting = async () => (await locker.query(`SELECT 1 FROM pg_locks WHERE relation = 'link_requests'::regclass AND NOT granted`)).rowCount! > 0;
       while (!(await waiting())) await new Promise((r) => setTimeout(r, 100));
       for (let i = 0; i < 3; i++) {
         const res = await request(server!.base, 'POST', `/api/cycles/${cycle.slug}/registrations`, registrationBody());
@@ -122,7 +121,9 @@ describe('backup and restore with DATABASE_URL (PostgreSQL 15)', () => {
     });
     const refused = await runCli('restore', [other], target);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/La coda della posta nell'archivio è alla revisione 99 di graphile-worker[^\n]*\n.*The archive's mail queue is at graphile-worker revision 99/);
+    expect(refused.stderr).toMatch(
+      /La coda della posta nell'archivio è alla revisione 99 di graphile-worker[^\n]*\n.*The archive's mail queue is at graphile-worker revision 99/,
+    );
     // Still empty: the real archive goes in without --force.
     const restored = await runCli('restore', [archive], target);
     expect(restored.code, restored.stderr).toBe(0);

@@ -40,7 +40,10 @@ export async function picture(url: string): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     for (const { t } of tables) {
       const { rows } = await client.query<{ r: string }>(`SELECT x::text AS r FROM ${t} x ORDER BY 1`);
-      out.set(t, rows.map((r) => r.r));
+      out.set(
+        t,
+        rows.map((r) => r.r),
+      );
     }
     return out;
   } finally {
@@ -73,22 +76,58 @@ export async function fillTheRest(url: string): Promise<void> {
     const empty = async (table: string) => (await c.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount === 0;
     const fill: [string, string, unknown[]][] = [
       ['cycle_organisers', 'INSERT INTO cycle_organisers (cycle_id, account_id) VALUES ($1, $2)', [x.cycle, x.account]],
-      ['attendance', `INSERT INTO attendance (registration_id, session_id, present, method, marked_by, marked_at) VALUES ($1, $2, true, 'roster', $3, now())`, [x.registration, x.session, x.account]],
+      [
+        'attendance',
+        `INSERT INTO attendance (registration_id, session_id, present, method, marked_by, marked_at) VALUES ($1, $2, true, 'roster', $3, now())`,
+        [x.registration, x.session, x.account],
+      ],
       ['check_in_failures', 'INSERT INTO check_in_failures (registration_id, session_id, at) VALUES ($1, $2, now())', [x.registration, x.session]],
       ['link_requests', `INSERT INTO link_requests (email_hash, ip, at) VALUES ($1, '127.0.0.1', now())`, [hash()]],
-      ['login_throttles', `INSERT INTO login_throttles (scope, subject, window_started_at, attempts, failures, strikes, updated_at) VALUES ('address', '127.0.0.1', now(), 2, 1, 0, now())`, []],
+      [
+        'login_throttles',
+        `INSERT INTO login_throttles (scope, subject, window_started_at, attempts, failures, strikes, updated_at) VALUES ('address', '127.0.0.1', now(), 2, 1, 0, now())`,
+        [],
+      ],
       ['throttle_counters', `INSERT INTO throttle_counters (scope, key, window_start, count) VALUES ('signup', $1, date_trunc('minute', now()), 3)`, [hash()]],
-      ['personal_data_requests', `INSERT INTO personal_data_requests (id, participant_id, token_hash, created_at, expires_at) VALUES (gen_random_uuid(), $1, $2, now(), now() + interval '1 day')`, [x.participant, hash()]],
-      ['organiser_messages', `INSERT INTO organiser_messages (id, cycle_id, subject, body, statuses, recipients) VALUES (gen_random_uuid(), $1, 'Aula cambiata', 'Ci vediamo in aula 2.', ARRAY['confirmed'], 1)`, [x.cycle]],
-      ['mail_messages', `INSERT INTO mail_messages (dedupe_key, template, registration_id, cycle_id, recipient, subject, locale, status, attempts, sent_at) VALUES ('backup-test-1', 'confirmation', $1, $2, 'chi@comune.example.it', 'Iscrizione', 'it', 'sent', 1, now())`, [x.registration, x.cycle]],
-      ['reminders_sent', `INSERT INTO reminders_sent (registration_id, session_id, offset_ms, starts_at) VALUES ($1, $2, 7200000, now())`, [x.registration, x.session]],
-      ['certificates', `INSERT INTO certificates (code, registration_id, cycle_id, name, cycle_slug, cycle_title, first_session_at, last_session_at, attended_sessions, held_sessions, hours, threshold, issued_at)
+      [
+        'personal_data_requests',
+        `INSERT INTO personal_data_requests (id, participant_id, token_hash, created_at, expires_at) VALUES (gen_random_uuid(), $1, $2, now(), now() + interval '1 day')`,
+        [x.participant, hash()],
+      ],
+      [
+        'organiser_messages',
+        `INSERT INTO organiser_messages (id, cycle_id, subject, body, statuses, recipients) VALUES (gen_random_uuid(), $1, 'Aula cambiata', 'Ci vediamo in aula 2.', ARRAY['confirmed'], 1)`,
+        [x.cycle],
+      ],
+      [
+        'mail_messages',
+        `INSERT INTO mail_messages (dedupe_key, template, registration_id, cycle_id, recipient, subject, locale, status, attempts, sent_at) VALUES ('backup-test-1', 'confirmation', $1, $2, 'chi@comune.example.it', 'Iscrizione', 'it', 'sent', 1, now())`,
+        [x.registration, x.cycle],
+      ],
+      [
+        'reminders_sent',
+        `INSERT INTO reminders_sent (registration_id, session_id, offset_ms, starts_at) VALUES ($1, $2, 7200000, now())`,
+        [x.registration, x.session],
+      ],
+      [
+        'certificates',
+        `INSERT INTO certificates (code, registration_id, cycle_id, name, cycle_slug, cycle_title, first_session_at, last_session_at, attended_sessions, held_sessions, hours, threshold, issued_at)
          SELECT 'ABCDEFGHJKLM', r.id, c.id, r.first_name || ' ' || r.last_name, c.slug, c.title, now(), now(), 1, 1, 2.5, 0.75, now()
-           FROM registrations r JOIN cycles c ON c.id = r.cycle_id WHERE r.id = $1`, [x.registration]],
+           FROM registrations r JOIN cycles c ON c.id = r.cycle_id WHERE r.id = $1`,
+        [x.registration],
+      ],
       // A mail runner of another machine, long silent (MAIL_WORKER=0 starts none here).
-      ['queue_runners', `INSERT INTO queue_runners (runner_id, worker_ids, host, pid, beat_at) VALUES ('altra-macchina-1', ARRAY['worker-1'], 'altra-macchina', 4242, now() - interval '1 day')`, []],
+      [
+        'queue_runners',
+        `INSERT INTO queue_runners (runner_id, worker_ids, host, pid, beat_at) VALUES ('altra-macchina-1', ARRAY['worker-1'], 'altra-macchina', 4242, now() - interval '1 day')`,
+        [],
+      ],
       // A change of time bumps the session's SEQUENCE: the trigger records the old one.
-      ['session_revisions', `UPDATE sessions SET sequence = sequence + 1, starts_at = starts_at + interval '1 hour', ends_at = ends_at + interval '1 hour' WHERE id = $1`, [x.session]],
+      [
+        'session_revisions',
+        `UPDATE sessions SET sequence = sequence + 1, starts_at = starts_at + interval '1 hour', ends_at = ends_at + interval '1 hour' WHERE id = $1`,
+        [x.session],
+      ],
     ];
     for (const [table, text, values] of fill) if (await empty(table)) await c.query(text, values);
   } finally {

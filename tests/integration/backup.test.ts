@@ -68,7 +68,10 @@ beforeAll(async () => {
     body: JSON.stringify(ADMIN),
   });
   expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('officina_session='))!.split(';')[0]!;
+  const cookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('officina_session='))!
+    .split(';')[0]!;
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
   uploaded = await pdf('Slide da salvare e ripristinare');
   const body = multipart({ title: 'Slide', visibility: 'public' }, { filename: 'slide.pdf', content: uploaded });

@@ -53,7 +53,12 @@ describe('two app processes on one database', () => {
     await detail(b, other.slug);
 
     const before = b.app.readCache.computations;
-    const edit = await a.app.inject({ method: 'PATCH', url: `/api/admin/cycles/${cycle.id}`, headers: org.headers, payload: { title: 'Mediazione interculturale' } });
+    const edit = await a.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/cycles/${cycle.id}`,
+      headers: org.headers,
+      payload: { title: 'Mediazione interculturale' },
+    });
     expect(edit.statusCode, edit.body).toBe(200);
     await b.app.cacheListener.sync();
     expect((await detail(b, cycle.slug)).title).toBe('Mediazione interculturale');

@@ -129,9 +129,28 @@ describe('ETag and 304 on the JSON', () => {
     const body = res.json();
     expect(Object.keys(body).sort()).toEqual(
       [
-        'attendanceThreshold', 'capacity', 'description', 'endsAt', 'format', 'id', 'kind', 'location', 'materials',
-        'registrationClosesAt', 'registrationOpensAt', 'seatsLeft', 'seatsTaken', 'sessions', 'slug', 'startsAt', 'status',
-        'summary', 'theme', 'title', 'waitlistEnabled', 'waitlistLength',
+        'attendanceThreshold',
+        'capacity',
+        'description',
+        'endsAt',
+        'format',
+        'id',
+        'kind',
+        'location',
+        'materials',
+        'registrationClosesAt',
+        'registrationOpensAt',
+        'seatsLeft',
+        'seatsTaken',
+        'sessions',
+        'slug',
+        'startsAt',
+        'status',
+        'summary',
+        'theme',
+        'title',
+        'waitlistEnabled',
+        'waitlistLength',
       ].sort(),
     );
     expect(res.body).toBe(JSON.stringify(body));

@@ -69,7 +69,11 @@ function expectSameAsApi(cal: ParsedCalendar, cycles: { title: string; sessions:
   }
 }
 
-const tokenOf = (url: string) => new URL(url).pathname.split('/').pop()!.replace(/\.ics$/, '');
+const tokenOf = (url: string) =>
+  new URL(url).pathname
+    .split('/')
+    .pop()!
+    .replace(/\.ics$/, '');
 const randomToken = () => randomBytes(32).toString('base64url');
 
 async function register(slug: string) {

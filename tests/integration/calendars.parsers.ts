@@ -104,7 +104,10 @@ export function parseAgreeing(text: string): ParsedCalendar {
 
 /** Unfolded content lines (RFC 5545 3.1), to look at properties with their parameters. */
 export function contentLines(text: string): string[] {
-  return text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+  return text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter(Boolean);
 }
 
 /** The raw property lines of the VEVENT with this UID. */

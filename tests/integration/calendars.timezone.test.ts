@@ -23,15 +23,11 @@ it('passes every calendar test with TZ=America/New_York', { timeout: 180_000 }, 
   const out = path.join(dir, 'report.json');
   try {
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['node_modules/vitest/vitest.mjs', 'run', ...FILES, '--maxWorkers=1', '--reporter=json', `--outputFile=${out}`],
-        {
-          cwd: process.cwd(),
-          env: { ...process.env, TZ: 'America/New_York', EXPECT_TZ: 'America/New_York', TEST_DATABASE_URL: inject('pgAdminUrl') },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...FILES, '--maxWorkers=1', '--reporter=json', `--outputFile=${out}`], {
+        cwd: process.cwd(),
+        env: { ...process.env, TZ: 'America/New_York', EXPECT_TZ: 'America/New_York', TEST_DATABASE_URL: inject('pgAdminUrl') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += String(d)));
       child.on('error', reject);

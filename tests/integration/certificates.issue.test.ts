@@ -68,9 +68,17 @@ describe('who gets a certificate', () => {
   it('3 of 4 meetings held (75%) is enough; 2 of 4 is not (409 not_eligible, below_threshold)', async () => {
     const { sessions, people } = await finishedCycle({ people: 3 });
     const [three, two, none] = people as [Person, Person, Person];
-    await markPresent(t.database.db, three.id, sessions.slice(0, 3).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      three.id,
+      sessions.slice(0, 3).map((s) => s.id),
+    );
     await markPresent(t.database.db, three.id, [sessions[3]!.id], false);
-    await markPresent(t.database.db, two.id, sessions.slice(0, 2).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      two.id,
+      sessions.slice(0, 2).map((s) => s.id),
+    );
 
     const ok = await getCertificate(three.token);
     expect(ok.statusCode, ok.body).toBe(200);
@@ -101,14 +109,22 @@ describe('who gets a certificate', () => {
 
   it('the cycle’s own threshold applies (50%: 2 of 4 is enough)', async () => {
     const { sessions, people } = await finishedCycle({ people: 1, threshold: 0.5 });
-    await markPresent(t.database.db, people[0]!.id, sessions.slice(0, 2).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      people[0]!.id,
+      sessions.slice(0, 2).map((s) => s.id),
+    );
     expect((await getCertificate(people[0]!.token)).statusCode).toBe(200);
   });
 
   it('not before the cycle has ended (409 not_ended), not for an unknown token (404)', async () => {
     // Three meetings held and attended, the last one still to come.
     const { sessions, people } = await finishedCycle({ people: 1, days: [-21, -14, -7, 7] });
-    await markPresent(t.database.db, people[0]!.id, sessions.slice(0, 3).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      people[0]!.id,
+      sessions.slice(0, 3).map((s) => s.id),
+    );
     const early = await getCertificate(people[0]!.token);
     expect(early.statusCode).toBe(409);
     expect(early.json()).toMatchObject({ code: 'not_eligible', reason: 'not_ended' });
@@ -130,7 +146,11 @@ describe('the certificate', () => {
     const { cycle, sessions, people } = await finishedCycle({ people: 1, title: 'Welfare di comunità e co-progettazione', hours: 3 });
     slug = cycle.slug;
     holder = people[0]!;
-    await markPresent(t.database.db, holder.id, sessions.slice(0, 3).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      holder.id,
+      sessions.slice(0, 3).map((s) => s.id),
+    );
   });
 
   it('is a PDF that parses and carries the name, the cycle, the attendance and the verification code', async () => {
@@ -204,7 +224,11 @@ describe('the certificate', () => {
   it('prints names in any script (Cyrillic, accents) with its font', async () => {
     const { sessions, people } = await finishedCycle({ people: 1 });
     await t.database.db.updateTable('registrations').set({ first_name: 'Оксана', last_name: 'Коваленко-Nicolò' }).where('id', '=', people[0]!.id).execute();
-    await markPresent(t.database.db, people[0]!.id, sessions.map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      people[0]!.id,
+      sessions.map((s) => s.id),
+    );
     const res = await getCertificate(people[0]!.token);
     expect(res.statusCode).toBe(200);
     expect((await pdfText(res.rawPayload)).replace(/\s+/g, ' ')).toContain('Оксана Коваленко-Nicolò');
@@ -225,8 +249,16 @@ describe('the periodic job', () => {
   it('issues every eligible certificate of cycles that have ended, once, and mails the links', async () => {
     const { sessions, people } = await finishedCycle({ people: 3, title: 'Comunicazione generativa' });
     const [yes, no, yesToo] = people as [Person, Person, Person];
-    await markPresent(t.database.db, yes.id, sessions.map((s) => s.id));
-    await markPresent(t.database.db, yesToo.id, sessions.slice(1).map((s) => s.id));
+    await markPresent(
+      t.database.db,
+      yes.id,
+      sessions.map((s) => s.id),
+    );
+    await markPresent(
+      t.database.db,
+      yesToo.id,
+      sessions.slice(1).map((s) => s.id),
+    );
     await markPresent(t.database.db, no.id, [sessions[0]!.id]);
     // Still running: not looked at.
     const running = await finishedCycle({ people: 1, days: [-7, 7] });
@@ -251,7 +283,12 @@ describe('the periodic job', () => {
     expect(jobs.rows.map((j) => j.key)).not.toContain(`mail:certificate-issued:${no.id}`);
     expect((await service.issueForEndedCycles()).issued).toBe(0);
 
-    worker = await startMailWorker({ config: { ...t.config, smtpUrl: sink.url }, databaseUrl: t.database.url, secretKey: t.config.secretKey!, pollInterval: 100 });
+    worker = await startMailWorker({
+      config: { ...t.config, smtpUrl: sink.url },
+      databaseUrl: t.database.url,
+      secretKey: t.config.secretKey!,
+      pollInterval: 100,
+    });
     const certificateMail = (email: string) => sink.to(email).filter((m) => m.parsed!.subject!.startsWith('Attestato di partecipazione'));
     await sink.waitFor(() => certificateMail(yes.email).length === 1 && certificateMail(yesToo.email).length === 1, 'two certificate mails');
     const mail = certificateMail(yes.email)[0]!.parsed!;

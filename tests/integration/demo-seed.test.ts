@@ -20,7 +20,14 @@ const hhmm = (d: Date) => {
 
 async function counts(db: Kysely<Database>) {
   const one = async (table: keyof Database) =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     themes: await one('themes'),
     cycles: await one('cycles'),
@@ -97,7 +104,13 @@ describe('demo programme on an empty database', () => {
 
     const themes = await database.db.selectFrom('themes').select('slug').execute();
     expect(themes.map((t) => t.slug)).toEqual(
-      expect.arrayContaining(['mediazione-interculturale', 'coprogettazione-coprogrammazione', 'welfare-di-comunita', 'comunicazione-generativa', 'emergenza-ucraina']),
+      expect.arrayContaining([
+        'mediazione-interculturale',
+        'coprogettazione-coprogrammazione',
+        'welfare-di-comunita',
+        'comunicazione-generativa',
+        'emergenza-ucraina',
+      ]),
     );
   });
 
@@ -145,8 +158,7 @@ describe('demo programme on an empty database', () => {
     try {
       const res = await t.app.inject({ url: '/api/cycles' });
       expect(res.statusCode).toBe(200);
-      const items: Array<{ slug: string; kind: string; status: string; seatsLeft: number; waitlistLength: number; sessions: unknown[] }> =
-        res.json().items;
+      const items: Array<{ slug: string; kind: string; status: string; seatsLeft: number; waitlistLength: number; sessions: unknown[] }> = res.json().items;
       expect(items.filter((c) => c.kind === 'cycle').length).toBeGreaterThanOrEqual(5);
       expect(items.filter((c) => c.kind === 'conference')).toHaveLength(1);
       const statuses = new Set(items.map((c) => c.status));
@@ -157,9 +169,7 @@ describe('demo programme on an empty database', () => {
 
       const past = await t.app.inject({ url: '/api/cycles?when=past' });
       expect(past.statusCode).toBe(200);
-      expect(past.json().items.map((c: { slug: string; status: string }) => [c.slug, c.status])).toEqual([
-        ['analisi-del-funzionamento-delle-reti', 'past'],
-      ]);
+      expect(past.json().items.map((c: { slug: string; status: string }) => [c.slug, c.status])).toEqual([['analisi-del-funzionamento-delle-reti', 'past']]);
 
       const one = await t.app.inject({ url: '/api/cycles/la-mediazione-interculturale' });
       expect(one.json().sessions).toHaveLength(4);

@@ -53,7 +53,13 @@ async function setUp() {
   await assign(t.database.db, cycle.id, org.account.id);
   const people = [
     registrationBody({ firstName: 'Anna', lastName: 'Bianchi', organisation: 'Comune di Lecco, "Servizi sociali"' }),
-    registrationBody({ firstName: '=HYPERLINK("http://evil.example","clic")', lastName: '+SUM(A1:A9)', organisation: '-2+3', role: '@cmd', network: 'Ambito; Dalmine' }),
+    registrationBody({
+      firstName: '=HYPERLINK("http://evil.example","clic")',
+      lastName: '+SUM(A1:A9)',
+      organisation: '-2+3',
+      role: '@cmd',
+      network: 'Ambito; Dalmine',
+    }),
   ];
   const ids: string[] = [];
   for (const body of people) {
@@ -65,7 +71,11 @@ async function setUp() {
   // Two sessions held, one still to come.
   for (const [i, d] of [-14, -7, 7].entries()) {
     const start = new Date(Date.now() + d * DAY);
-    await t.database.db.updateTable('sessions').set({ starts_at: start, ends_at: new Date(start.getTime() + 7_200_000) }).where('id', '=', sessions[i]!.id).execute();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ starts_at: start, ends_at: new Date(start.getTime() + 7_200_000) })
+      .where('id', '=', sessions[i]!.id)
+      .execute();
   }
   for (const [sessionIdx, regIdx, present] of [
     [0, 0, true],
@@ -73,13 +83,19 @@ async function setUp() {
     [0, 1, true],
     [1, 1, false],
   ] as const) {
-    const res = await t.app.inject({ method: 'PUT', url: `/api/admin/sessions/${sessions[sessionIdx]!.id}/attendance/${ids[regIdx]}`, headers: org.headers, payload: { present } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/sessions/${sessions[sessionIdx]!.id}/attendance/${ids[regIdx]}`,
+      headers: org.headers,
+      payload: { present },
+    });
     expect(res.statusCode).toBe(200);
   }
   return { cycle, sessions, ids };
 }
 
-const download = (cycleId: string, q = '') => t.app.inject({ method: 'GET', url: `/api/admin/cycles/${cycleId}/export.csv${q}`, headers: { cookie: org.cookie } });
+const download = (cycleId: string, q = '') =>
+  t.app.inject({ method: 'GET', url: `/api/admin/cycles/${cycleId}/export.csv${q}`, headers: { cookie: org.cookie } });
 
 describe('GET /api/admin/cycles/:id/export.csv', () => {
   it('is a UTF-8 CSV with BOM, CRLF, an attachment, and one column per session', async () => {
@@ -127,7 +143,12 @@ describe('GET /api/admin/cycles/:id/export.csv', () => {
   it('uses semicolons and decimal commas with ?sep=semicolon (Italian Excel)', async () => {
     const { cycle, ids } = await setUp();
     // The third meeting moves into the past unmarked: Anna has 2 of 3, a percentage with a decimal.
-    await t.database.db.updateTable('sessions').set({ starts_at: new Date(Date.now() - DAY), ends_at: new Date(Date.now() - DAY + 3_600_000) }).where('cycle_id', '=', cycle.id).where('starts_at', '>', new Date()).execute();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ starts_at: new Date(Date.now() - DAY), ends_at: new Date(Date.now() - DAY + 3_600_000) })
+      .where('cycle_id', '=', cycle.id)
+      .where('starts_at', '>', new Date())
+      .execute();
     const res = await download(cycle.id, '?sep=semicolon');
     const text = res.rawPayload.subarray(3).toString('utf8');
     const rows = parseCsv(text, ';');

@@ -87,7 +87,11 @@ describe('GET /api/health', () => {
       });
       // With the lock released the first one goes through; nothing half-written by the second.
       expect((await first!).statusCode).toBe(201);
-      const n = await t.database.db.selectFrom('registrations').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow();
+      const n = await t.database.db
+        .selectFrom('registrations')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('cycle_id', '=', cycle.id)
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(1);
     } finally {
       await app.close();

@@ -25,8 +25,12 @@ const freshIp = () => `10.0.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`
 const ask = (email: unknown, ip: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: '/api/links', payload: { email }, remoteAddress: ip, headers });
 const linkJobs = async () =>
-  (await sql<{ key: string; payload: { participantId: string } }>`SELECT key, payload FROM graphile_worker._private_jobs WHERE key LIKE 'mail:manage-links:%'`.execute(t.database.db))
-    .rows;
+  (
+    await sql<{
+      key: string;
+      payload: { participantId: string };
+    }>`SELECT key, payload FROM graphile_worker._private_jobs WHERE key LIKE 'mail:manage-links:%'`.execute(t.database.db)
+  ).rows;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
@@ -55,7 +59,10 @@ describe('POST /api/links', () => {
     expect(u.statusCode).toBe(202);
     expect(u.body).toBe(k.body);
     expect(k.json()).toEqual({ status: 'accepted', message: expect.stringMatching(/^Se a questo indirizzo/) });
-    const headerNames = (h: Record<string, unknown>) => Object.keys(h).filter((n) => n !== 'date').sort();
+    const headerNames = (h: Record<string, unknown>) =>
+      Object.keys(h)
+        .filter((n) => n !== 'date')
+        .sort();
     expect(headerNames(u.headers)).toEqual(headerNames(k.headers));
     expect(u.headers['content-length']).toBe(k.headers['content-length']);
 
@@ -80,7 +87,12 @@ describe('POST /api/links', () => {
     expect(text).toContain('Mediazione interculturale');
     expect(text).toContain('Valutazione d’impatto');
     // The unknown address: recorded as skipped, with no address, and no mail went out for it.
-    const skipped = await t.database.db.selectFrom('mail_messages').select(['status', 'recipient']).where('template', '=', 'manage-links').where('status', '=', 'skipped').execute();
+    const skipped = await t.database.db
+      .selectFrom('mail_messages')
+      .select(['status', 'recipient'])
+      .where('template', '=', 'manage-links')
+      .where('status', '=', 'skipped')
+      .execute();
     expect(skipped).toEqual([{ status: 'skipped', recipient: null }]);
     expect(sink.messages.filter((m) => m.parsed!.subject === 'I link delle tue iscrizioni')).toHaveLength(1);
   });
@@ -132,7 +144,11 @@ describe('POST /api/links', () => {
     const people: Person[] = [];
     for (let i = 0; i < 20; i += 1) people.push(await signUp(t.app, (await createCycle(t.database.db, { capacity: 5 })).cycle.slug));
     // Let the worker finish the confirmations first: its sending would weigh on one side only.
-    await waitUntil(async () => (await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE run_at <= now()`.execute(t.database.db)).rows[0]!.n === '0', 'an idle queue');
+    await waitUntil(
+      async () =>
+        (await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE run_at <= now()`.execute(t.database.db)).rows[0]!.n === '0',
+      'an idle queue',
+    );
     // The worker would send the known addresses' mails during the measurement: stopped for it.
     await worker.stop();
     const knownTimes: number[] = [];

@@ -239,7 +239,10 @@ describe('mail that follows registrations and session changes', () => {
       offsetMs: 2 * HOUR,
       startsAtMs: started.getTime(),
     });
-    await waitUntil(async () => (await logRows(t.database.db, { registrationId: registration.id, template: 'session-reminder' })).length > 0, 'reminder decided');
+    await waitUntil(
+      async () => (await logRows(t.database.db, { registrationId: registration.id, template: 'session-reminder' })).length > 0,
+      'reminder decided',
+    );
     const [row] = await logRows(t.database.db, { registrationId: registration.id, template: 'session-reminder' });
     expect(row).toMatchObject({ status: 'skipped', error: 'the meeting has already started' });
     expect(sink.to(email)).toHaveLength(1);

@@ -61,7 +61,7 @@ describe('runner liveness', () => {
 
   it('lists every worker whose registration returned, however many register at once', async () => {
     const r = await liveness();
-    const hook = (r.plugin.worker!.hooks!.startWorker as unknown as (ctx: unknown, event: { worker: { workerId: string } }) => Promise<void>);
+    const hook = r.plugin.worker!.hooks!.startWorker as unknown as (ctx: unknown, event: { worker: { workerId: string } }) => Promise<void>;
     const ids = Array.from({ length: 16 }, (_, i) => `worker-many-${i}`);
     // Each hook returns once its worker is written; a write of an older set must never land last.
     await Promise.all(ids.map((workerId) => hook({}, { worker: { workerId } })));

@@ -88,5 +88,8 @@ export async function queuedMailJobs(db: Kysely<Database>, keyPrefix = '') {
 }
 
 export function tokenOf(url: string): string {
-  return new URL(url).pathname.split('/').pop()!.replace(/\.ics$/, '');
+  return new URL(url).pathname
+    .split('/')
+    .pop()!
+    .replace(/\.ics$/, '');
 }

@@ -86,7 +86,8 @@ describe('every template, in Italian and English, as it arrives', () => {
       const [s1, s2, s3] = sessions as [(typeof sessions)[0], (typeof sessions)[0], (typeof sessions)[0]];
       await sql`UPDATE sessions SET online_url = ${ONLINE} WHERE id = ${s1.id}`.execute(t.database.db);
       const uid = (s: { id: string }) => sessionUid(s.id, PUBLIC_URL);
-      const reg = (email: string) => t.app.services.registrations.register(cycle.slug, registrationBody({ email, firstName: 'Giulia', locale }) as RegisterInput, locale, '127.0.0.1');
+      const reg = (email: string) =>
+        t.app.services.registrations.register(cycle.slug, registrationBody({ email, firstName: 'Giulia', locale }) as RegisterInput, locale, '127.0.0.1');
       const a = (await reg(`a.${locale}@comune.example.it`)).registration;
       const b = (await reg(`b.${locale}@comune.example.it`)).registration;
       const c = (await reg(`c.${locale}@comune.example.it`)).registration;
@@ -97,7 +98,13 @@ describe('every template, in Italian and English, as it arrives', () => {
       push('registration-waitlisted', await compose({ kind: 'registration-waitlisted', registrationId: c.id }), c.manageUrl);
       push(
         'session-reminder',
-        await compose({ kind: 'session-reminder', registrationId: b.id, sessionId: s1.id, offsetMs: 2 * 86_400_000, startsAtMs: new Date(s1.starts_at).getTime() }),
+        await compose({
+          kind: 'session-reminder',
+          registrationId: b.id,
+          sessionId: s1.id,
+          offsetMs: 2 * 86_400_000,
+          startsAtMs: new Date(s1.starts_at).getTime(),
+        }),
         b.manageUrl,
       );
       await t.app.services.registrations.cancel(tokenOf(a.manageUrl!), '127.0.0.1');
@@ -105,10 +112,21 @@ describe('every template, in Italian and English, as it arrives', () => {
       push('registration-promoted', await compose({ kind: 'registration-promoted', registrationId: c.id }), c.manageUrl, [s1, s2, s3].map(uid));
 
       const start2 = new Date(s2.starts_at).getTime() + 86_400_000;
-      const moved = await t.app.services.sessions.changeSession(s2.id, { startsAt: new Date(start2), endsAt: new Date(start2 + 3 * 3_600_000), location: 'Bergamo' });
-      push('session-changed', await compose({ kind: 'session-changed', registrationId: b.id, sessionId: s2.id, sequence: moved.sequence }), b.manageUrl, [uid(s2)]);
+      const moved = await t.app.services.sessions.changeSession(s2.id, {
+        startsAt: new Date(start2),
+        endsAt: new Date(start2 + 3 * 3_600_000),
+        location: 'Bergamo',
+      });
+      push('session-changed', await compose({ kind: 'session-changed', registrationId: b.id, sessionId: s2.id, sequence: moved.sequence }), b.manageUrl, [
+        uid(s2),
+      ]);
       const cancelled = await t.app.services.sessions.changeSession(s3.id, { status: 'cancelled' });
-      push('session-cancelled', await compose({ kind: 'session-cancelled', registrationId: b.id, sessionId: s3.id, sequence: cancelled.sequence }), b.manageUrl, [uid(s3)]);
+      push(
+        'session-cancelled',
+        await compose({ kind: 'session-cancelled', registrationId: b.id, sessionId: s3.id, sequence: cancelled.sequence }),
+        b.manageUrl,
+        [uid(s3)],
+      );
 
       const bulk = await t.app.services.mail.sendToCycle(cycle.id, {
         subject: locale === 'it' ? 'Cambio di aula' : 'Room change',
@@ -120,7 +138,11 @@ describe('every template, in Italian and English, as it arrives', () => {
       push('manage-links', await compose({ kind: 'manage-links', participantId: participant.participant_id, requestId: 'r1' }), b.manageUrl);
       // The one-time link to all her data, at the page of her language; the "manageUrl" it must carry is that link.
       await t.app.services.privacy.requestPersonLink(`b.${locale}@comune.example.it`, '192.0.2.1');
-      const dataRequest = await t.database.db.selectFrom('personal_data_requests').select('id').where('participant_id', '=', participant.participant_id).executeTakeFirstOrThrow();
+      const dataRequest = await t.database.db
+        .selectFrom('personal_data_requests')
+        .select('id')
+        .where('participant_id', '=', participant.participant_id)
+        .executeTakeFirstOrThrow();
       const dataUrl = `${PUBLIC_URL}${locale === 'en' ? '/en' : ''}/dati/${tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', dataRequest.id, 0)}`;
       push('personal-data-link', await compose({ kind: 'personal-data-link', requestId: dataRequest.id }), dataUrl);
 
@@ -142,7 +164,11 @@ describe('every template, in Italian and English, as it arrives', () => {
         locale,
       );
       const base = cases.at(-1)!.draft;
-      push('materials-available', { ...base, log: { ...base.log, dedupeKey: `materials:${locale}`, template: 'materials-available' }, rendered, calendar: null }, b.manageUrl);
+      push(
+        'materials-available',
+        { ...base, log: { ...base.log, dedupeKey: `materials:${locale}`, template: 'materials-available' }, rendered, calendar: null },
+        b.manageUrl,
+      );
       // Certificates come with their own issue (and tests); here only the template's shape and links.
       const certificate = renderEmail(
         'certificate-issued',
@@ -162,7 +188,11 @@ describe('every template, in Italian and English, as it arrives', () => {
         },
         locale,
       );
-      push('certificate-issued', { ...base, log: { ...base.log, dedupeKey: `certificate:${locale}`, template: 'certificate-issued' }, rendered: certificate, calendar: null }, null);
+      push(
+        'certificate-issued',
+        { ...base, log: { ...base.log, dedupeKey: `certificate:${locale}`, template: 'certificate-issued' }, rendered: certificate, calendar: null },
+        null,
+      );
     }
 
     for (const c of cases) {
@@ -184,7 +214,12 @@ describe('every template, in Italian and English, as it arrives', () => {
 
   it('covers every template in both languages', () => {
     for (const locale of ['it', 'en'] as const) {
-      expect(cases.filter((c) => c.locale === locale).map((c) => c.template).sort()).toEqual([...TEMPLATE_NAMES].sort());
+      expect(
+        cases
+          .filter((c) => c.locale === locale)
+          .map((c) => c.template)
+          .sort(),
+      ).toEqual([...TEMPLATE_NAMES].sort());
     }
   });
 
@@ -246,7 +281,10 @@ describe('every template, in Italian and English, as it arrives', () => {
         expect(String(e.getFirstProperty('attendee')!.getFirstValue()).toLowerCase(), c.template).toBe(`mailto:${c.draft.to.email}`);
       }
       // The same calendar also travels as a file for clients that ignore the alternative part.
-      expect(p.attachments.some((a) => a.filename === (locale === 'it' ? 'incontri.ics' : 'meetings.ics')), c.template).toBe(true);
+      expect(
+        p.attachments.some((a) => a.filename === (locale === 'it' ? 'incontri.ics' : 'meetings.ics')),
+        c.template,
+      ).toBe(true);
     }
   });
 });

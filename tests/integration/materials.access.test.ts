@@ -45,7 +45,12 @@ function viewerAuth(v: ViewerKey): { token: string; cookie: string | null } {
 
 async function upload(target: string, fields: Record<string, string>, bytes: Buffer, name: string) {
   const body = multipart(fields, { filename: name, content: bytes });
-  const res = await t.app.inject({ method: 'POST', url: `/api/admin/${target}/materials`, payload: body.payload, headers: { ...body.headers, ...orgA.headers } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/admin/${target}/materials`,
+    payload: body.payload,
+    headers: { ...body.headers, ...orgA.headers },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
@@ -224,7 +229,9 @@ describe('downloads', () => {
     for (let i = 0; i < 3; i += 1) expect((await t.app.inject({ method: 'GET', url: `/api/materials/${material.pub.id}/download` })).statusCode).toBe(200);
     const viaToken = await t.app.inject({ method: 'GET', url: `/api/registrations/${people.registered!.token}/materials/${material.pub.id}/download` });
     expect(viaToken.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: `/api/admin/materials/${material.pub.id}/download`, headers: { cookie: orgA.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/admin/materials/${material.pub.id}/download`, headers: { cookie: orgA.cookie } })).statusCode).toBe(
+      200,
+    );
     expect(await count()).toBe(before + 4);
   });
 

@@ -128,7 +128,10 @@ describe('two app processes, one database', () => {
 
   it('downloads keep working through the second node once the first has stopped', async () => {
     expect((await a.stop()).code).toBe(0);
-    for (const [id, bytes] of [[uploaded.id, uploaded.bytes], [legacy.id, legacy.bytes]] as const) {
+    for (const [id, bytes] of [
+      [uploaded.id, uploaded.bytes],
+      [legacy.id, legacy.bytes],
+    ] as const) {
       const got = await download(b, id);
       expect(got.status).toBe(200);
       expect(got.bytes.equals(bytes)).toBe(true);

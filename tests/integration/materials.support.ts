@@ -66,7 +66,11 @@ const ooxml = (main: string, dir: string) =>
     [dir, '<?xml version="1.0"?><x/>'],
   ]);
 
-const opendocument = (mime: string) => zip([['mimetype', mime], ['content.xml', '<?xml version="1.0"?><office:document-content/>']]);
+const opendocument = (mime: string) =>
+  zip([
+    ['mimetype', mime],
+    ['content.xml', '<?xml version="1.0"?><office:document-content/>'],
+  ]);
 
 export async function pdf(text = 'Slide del primo incontro'): Promise<Buffer> {
   const doc = new PDFDocument();
@@ -218,7 +222,14 @@ export async function signUp(app: FastifyInstance, slug: string, overrides: Reco
   const res = await app.inject({ method: 'POST', url: `/api/cycles/${slug}/registrations`, payload: body });
   expect(res.statusCode, res.body).toBe(201);
   const r = res.json().registration;
-  return { id: r.id, token: tokenOf(r.manageUrl), email: body.email as string, firstName: body.firstName as string, lastName: body.lastName as string, status: r.status };
+  return {
+    id: r.id,
+    token: tokenOf(r.manageUrl),
+    email: body.email as string,
+    firstName: body.firstName as string,
+    lastName: body.lastName as string,
+    status: r.status,
+  };
 }
 
 export const tokenOf = (manageUrl: string) => new URL(manageUrl).pathname.split('/').pop()!;
@@ -253,7 +264,9 @@ export async function findEverywhere(db: Kysely<Database>, needles: string[]): P
   for (const { table_name, column_name } of cols.rows) {
     for (const needle of needles) {
       const r = await sql<{ n: string }>`
-        SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE ${sql.ref(column_name)}::text ILIKE ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}`.execute(db);
+        SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE ${sql.ref(column_name)}::text ILIKE ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}`.execute(
+        db,
+      );
       if (Number(r.rows[0]!.n) > 0) hits.push(`${table_name}.${column_name} ∋ ${needle}`);
     }
   }

@@ -68,7 +68,10 @@ describe('the type comes from the content', () => {
   it('accepts each allowed kind and records the detected type, size and SHA-256', async () => {
     for (const s of await allowedSamples()) {
       // Named .bin on purpose: the name says nothing, the bytes decide.
-      const res = await upload({ title: s.name, visibility: 'registered' }, { filename: s.name.replace(/\.\w+$/, '.bin'), content: s.bytes, contentType: 'application/octet-stream' });
+      const res = await upload(
+        { title: s.name, visibility: 'registered' },
+        { filename: s.name.replace(/\.\w+$/, '.bin'), content: s.bytes, contentType: 'application/octet-stream' },
+      );
       expect(res.statusCode, `${s.name}: ${res.body}`).toBe(201);
       const m = res.json();
       expect(m.contentType, s.name).toBe(s.mime);
@@ -145,7 +148,9 @@ describe('file names are only ever a suggested download name', () => {
       const dl = await t.app.inject({ method: 'GET', url: `/api/admin/materials/${m.id}/download`, headers: { cookie: org.cookie } });
       expect(dl.statusCode).toBe(200);
       const cd = dl.headers['content-disposition'] as string;
-      expect(cd).toBe(`attachment; filename="${c.ascii}"; filename*=UTF-8''${encodeURIComponent(row.file_name!).replace(/['()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`)}`);
+      expect(cd).toBe(
+        `attachment; filename="${c.ascii}"; filename*=UTF-8''${encodeURIComponent(row.file_name!).replace(/['()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+      );
       expect(cd).not.toMatch(/[\r\n\0]/);
     }
     // Nothing appeared in DATA_DIR, and everything stored has a random key.
@@ -182,7 +187,11 @@ describe('links and malformed requests', () => {
     const bad = await upload({ title: 'X', visibility: 'tutti' }, { filename: 'a.pdf', content: await pdf() });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('validation_error');
-    const empty = await t.app.inject({ method: 'POST', url: `/api/admin/sessions/${sessionId}/materials`, headers: { ...org.headers, 'content-type': 'application/json' } });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `/api/admin/sessions/${sessionId}/materials`,
+      headers: { ...org.headers, 'content-type': 'application/json' },
+    });
     expect(empty.statusCode).toBe(400);
     const foreign = await upload({ title: 'Intruso', visibility: 'public' }, { filename: 'a.pdf', content: await pdf() }, other);
     expect(foreign.statusCode).toBe(403);
@@ -193,9 +202,19 @@ describe('links and malformed requests', () => {
     const before = await storedFiles();
     const body = multipart({ title: 'Tronco' }, { filename: 'a.pdf', content: await pdf() });
     const target = `/api/admin/sessions/${sessionId}/materials`;
-    const truncated = await t.app.inject({ method: 'POST', url: target, payload: body.payload.subarray(0, body.payload.length - 200), headers: { ...body.headers, ...org.headers } });
+    const truncated = await t.app.inject({
+      method: 'POST',
+      url: target,
+      payload: body.payload.subarray(0, body.payload.length - 200),
+      headers: { ...body.headers, ...org.headers },
+    });
     expect(truncated.statusCode, truncated.body).toBe(400);
-    const noBoundary = await t.app.inject({ method: 'POST', url: target, payload: 'garbage', headers: { 'content-type': 'multipart/form-data', ...org.headers } });
+    const noBoundary = await t.app.inject({
+      method: 'POST',
+      url: target,
+      payload: 'garbage',
+      headers: { 'content-type': 'multipart/form-data', ...org.headers },
+    });
     expect(noBoundary.statusCode, noBoundary.body).toBe(400);
     const second = multipart({}, { filename: 'b.pdf', content: await pdf() });
     const boundary = body.headers['content-type']!.split('boundary=')[1]!;
@@ -241,7 +260,9 @@ describe('the announcement mail', () => {
     const jobsFor = async (materialSession: string) =>
       (
         await sql<{ key: string; payload: unknown; run_at: Date }>`
-          SELECT key, payload, run_at FROM graphile_worker._private_jobs WHERE key LIKE ${`mail:materials-available:${materialSession}:%`}`.execute(t.database.db)
+          SELECT key, payload, run_at FROM graphile_worker._private_jobs WHERE key LIKE ${`mail:materials-available:${materialSession}:%`}`.execute(
+          t.database.db,
+        )
       ).rows;
     await sql`DELETE FROM graphile_worker._private_jobs WHERE key LIKE 'mail:materials-available:%'`.execute(t.database.db);
 

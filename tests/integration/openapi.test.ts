@@ -37,9 +37,7 @@ describe('GET /api/docs/json', () => {
     );
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '409']));
     const registration = register.responses['201'].content['application/json'].schema.properties.registration;
-    expect(Object.keys(registration.properties)).toEqual(
-      expect.arrayContaining(['id', 'status', 'waitlistPosition', 'manageUrl', 'calendarUrl']),
-    );
+    expect(Object.keys(registration.properties)).toEqual(expect.arrayContaining(['id', 'status', 'waitlistPosition', 'manageUrl', 'calendarUrl']));
     expect(JSON.stringify(doc)).not.toMatch(/token_hash|seats_taken/);
 
     const error = register.responses['409'].content['application/json'].schema;

@@ -49,8 +49,16 @@ beforeAll(async () => {
     signUps: [{ email, firstName: `Mariaerasmo${tag}`, lastName: `Cancellabile${tag}`, role }, {}],
   });
   [her, other] = finished.people as [Person, Person];
-  await markPresent(t.database.db, her.id, finished.sessions.slice(0, 3).map((s) => s.id));
-  await markPresent(t.database.db, other.id, finished.sessions.map((s) => s.id));
+  await markPresent(
+    t.database.db,
+    her.id,
+    finished.sessions.slice(0, 3).map((s) => s.id),
+  );
+  await markPresent(
+    t.database.db,
+    other.id,
+    finished.sessions.map((s) => s.id),
+  );
   const cert = await t.app.inject({ method: 'GET', url: `/api/registrations/${her.token}/certificate` });
   expect(cert.statusCode).toBe(200);
   certificateCode = (await t.database.db.selectFrom('certificates').select('code').where('registration_id', '=', her.id).executeTakeFirstOrThrow()).code;
@@ -80,7 +88,15 @@ beforeAll(async () => {
         smtp_response: `250 2.0.0 OK <${email}>`,
         sent_at: new Date(),
       },
-      { dedupe_key: `test:links:${her.id}`, template: 'manage-links', recipient: email, subject: 'I link delle tue iscrizioni', locale: 'it', status: 'sent', sent_at: new Date() },
+      {
+        dedupe_key: `test:links:${her.id}`,
+        template: 'manage-links',
+        recipient: email,
+        subject: 'I link delle tue iscrizioni',
+        locale: 'it',
+        status: 'sent',
+        sent_at: new Date(),
+      },
     ])
     .execute();
   expect((await t.app.inject({ method: 'POST', url: '/api/links', payload: { email } })).statusCode).toBe(202);
@@ -95,7 +111,13 @@ describe('the export of one registration (manage token)', () => {
     const data = res.json();
     expect(Object.keys(data).sort()).toEqual(['consent', 'email', 'exportedAt', 'mail', 'registration']);
     expect(data.email).toBe(her.email);
-    expect(data.registration).toMatchObject({ id: her.id, firstName: her.firstName, lastName: her.lastName, status: 'confirmed', cycle: { slug: finished.cycle.slug } });
+    expect(data.registration).toMatchObject({
+      id: her.id,
+      firstName: her.firstName,
+      lastName: her.lastName,
+      status: 'confirmed',
+      cycle: { slug: finished.cycle.slug },
+    });
     expect(data.registration.attendance.filter((a: { present: boolean }) => a.present)).toHaveLength(3);
     expect(data.registration.certificate).toMatchObject({ code: certificateCode, attendedSessions: 3, heldSessions: 4 });
     expect(data.consent).toMatchObject({ registrationId: her.id, version: t.config.privacyVersion, notice: { publishedAt: expect.any(String) } });
@@ -152,12 +174,20 @@ describe('erasure of one registration (manage token)', () => {
     const [mine] = solo.people as [Person];
     const next = await signUp(t.app, solo.cycle.slug);
     expect(next.status).toBe('waitlisted');
-    const elsewhere = await signUp(t.app, (await cycleMovedTo(t.app, t.database.db, { days: [10] })).cycle.slug, { email: mine.email, firstName: mine.firstName, lastName: mine.lastName });
+    const elsewhere = await signUp(t.app, (await cycleMovedTo(t.app, t.database.db, { days: [10] })).cycle.slug, {
+      email: mine.email,
+      firstName: mine.firstName,
+      lastName: mine.lastName,
+    });
 
     const res = await t.app.inject({ method: 'DELETE', url: `/api/registrations/${mine.token}/personal-data` });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ erased: true, registrations: 1, cancelled: 1 });
-    const row = await t.database.db.selectFrom('registrations').select(['status', 'cancelled_by', 'first_name']).where('id', '=', mine.id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('registrations')
+      .select(['status', 'cancelled_by', 'first_name'])
+      .where('id', '=', mine.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', cancelled_by: 'erasure', first_name: 'Anonimo' });
     expect((await t.database.db.selectFrom('registrations').select('status').where('id', '=', next.id).executeTakeFirstOrThrow()).status).toBe('confirmed');
     for (const method of ['GET', 'DELETE'] as const) {
@@ -172,7 +202,11 @@ describe('erasure of one registration (manage token)', () => {
     expect(await findEverywhere(t.database.db, [mine.email])).toEqual([`participants.email ∋ ${mine.email}`]);
 
     // Erasing the last one forgets the address too.
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/registrations/${elsewhere.token}/personal-data` })).json()).toEqual({ erased: true, registrations: 1, cancelled: 1 });
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/registrations/${elsewhere.token}/personal-data` })).json()).toEqual({
+      erased: true,
+      registrations: 1,
+      cancelled: 1,
+    });
     expect(await findEverywhere(t.database.db, [mine.email, mine.firstName])).toEqual([]);
   });
 });
@@ -180,8 +214,7 @@ describe('erasure of one registration (manage token)', () => {
 describe('erasure of the whole person (one-time link)', () => {
   it('anonymises her everywhere, keeps the counts, gives her seat to the waiting list and kills her links', async () => {
     const finishedStats = await statsOf(finished.cycle.id);
-    const runningRows = async () =>
-      (await t.database.db.selectFrom('registrations').select(['status']).where('cycle_id', '=', running.id).execute()).length;
+    const runningRows = async () => (await t.database.db.selectFrom('registrations').select(['status']).where('cycle_id', '=', running.id).execute()).length;
     const rowsBefore = await runningRows();
     const needles = [her.email, her.firstName, her.lastName, 'Mediatrice culturale'];
     expect((await findEverywhere(t.database.db, needles)).length).toBeGreaterThan(3);
@@ -202,13 +235,19 @@ describe('erasure of the whole person (one-time link)', () => {
     // The finished cycle's reports are unchanged.
     expect(await statsOf(finished.cycle.id)).toEqual(finishedStats);
     // The running cycle: her seat cancelled (by erasure), the first in line confirmed, rows kept.
-    const mine = await t.database.db.selectFrom('registrations').select(['status', 'cancelled_by', 'anonymised_at']).where('id', '=', herLater.id).executeTakeFirstOrThrow();
+    const mine = await t.database.db
+      .selectFrom('registrations')
+      .select(['status', 'cancelled_by', 'anonymised_at'])
+      .where('id', '=', herLater.id)
+      .executeTakeFirstOrThrow();
     expect(mine).toMatchObject({ status: 'cancelled', cancelled_by: 'erasure' });
     expect(mine.anonymised_at).not.toBeNull();
     const w = await t.database.db.selectFrom('registrations').select('status').where('id', '=', waiting.id).executeTakeFirstOrThrow();
     expect(w.status).toBe('confirmed');
     expect(await runningRows()).toBe(rowsBefore);
-    const promoted = await sql<{ key: string }>`SELECT key FROM graphile_worker._private_jobs WHERE key = ${`mail:registration-promoted:${waiting.id}`}`.execute(t.database.db);
+    const promoted = await sql<{
+      key: string;
+    }>`SELECT key FROM graphile_worker._private_jobs WHERE key = ${`mail:registration-promoted:${waiting.id}`}`.execute(t.database.db);
     expect(promoted.rows).toHaveLength(1);
 
     // Her links are dead, the certificate no longer verifies.

@@ -29,9 +29,10 @@ const statsOf = async (cycleId: string) => {
 };
 const countsOf = async (cycleId: string) => ({
   byStatus: (
-    await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM registrations WHERE cycle_id = ${cycleId} GROUP BY status ORDER BY status`.execute(
-      t.database.db,
-    )
+    await sql<{
+      status: string;
+      n: string;
+    }>`SELECT status, count(*) AS n FROM registrations WHERE cycle_id = ${cycleId} GROUP BY status ORDER BY status`.execute(t.database.db)
   ).rows,
   attendance: (
     await sql<{ session_id: string; present: boolean; n: string }>`
@@ -39,9 +40,10 @@ const countsOf = async (cycleId: string) => ({
        WHERE s.cycle_id = ${cycleId} GROUP BY 1, 2 ORDER BY 1, 2`.execute(t.database.db)
   ).rows,
   byNetwork: (
-    await sql<{ network: string | null; n: string }>`SELECT network, count(*) AS n FROM registrations WHERE cycle_id = ${cycleId} GROUP BY 1 ORDER BY 1`.execute(
-      t.database.db,
-    )
+    await sql<{
+      network: string | null;
+      n: string;
+    }>`SELECT network, count(*) AS n FROM registrations WHERE cycle_id = ${cycleId} GROUP BY 1 ORDER BY 1`.execute(t.database.db)
   ).rows,
   certificates: (await sql<{ n: string }>`SELECT count(*) AS n FROM certificates WHERE cycle_id = ${cycleId}`.execute(t.database.db)).rows,
 });
@@ -68,17 +70,33 @@ beforeAll(async () => {
     signUps: [{ network: 'Ambito di Dalmine' }, { network: 'Ambito di Dalmine' }, { network: 'Rete Valle Seriana' }, bothPerson],
   });
   const [a1, a2, a3] = old.people as [Person, Person, Person];
-  await markPresent(t.database.db, a1.id, old.sessions.map((s) => s.id));
+  await markPresent(
+    t.database.db,
+    a1.id,
+    old.sessions.map((s) => s.id),
+  );
   await markPresent(t.database.db, a2.id, [old.sessions[0]!.id]);
   await markPresent(t.database.db, a2.id, [old.sessions[1]!.id], false);
-  await markPresent(t.database.db, old.people[3]!.id, old.sessions.map((s) => s.id));
-  await t.database.db.updateTable('registrations').set({ status: 'cancelled', cancelled_at: new Date(), cancelled_by: 'participant' }).where('id', '=', a3.id).execute();
+  await markPresent(
+    t.database.db,
+    old.people[3]!.id,
+    old.sessions.map((s) => s.id),
+  );
+  await t.database.db
+    .updateTable('registrations')
+    .set({ status: 'cancelled', cancelled_at: new Date(), cancelled_by: 'participant' })
+    .where('id', '=', a3.id)
+    .execute();
   expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${a1.token}/certificate` })).statusCode).toBe(200);
 
   // Ended a month ago: the returning person and someone new.
   recent = await cycleMovedTo(t.app, t.database.db, { days: [-45, -38, -31], signUps: [bothPerson, {}] });
   both = { old: old.people[3]!, recent: recent.people[0]! };
-  await markPresent(t.database.db, both.recent.id, recent.sessions.map((s) => s.id));
+  await markPresent(
+    t.database.db,
+    both.recent.id,
+    recent.sessions.map((s) => s.id),
+  );
   expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${both.recent.token}/certificate` })).statusCode).toBe(200);
   // "Send me my links" for an old participant: a throttle row, a mail job (delivered below).
   expect((await t.app.inject({ method: 'POST', url: '/api/links', payload: { email: a1.email } })).statusCode).toBe(202);
@@ -125,7 +143,12 @@ describe('the retention job', () => {
 
     await sql`SELECT graphile_worker.add_job(${RETENTION_TASK}::text, job_key => ${RETENTION_TASK}::text)`.execute(t.database.db);
     await waitUntil(async () => {
-      const left = await t.database.db.selectFrom('registrations').select('id').where('cycle_id', '=', old.cycle.id).where('anonymised_at', 'is', null).execute();
+      const left = await t.database.db
+        .selectFrom('registrations')
+        .select('id')
+        .where('cycle_id', '=', old.cycle.id)
+        .where('anonymised_at', 'is', null)
+        .execute();
       const queued = await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE key = ${RETENTION_TASK}`.execute(t.database.db);
       return left.length === 0 && Number(queued.rows[0]!.n) === 0;
     }, 'the retention job');
@@ -160,7 +183,11 @@ describe('the retention job', () => {
     expect(recentRow.participant_id).not.toBe(oldRow.participant_id);
     // What is held about her now (the one-time link's export) is the recent registration only.
     await t.app.services.privacy.requestPersonLink(both.recent.email, '192.0.2.9');
-    const request = await t.database.db.selectFrom('personal_data_requests').select('id').where('participant_id', '=', recentRow.participant_id).executeTakeFirstOrThrow();
+    const request = await t.database.db
+      .selectFrom('personal_data_requests')
+      .select('id')
+      .where('participant_id', '=', recentRow.participant_id)
+      .executeTakeFirstOrThrow();
     const link = tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', request.id, 0);
     const shown = await t.app.inject({ method: 'GET', url: `/api/personal-data/${link}` });
     expect(shown.json().registrations.map((r: { id: string }) => r.id)).toEqual([both.recent.id]);
@@ -184,7 +211,10 @@ describe('the retention job', () => {
     });
     const expired = '00000000-0000-4000-8000-0000000000e1';
     const live = '00000000-0000-4000-8000-0000000000e2';
-    await t.database.db.insertInto('personal_data_requests').values([row(expired, -30), row(live, 30)]).execute();
+    await t.database.db
+      .insertInto('personal_data_requests')
+      .values([row(expired, -30), row(live, 30)])
+      .execute();
     const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24 });
     const r = await service.applyRetention();
     expect(r.personalDataRequestsPurged).toBeGreaterThanOrEqual(1);

@@ -35,9 +35,7 @@ describe('GET /api/registrations/:token attendance', () => {
     expect((await mark(sessions[2]!.id, other.json().registration.id, true)).statusCode).toBe(200);
 
     const after = await t.app.inject({ url: `/api/registrations/${token}` });
-    const marks = (after.json().attendance as { sessionId: string; present: boolean }[]).sort((a, b) =>
-      a.sessionId.localeCompare(b.sessionId),
-    );
+    const marks = (after.json().attendance as { sessionId: string; present: boolean }[]).sort((a, b) => a.sessionId.localeCompare(b.sessionId));
     const expected = [
       { sessionId: sessions[0]!.id, present: true },
       { sessionId: sessions[1]!.id, present: false },

@@ -35,11 +35,7 @@ async function show(token: string) {
 const cancel = (token: string) => request(base, 'POST', `/api/registrations/${token}/cancel`);
 
 async function counters(cycleId: string) {
-  return t.database.db
-    .selectFrom('cycles')
-    .select(['seats_taken', 'waitlist_length'])
-    .where('id', '=', cycleId)
-    .executeTakeFirstOrThrow();
+  return t.database.db.selectFrom('cycles').select(['seats_taken', 'waitlist_length']).where('id', '=', cycleId).executeTakeFirstOrThrow();
 }
 
 describe('cancel', () => {

@@ -25,9 +25,7 @@ interface Round {
 /** One cycle, 200 distinct people, all requests in flight together. */
 async function race(t: TestApp, base: string, round: number): Promise<Round> {
   const { cycle } = await createCycle(t.database.db, { capacity: SEATS, slug: `corsa-${round}-${Date.now()}` });
-  const bodies = Array.from({ length: PEOPLE }, (_, i) =>
-    registrationBody({ email: `persona.${round}.${i}@comune.example.it`, firstName: `Persona ${i}` }),
-  );
+  const bodies = Array.from({ length: PEOPLE }, (_, i) => registrationBody({ email: `persona.${round}.${i}@comune.example.it`, firstName: `Persona ${i}` }));
   const responses = await Promise.all(
     // Each person from their own address (TRUST_PROXY below), as a crowd from many offices arrives.
     bodies.map((b, i) => request(base, 'POST', `/api/cycles/${cycle.slug}/registrations`, b, { 'x-forwarded-for': `10.${round}.${i >> 8}.${i & 255}` })),
@@ -43,11 +41,7 @@ async function dbCounts(db: Kysely<Database>, cycleId: string) {
     .groupBy('status')
     .execute();
   const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-  const cycle = await db
-    .selectFrom('cycles')
-    .select(['seats_taken', 'waitlist_length'])
-    .where('id', '=', cycleId)
-    .executeTakeFirstOrThrow();
+  const cycle = await db.selectFrom('cycles').select(['seats_taken', 'waitlist_length']).where('id', '=', cycleId).executeTakeFirstOrThrow();
   return { confirmed: by.confirmed ?? 0, waitlisted: by.waitlisted ?? 0, cancelled: by.cancelled ?? 0, ...cycle };
 }
 
@@ -66,7 +60,10 @@ describe('200 simultaneous sign-ups for 10 seats (with the lock)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { cycleId, responses } = await race(t, base, round);
       const statuses = responses.map((r) => r.status);
-      expect(statuses.filter((s) => s !== 201), `round ${round}: non-201 answers`).toEqual([]);
+      expect(
+        statuses.filter((s) => s !== 201),
+        `round ${round}: non-201 answers`,
+      ).toEqual([]);
 
       const regs = responses.map((r) => r.body.registration);
       const confirmed = regs.filter((r) => r.status === 'confirmed');
@@ -86,12 +83,7 @@ describe('200 simultaneous sign-ups for 10 seats (with the lock)', () => {
 
       // The position each person was told is their place in arrival order (seq), and the confirmed
       // ones arrived before everyone waiting: FIFO holds.
-      const rows = await t.database.db
-        .selectFrom('registrations')
-        .select(['id', 'status', 'seq'])
-        .where('cycle_id', '=', cycleId)
-        .orderBy('seq')
-        .execute();
+      const rows = await t.database.db.selectFrom('registrations').select(['id', 'status', 'seq']).where('cycle_id', '=', cycleId).orderBy('seq').execute();
       const told = new Map(regs.map((r) => [r.id, r]));
       expect(rows.slice(0, SEATS).every((r) => r.status === 'confirmed')).toBe(true);
       rows.slice(SEATS).forEach((row, i) => {
@@ -110,7 +102,10 @@ describe('200 simultaneous sign-ups for 10 seats (with the lock)', () => {
 async function naiveRace(url: string, db: Kysely<Database>, round: number) {
   const { cycle } = await createCycle(db, { capacity: SEATS, slug: `ingenuo-${round}-${Date.now()}` });
   const people = Array.from({ length: PEOPLE }, (_, i) => ({ id: randomUUID(), email: `ingenuo.${round}.${i}@comune.example.it` }));
-  await db.insertInto('participants').values(people.map((p) => ({ id: p.id, email: p.email }))).execute();
+  await db
+    .insertInto('participants')
+    .values(people.map((p) => ({ id: p.id, email: p.email })))
+    .execute();
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   pool.on('error', () => {});
   try {

@@ -29,9 +29,7 @@ const addressOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 
 async function crowd(bases: string[], slug: string, tag: string): Promise<{ email: string; res: JsonResponse }[]> {
   const people = Array.from({ length: CROWD }, (_, i) => registrationBody({ email: `folla.${tag}.${i}@comune.example.it`, firstName: `Persona ${i}` }));
   const responses = await Promise.all(
-    people.map((body, i) =>
-      request(bases[i % bases.length]!, 'POST', `/api/cycles/${slug}/registrations`, body, { 'x-forwarded-for': addressOf(i) }),
-    ),
+    people.map((body, i) => request(bases[i % bases.length]!, 'POST', `/api/cycles/${slug}/registrations`, body, { 'x-forwarded-for': addressOf(i) })),
   );
   return responses.map((res, i) => ({ email: people[i]!.email, res }));
 }
@@ -76,7 +74,9 @@ describe('5,000 simultaneous sign-ups for 40 seats on one app', () => {
     const answers = await crowd([base], cycle.slug, 'uno');
     await expectSeatedInOrder(t.database.db, cycle.id, answers);
     // Coalesced: far fewer transactions than people (each batch writes one created_at).
-    const batches = await sql<{ n: number }>`SELECT count(DISTINCT created_at)::int AS n FROM registrations WHERE cycle_id = ${cycle.id}`.execute(t.database.db);
+    const batches = await sql<{ n: number }>`SELECT count(DISTINCT created_at)::int AS n FROM registrations WHERE cycle_id = ${cycle.id}`.execute(
+      t.database.db,
+    );
     console.log(`crowd on one app: ${CROWD} sign-ups decided in ${batches.rows[0]!.n} transactions`);
     expect(batches.rows[0]!.n).toBeLessThan(CROWD);
   });
@@ -123,12 +123,22 @@ describe('the same crowd split over two server processes on one database', () =>
   it('gives the same result, and each person exactly one mail (confirmation or waiting list)', async () => {
     const { cycle } = await createCycle(database.db, { capacity: SEATS });
     const started = Date.now();
-    const answers = await crowd(servers.map((s) => s.base), cycle.slug, 'due');
+    const answers = await crowd(
+      servers.map((s) => s.base),
+      cycle.slug,
+      'due',
+    );
     const answered = Date.now();
     await expectSeatedInOrder(database.db, cycle.id, answers);
 
     for (let i = 0; i < 2; i++) {
-      const env = cleanEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir, SECRET_KEY: 'test-secret-key-test-secret-key-0123456789', SMTP_URL: sink.url, LOG_LEVEL: 'warn' });
+      const env = cleanEnv({
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+        SMTP_URL: sink.url,
+        LOG_LEVEL: 'warn',
+      });
       workers.push(spawn(process.execPath, ['server/worker.ts'], { cwd: ROOT, env, stdio: 'ignore' }));
     }
     await sink.waitFor(() => sink.accepted >= CROWD, `${CROWD} mails at the SMTP sink`, 90_000);

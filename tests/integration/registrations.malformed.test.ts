@@ -112,31 +112,90 @@ const rows: Row[] = [
   { label: 'lastName 500 000 characters', body: valid({ lastName: long(500_000) }), status: 400, code: 'validation_error', fields: ['lastName'] },
   { label: 'firstName 101 emoji', body: valid({ firstName: long(101, '😀') }), status: 400, code: 'validation_error', fields: ['firstName'] },
   // E-mail addresses that are not.
-  ...['non-una-email', 'giulia@', '@comune.example.it', 'giulia rossi@comune.example.it', 'giulia@comune..it', 'giulia@comune', 'giulia@@comune.example.it', '.giulia@comune.example.it', 'giulia@comune.example.it.', `${long(250)}@comune.it`, '', '   ', 'giulia@сomune.example.it' /* Cyrillic с */, 'giulia＠comune.example.it' /* fullwidth @ */, 'giulia@comune.example.it\u0000', '"giulia"@comune.example.it', 'giulia@comune.example.it, marco@comune.example.it', 'giulia@comune.example.it\nBcc: x@y.it'].map(
-    (email): Row => ({ label: `email ${JSON.stringify(email).slice(0, 40)}`, body: valid({ email }), status: 400, code: 'validation_error', fields: ['email'] }),
-  ),
+  ...[
+    'non-una-email',
+    'giulia@',
+    '@comune.example.it',
+    'giulia rossi@comune.example.it',
+    'giulia@comune..it',
+    'giulia@comune',
+    'giulia@@comune.example.it',
+    '.giulia@comune.example.it',
+    'giulia@comune.example.it.',
+    `${long(250)}@comune.it`,
+    '',
+    '   ',
+    'giulia@сomune.example.it' /* Cyrillic с */,
+    'giulia＠comune.example.it' /* fullwidth @ */,
+    'giulia@comune.example.it\u0000',
+    '"giulia"@comune.example.it',
+    'giulia@comune.example.it, marco@comune.example.it',
+    'giulia@comune.example.it\nBcc: x@y.it',
+  ].map((email): Row => ({
+    label: `email ${JSON.stringify(email).slice(0, 40)}`,
+    body: valid({ email }),
+    status: 400,
+    code: 'validation_error',
+    fields: ['email'],
+  })),
   // Unicode tricks that would reach the database or mislead a reader.
   { label: 'NUL inside firstName', body: valid({ firstName: 'Giu\u0000lia' }), status: 400, code: 'validation_error', fields: ['firstName'] },
   { label: 'NUL inside organisation', body: valid({ organisation: 'Comune\u0000' }), status: 400, code: 'validation_error', fields: ['organisation'] },
   { label: 'NUL inside role', body: valid({ role: '\u0000' }), status: 400, code: 'validation_error', fields: ['role'] },
   { label: 'escape sequence inside lastName', body: valid({ lastName: 'Rossi\u001b[31m' }), status: 400, code: 'validation_error', fields: ['lastName'] },
   { label: 'newline inside lastName', body: valid({ lastName: 'Rossi\nBianchi' }), status: 400, code: 'validation_error', fields: ['lastName'] },
-  { label: 'lone high surrogate', body: '{"firstName":"Giulia\\ud800","lastName":"Rossi","email":"x.lone@comune.example.it","organisation":"Comune","consent":true}', status: 400, code: 'validation_error', fields: ['firstName'] },
+  {
+    label: 'lone high surrogate',
+    body: '{"firstName":"Giulia\\ud800","lastName":"Rossi","email":"x.lone@comune.example.it","organisation":"Comune","consent":true}',
+    status: 400,
+    code: 'validation_error',
+    fields: ['firstName'],
+  },
   { label: 'lone low surrogate in network', body: valid({ network: '\udc00Ambito' }), status: 400, code: 'validation_error', fields: ['network'] },
   { label: 'right-to-left override', body: valid({ lastName: 'Rossi\u202Efdp.exe' }), status: 400, code: 'validation_error', fields: ['lastName'] },
   { label: 'bidi isolate', body: valid({ organisation: '\u2067Comune\u2069' }), status: 400, code: 'validation_error', fields: ['organisation'] },
   // Extra nesting and look-alike shapes.
-  { label: 'the body wrapped in {registration}', body: JSON.stringify({ registration: registrationBody() }), status: 400, code: 'validation_error', fields: ['firstName', 'consent'] },
+  {
+    label: 'the body wrapped in {registration}',
+    body: JSON.stringify({ registration: registrationBody() }),
+    status: 400,
+    code: 'validation_error',
+    fields: ['firstName', 'consent'],
+  },
   { label: 'the body wrapped in {data}', body: JSON.stringify({ data: registrationBody() }), status: 400, code: 'validation_error', fields: ['email'] },
-  { label: 'field names in snake_case', body: JSON.stringify({ first_name: 'Giulia', last_name: 'Rossi', email: 'g.snake@comune.example.it', organisation: 'Comune', consent: true }), status: 400, code: 'validation_error', fields: ['firstName', 'lastName'] },
+  {
+    label: 'field names in snake_case',
+    body: JSON.stringify({ first_name: 'Giulia', last_name: 'Rossi', email: 'g.snake@comune.example.it', organisation: 'Comune', consent: true }),
+    status: 400,
+    code: 'validation_error',
+    fields: ['firstName', 'lastName'],
+  },
   // Wrong content types and encodings.
-  { label: 'form-encoded', body: 'firstName=Giulia&consent=true', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'unsupported_media_type' },
-  { label: 'multipart', body: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n', contentType: 'multipart/form-data; boundary=x', status: 415, code: 'unsupported_media_type' },
+  {
+    label: 'form-encoded',
+    body: 'firstName=Giulia&consent=true',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    label: 'multipart',
+    body: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+    contentType: 'multipart/form-data; boundary=x',
+    status: 415,
+    code: 'unsupported_media_type',
+  },
   { label: 'XML', body: '<registration/>', contentType: 'application/xml', status: 415, code: 'unsupported_media_type' },
   { label: 'JSON:API media type', body: valid(), contentType: 'application/vnd.api+json', status: 415, code: 'unsupported_media_type' },
   { label: 'octet-stream', body: Buffer.from(valid()), contentType: 'application/octet-stream', status: 415, code: 'unsupported_media_type' },
   { label: 'valid JSON sent as text/plain', body: valid(), contentType: 'text/plain', status: 400, code: 'validation_error', fields: ['body'] },
-  { label: 'gzip-encoded body', body: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]), headers: { 'content-encoding': 'gzip' }, status: 400, code: 'invalid_json' },
+  {
+    label: 'gzip-encoded body',
+    body: Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]),
+    headers: { 'content-encoding': 'gzip' },
+    status: 400,
+    code: 'invalid_json',
+  },
 ];
 
 describe('a table of malformed bodies', () => {
@@ -186,7 +245,10 @@ describe('a table of malformed bodies', () => {
       ['a __proto__ key', valid().replace('{', '{"__proto__":{"polluted":true},')],
       ['upper-case media type', valid(), 'APPLICATION/JSON'],
       ['explicit charset', valid(), 'application/json; charset=utf-8'],
-      ['accents, apostrophes and emoji in names', valid({ firstName: 'Zoë Łucja', lastName: "D'Annunzio-Ñúñez 🎓", organisation: 'Città di Sesto S. Giovanni' })],
+      [
+        'accents, apostrophes and emoji in names',
+        valid({ firstName: 'Zoë Łucja', lastName: "D'Annunzio-Ñúñez 🎓", organisation: 'Città di Sesto S. Giovanni' }),
+      ],
       ['zero-width joiner inside an emoji name', valid({ lastName: 'Rossi 👩‍🏫' })],
       ['exactly 100 characters', valid({ firstName: long(100) })],
       // Lengths are counted in characters (code points), as PostgreSQL's length() does.
@@ -289,7 +351,8 @@ function build(mutations: Mutation[]): Record<string, unknown> {
         if (typeof b[m.key] === 'string') b[m.key] = ` \t${b[m.key] as string}\n `;
         break;
       case 'extra':
-        if (!(KEYS as readonly string[]).includes(m.key)) Object.defineProperty(b, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+        if (!(KEYS as readonly string[]).includes(m.key))
+          Object.defineProperty(b, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
         break;
       case 'email':
         // Unique prefix, so a valid address is never "already registered".
@@ -356,9 +419,7 @@ describe('property: 201 exactly when the contract accepts the body, otherwise a 
   it('valid bodies with random mutations', async () => {
     const tally = { ok: 0, refused: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 0, maxLength: 3 }), async (mutations) =>
-        checkOne(JSON.stringify(build(mutations)), tally),
-      ),
+      fc.asyncProperty(fc.array(mutation, { minLength: 0, maxLength: 3 }), async (mutations) => checkOne(JSON.stringify(build(mutations)), tally)),
       { numRuns: 400 },
     );
     console.log(`mutated bodies: ${tally.ok} accepted, ${tally.refused} refused`);

@@ -44,7 +44,13 @@ describe('a batch with valid, duplicate, closed, refused and full items', () => 
     // Sign-ups closed an hour ago: the public is refused, the organiser's walk-ins are not.
     const { cycle } = await createCycle(t.database.db, { capacity: 3, waitlistEnabled: false, registrationClosesAt: new Date(Date.now() - 3_600_000) });
     const earlier = 'gia.iscritta@comune.example.it';
-    const seed = await t.app.services.adminRegistrations.add(cycle.id, { ...person(earlier), locale: 'it', source: 'organiser', consent: true, addSeat: false });
+    const seed = await t.app.services.adminRegistrations.add(cycle.id, {
+      ...person(earlier),
+      locale: 'it',
+      source: 'organiser',
+      consent: true,
+      addSeat: false,
+    });
     expect(seed.registration.status).toBe('confirmed');
 
     const limited = 'troppe.volte@comune.example.it';
@@ -130,15 +136,21 @@ describe('a batch with valid, duplicate, closed, refused and full items', () => 
     });
     const answers = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        p.submit({ cycle: { slug: cycle.slug }, person: person(`coda.${i}@comune.example.it`), locale: 'it', source: 'web', addSeat: false, clientKey: null }).then(
-          (r) => r.record.status,
-          (e: AppError) => `${e.statusCode} ${e.code} retry-after ${e.retryAfterSeconds}`,
-        ),
+        p
+          .submit({ cycle: { slug: cycle.slug }, person: person(`coda.${i}@comune.example.it`), locale: 'it', source: 'web', addSeat: false, clientKey: null })
+          .then(
+            (r) => r.record.status,
+            (e: AppError) => `${e.statusCode} ${e.code} retry-after ${e.retryAfterSeconds}`,
+          ),
       ),
     );
     await p.close();
     expect(answers).toEqual(['confirmed', 'confirmed', 'confirmed', '503 service_unavailable retry-after 5', '503 service_unavailable retry-after 5']);
-    const n = await t.database.db.selectFrom('registrations').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow();
+    const n = await t.database.db
+      .selectFrom('registrations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cycle_id', '=', cycle.id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(3);
   });
 });

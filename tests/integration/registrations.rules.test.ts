@@ -19,8 +19,14 @@ const register = (slug: string, body: unknown, headers: Record<string, string> =
 
 async function rowCounts() {
   const [r, p] = await Promise.all([
-    t.database.db.selectFrom('registrations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    t.database.db.selectFrom('participants').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    t.database.db
+      .selectFrom('registrations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+    t.database.db
+      .selectFrom('participants')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { registrations: Number(r.n), participants: Number(p.n) };
 }
@@ -236,7 +242,24 @@ describe('response shapes (API.md)', () => {
   // reaches a response makes this test fail.
   const REGISTRATION = ['id', 'status', 'waitlistPosition', 'firstName', 'lastName', 'email', 'organisation', 'createdAt', 'manageUrl', 'calendarUrl'];
   const REGISTRATION_EXTRA = ['role', 'network', 'locale', 'confirmedAt', 'cancelledAt', 'webcalUrl'];
-  const CYCLE = ['id', 'slug', 'title', 'theme', 'summary', 'description', 'format', 'location', 'capacity', 'seatsTaken', 'seatsLeft', 'waitlistLength', 'registrationOpensAt', 'registrationClosesAt', 'status', 'sessions'];
+  const CYCLE = [
+    'id',
+    'slug',
+    'title',
+    'theme',
+    'summary',
+    'description',
+    'format',
+    'location',
+    'capacity',
+    'seatsTaken',
+    'seatsLeft',
+    'waitlistLength',
+    'registrationOpensAt',
+    'registrationClosesAt',
+    'status',
+    'sessions',
+  ];
   const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt'];
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
   const SESSION_EXTRA = ['online'];
@@ -262,7 +285,12 @@ describe('response shapes (API.md)', () => {
     expect(r.calendarUrl).toMatch(/^http:\/\/officina\.test\/ical\/registrations\/[A-Za-z0-9_-]{43}\.ics$/);
     expect(r.webcalUrl).toBe(String(r.calendarUrl).replace(/^http:/, 'webcal:'));
     // Two different secrets: the calendar feed link can't be used to cancel.
-    expect(tokenOf(r as { manageUrl: string })).not.toBe(String(r.calendarUrl).split('/').pop()!.replace(/\.ics$/, ''));
+    expect(tokenOf(r as { manageUrl: string })).not.toBe(
+      String(r.calendarUrl)
+        .split('/')
+        .pop()!
+        .replace(/\.ics$/, ''),
+    );
   }
 
   function checkCycle(c: Record<string, unknown>, later: string[] = []) {
@@ -302,7 +330,15 @@ describe('response shapes (API.md)', () => {
 
     const single = await request(base, 'GET', `/api/cycles/${cycle.slug}`);
     checkCycle(single.body, CYCLE_DETAIL_LATER);
-    expect(single.body).toMatchObject({ capacity: 1, seatsTaken: 1, seatsLeft: 0, waitlistLength: 1, status: 'full', waitlistEnabled: true, attendanceThreshold: 0.75 });
+    expect(single.body).toMatchObject({
+      capacity: 1,
+      seatsTaken: 1,
+      seatsLeft: 0,
+      waitlistLength: 1,
+      status: 'full',
+      waitlistEnabled: true,
+      attendanceThreshold: 0.75,
+    });
     const list = await request(base, 'GET', '/api/cycles');
     expect(Object.keys(list.body)).toEqual(['items']);
     list.body.items.forEach(checkCycle);
@@ -331,11 +367,7 @@ describe('response shapes (API.md)', () => {
     const { cycle } = await createCycle(t.database.db);
     const res = await register(cycle.slug, registrationBody());
     const token = tokenOf(res.body.registration);
-    const row = await t.database.db
-      .selectFrom('registrations')
-      .selectAll()
-      .where('id', '=', res.body.registration.id)
-      .executeTakeFirstOrThrow();
+    const row = await t.database.db.selectFrom('registrations').selectAll().where('id', '=', res.body.registration.id).executeTakeFirstOrThrow();
     const { createHash } = await import('node:crypto');
     expect(row.token_hash.equals(createHash('sha256').update(token).digest())).toBe(true);
     expect(JSON.stringify(row)).not.toContain(token);

@@ -63,7 +63,10 @@ describe('DATABASE_URL', () => {
 
     // The schema is in the external database.
     expect(await tables()).toEqual(expect.arrayContaining(['themes', 'cycles', 'sessions', 'participants', 'registrations']));
-    const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const applied = await db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .execute();
     expect(applied.length).toBeGreaterThan(0);
 
     const health = await request(server.base, 'GET', '/api/health');
@@ -90,7 +93,10 @@ describe('DATABASE_URL', () => {
   it('stops cleanly (exit 0) and leaves the external database running and untouched', async () => {
     const exit = await server!.stop('SIGTERM');
     expect(exit, server!.output()).toEqual({ code: 0, signal: null });
-    const n = await db.selectFrom('registrations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('registrations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
     expect(fs.existsSync(path.join(dataDir, 'pg'))).toBe(false);
   });

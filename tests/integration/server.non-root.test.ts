@@ -23,7 +23,11 @@ describe('the server as an unprivileged user, embedded database', () => {
   it('creates its cluster, answers, and stops with exit 0 leaving no postgres behind', async () => {
     fs.chownSync(dataDir, NOBODY.uid, NOBODY.gid);
     const wrapper = ['setpriv', `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups'];
-    expect(spawnSync(wrapper[0]!, [...wrapper.slice(1), 'id', '-u']).stdout.toString().trim()).toBe(String(NOBODY.uid));
+    expect(
+      spawnSync(wrapper[0]!, [...wrapper.slice(1), 'id', '-u'])
+        .stdout.toString()
+        .trim(),
+    ).toBe(String(NOBODY.uid));
     const port = await freePort();
     server = await startServer(
       { DATA_DIR: dataDir, PORT: String(port), DEMO_DATA: '0', SERVE_WEB: '0', HOME: dataDir, SECRET_KEY: 'non-root-test-secret-key-0123456789abcdef' },

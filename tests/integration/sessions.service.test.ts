@@ -163,9 +163,7 @@ describe('changeSession', () => {
     const { sessions } = await createCycle(t.database.db);
     const s = sessions[0]!;
     const svc = service();
-    const results = await Promise.all(
-      [1, 2, 3, 4, 5].map((i) => svc.changeSession(s.id, { title: `Incontro rivisto ${i}` })),
-    );
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => svc.changeSession(s.id, { title: `Incontro rivisto ${i}` })));
     expect(results.map((r) => r.sequence).sort()).toEqual([1, 2, 3, 4, 5]);
     expect((await row(s.id)).sequence).toBe(5);
   });
@@ -207,7 +205,11 @@ describe('addSession', () => {
     const at = new Date('2031-04-02T07:30:00Z');
     await expectError(service().addSession(cycle.id, { title: 'x', startsAt: at, endsAt: at }), 400, 'validation_error');
     await expectError(service().addSession(cycle.id, { title: '', startsAt: at, endsAt: new Date(at.getTime() + HOUR) }), 400, 'validation_error');
-    await expectError(service().addSession('5d7c3a1e-0000-4000-8000-000000000000', { title: 'x', startsAt: at, endsAt: new Date(at.getTime() + HOUR) }), 404, 'not_found');
+    await expectError(
+      service().addSession('5d7c3a1e-0000-4000-8000-000000000000', { title: 'x', startsAt: at, endsAt: new Date(at.getTime() + HOUR) }),
+      404,
+      'not_found',
+    );
     await expectError(service().addSession('nope', { title: 'x', startsAt: at, endsAt: new Date(at.getTime() + HOUR) }), 404, 'not_found');
   });
 

@@ -18,9 +18,25 @@ const DAY = 86_400_000;
 
 function writeOutboxMessage(dir: string, at: number, to: string) {
   fs.mkdirSync(dir, { recursive: true });
-  const id = `${String(at).padStart(13, '0')}-${Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
+  const id = `${String(at).padStart(13, '0')}-${Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .padStart(8, '0')}`;
   fs.writeFileSync(path.join(dir, `${id}.eml`), `To: ${to}\r\n\r\nIl tuo link: https://x/iscrizione/abc`);
-  fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ id, date: new Date(at).toISOString(), from: 'x', to, subject: 's', template: null, messageId: null, text: '', html: null, calendar: null }));
+  fs.writeFileSync(
+    path.join(dir, `${id}.json`),
+    JSON.stringify({
+      id,
+      date: new Date(at).toISOString(),
+      from: 'x',
+      to,
+      subject: 's',
+      template: null,
+      messageId: null,
+      text: '',
+      html: null,
+      calendar: null,
+    }),
+  );
   return id;
 }
 const files = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
@@ -42,14 +58,34 @@ describe('leftovers holding personal data', () => {
     const now = new Date();
     const account = await createAccount(db);
     const session = (idHash: string, lastSeen: Date, expires: Date) =>
-      db.insertInto('auth_sessions').values({ id_hash: Buffer.from(idHash.padEnd(32, '0')), account_id: account.id, created_at: lastSeen, last_seen_at: lastSeen, expires_at: expires, ip: '203.0.113.7', user_agent: 'x' }).execute();
+      db
+        .insertInto('auth_sessions')
+        .values({
+          id_hash: Buffer.from(idHash.padEnd(32, '0')),
+          account_id: account.id,
+          created_at: lastSeen,
+          last_seen_at: lastSeen,
+          expires_at: expires,
+          ip: '203.0.113.7',
+          user_agent: 'x',
+        })
+        .execute();
     await session('idle', new Date(now.getTime() - 2 * 3_600_000), new Date(now.getTime() + 3_600_000));
     await session('expired', new Date(now.getTime() - 60_000), new Date(now.getTime() - 1));
     await session('alive', new Date(now.getTime() - 60_000), new Date(now.getTime() + 3_600_000));
     await db
       .insertInto('login_throttles')
       .values([
-        { scope: 'account', subject: 'vittima@comune.example.it', window_started_at: new Date(now.getTime() - 3 * DAY), attempts: 0, failures: 3, strikes: 0, blocked_until: null, updated_at: new Date(now.getTime() - 2 * DAY) },
+        {
+          scope: 'account',
+          subject: 'vittima@comune.example.it',
+          window_started_at: new Date(now.getTime() - 3 * DAY),
+          attempts: 0,
+          failures: 3,
+          strikes: 0,
+          blocked_until: null,
+          updated_at: new Date(now.getTime() - 2 * DAY),
+        },
         { scope: 'address', subject: '203.0.113.7', window_started_at: now, attempts: 0, failures: 1, strikes: 0, blocked_until: null, updated_at: now },
       ])
       .execute();

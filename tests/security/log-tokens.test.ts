@@ -32,7 +32,10 @@ describe('request log', () => {
     const res = await request(base, 'POST', `/api/cycles/${cycle.slug}/registrations`, registrationBody());
     expect(res.status).toBe(201);
     const manage = tokenOf(res.body.registration);
-    const calendar = new URL(res.body.registration.calendarUrl).pathname.split('/').pop()!.replace(/\.ics$/, '');
+    const calendar = new URL(res.body.registration.calendarUrl).pathname
+      .split('/')
+      .pop()!
+      .replace(/\.ics$/, '');
     const sessionId = (await request(base, 'GET', `/api/cycles/${cycle.slug}`)).body.sessions[0].id;
 
     lines.length = 0;

@@ -135,7 +135,12 @@ describe('password spraying from one IPv6 /64', () => {
   it('shares one per-address budget however the client varies the low 64 bits', async () => {
     const responses = await Promise.all(
       Array.from({ length: 70 }, (_, i) =>
-        login(proxied, `spray-${i}-${Date.now()}@officina.test`, 'wrong-password-1', `2001:db8:aa:bb:${(i + 1).toString(16)}:${((i * 7919) % 0x10000).toString(16)}::1`),
+        login(
+          proxied,
+          `spray-${i}-${Date.now()}@officina.test`,
+          'wrong-password-1',
+          `2001:db8:aa:bb:${(i + 1).toString(16)}:${((i * 7919) % 0x10000).toString(16)}::1`,
+        ),
       ),
     );
     const counts = tally(responses);

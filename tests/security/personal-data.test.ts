@@ -106,25 +106,41 @@ describe('the one-time link to everything about an address', () => {
     expect(u.statusCode).toBe(202);
     expect(u.body).toBe(k.body);
     expect(k.json()).toEqual({ status: 'accepted', message: expect.stringMatching(/^Se conserviamo dati/) });
-    const headerNames = (h: Record<string, unknown>) => Object.keys(h).filter((n) => n !== 'date').sort();
+    const headerNames = (h: Record<string, unknown>) =>
+      Object.keys(h)
+        .filter((n) => n !== 'date')
+        .sort();
     expect(headerNames(u.headers)).toEqual(headerNames(k.headers));
     // Nothing in the answer reaches the data: no token, no name.
     for (const secret of [victim.firstName, victim.id]) expect(k.body).not.toContain(secret);
     const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM personal_data_requests`.execute(t.database.db);
     expect(after.rows[0]!.n - before.rows[0]!.n).toBe(2);
-    const rows = await t.database.db.selectFrom('personal_data_requests').select(['participant_id', 'created_at', 'expires_at']).orderBy('created_at', 'desc').limit(2).execute();
+    const rows = await t.database.db
+      .selectFrom('personal_data_requests')
+      .select(['participant_id', 'created_at', 'expires_at'])
+      .orderBy('created_at', 'desc')
+      .limit(2)
+      .execute();
     for (const r of rows) expect(new Date(r.expires_at).getTime() - new Date(r.created_at).getTime()).toBe(PERSONAL_DATA_LINK_TTL_MS);
     expect(PERSONAL_DATA_LINK_TTL_MS).toBeLessThanOrEqual(60 * 60_000);
   });
 
   it('mails the link to the address itself, and nothing for an unknown address', async () => {
     await sink.waitFor(() => linkMails(victim.email).length === 1, 'the personal-data link mail');
-    await waitUntil(async () => (await sql`SELECT 1 FROM graphile_worker._private_jobs WHERE key LIKE 'mail:personal-data-link:%'`.execute(t.database.db)).rows.length === 0, 'the link jobs done');
+    await waitUntil(
+      async () => (await sql`SELECT 1 FROM graphile_worker._private_jobs WHERE key LIKE 'mail:personal-data-link:%'`.execute(t.database.db)).rows.length === 0,
+      'the link jobs done',
+    );
     const mail = linkMails(victim.email)[0]!;
     expect(mail.to).toEqual([victim.email]);
     expect(mail.parsed!.text).toContain(`${t.config.publicUrl}/dati/`);
     expect(sink.messages.filter((m) => m.parsed!.subject === SUBJECT)).toHaveLength(1);
-    const skipped = await t.database.db.selectFrom('mail_messages').select(['status', 'recipient']).where('template', '=', 'personal-data-link').where('status', '=', 'skipped').execute();
+    const skipped = await t.database.db
+      .selectFrom('mail_messages')
+      .select(['status', 'recipient'])
+      .where('template', '=', 'personal-data-link')
+      .where('status', '=', 'skipped')
+      .execute();
     expect(skipped).toEqual([{ status: 'skipped', recipient: null }]);
   });
 
@@ -155,7 +171,9 @@ describe('the one-time link to everything about an address', () => {
     const token = tokenIn(linkMails(person.email)[0]!.parsed!.text!);
     expect((await t.app.inject({ method: 'GET', url: `/api/personal-data/${token}` })).statusCode).toBe(200);
     // Its hour is over.
-    await sql`UPDATE personal_data_requests SET created_at = created_at - interval '2 hours', expires_at = expires_at - interval '2 hours'`.execute(t.database.db);
+    await sql`UPDATE personal_data_requests SET created_at = created_at - interval '2 hours', expires_at = expires_at - interval '2 hours'`.execute(
+      t.database.db,
+    );
     for (const method of ['GET', 'DELETE'] as const) expect((await t.app.inject({ method, url: `/api/personal-data/${token}` })).statusCode, method).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${person.token}` })).statusCode).toBe(200);
   });

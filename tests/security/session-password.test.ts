@@ -69,8 +69,15 @@ describe('organiser passwords: at least 12 characters, not a common one', () => 
     expect(body.fields?.map((f) => f.field)).toContain('password');
 
     const s = await signedIn(t.app, t.database.db);
-    const changed = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: s.account.password, newPassword: ELEVEN } });
-    expect(expectErrorShape(changed.statusCode, changed.json(), { status: 400, code: 'validation_error' }).fields?.map((f) => f.field)).toContain('newPassword');
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: s.headers,
+      payload: { currentPassword: s.account.password, newPassword: ELEVEN },
+    });
+    expect(expectErrorShape(changed.statusCode, changed.json(), { status: 400, code: 'validation_error' }).fields?.map((f) => f.field)).toContain(
+      'newPassword',
+    );
 
     const reset = await t.app.inject({ method: 'PATCH', url: `/api/admin/accounts/${s.account.id}`, headers: admin.headers, payload: { password: ELEVEN } });
     expect(expectErrorShape(reset.statusCode, reset.json(), { status: 400, code: 'validation_error' }).fields?.map((f) => f.field)).toContain('password');
@@ -94,7 +101,12 @@ describe('organiser passwords: at least 12 characters, not a common one', () => 
     const account = await createAccount(t.database.db);
     const s = await signIn(t.app, account);
     for (const password of COMMON) {
-      const changed = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: s.headers, payload: { currentPassword: account.password, newPassword: password } });
+      const changed = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: s.headers,
+        payload: { currentPassword: account.password, newPassword: password },
+      });
       const body = expectErrorShape(changed.statusCode, changed.json(), { status: 400, code: 'weak_password' });
       expect(body.fields?.[0]?.field).toBe('newPassword');
       const reset = await t.app.inject({ method: 'PATCH', url: `/api/admin/accounts/${account.id}`, headers: admin.headers, payload: { password } });

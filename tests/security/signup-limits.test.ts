@@ -111,7 +111,8 @@ describe('one email address', () => {
         tokens.push(tokenOf(r.body.registration));
       }
       const cancels = [];
-      for (const token of tokens) cancels.push(await request(small, 'POST', `/api/registrations/${token}/cancel`, undefined, { 'x-forwarded-for': '192.0.2.200' }));
+      for (const token of tokens)
+        cancels.push(await request(small, 'POST', `/api/registrations/${token}/cancel`, undefined, { 'x-forwarded-for': '192.0.2.200' }));
       expect(cancels.map((c) => c.status)).toEqual([200, 200, 200, 429, 429]);
       expectRateLimited(cancels[3]!, 600);
     } finally {
@@ -167,7 +168,12 @@ describe('20 sign-up → cancel loops aimed at one mailbox (real SMTP)', () => {
       expect((await t.app.inject({ method: 'POST', url: '/api/links', payload: { email: victim }, remoteAddress: `10.2.0.${i + 1}` })).statusCode).toBe(202);
     }
     await waitUntil(async () => {
-      const rows = await t.database.db.selectFrom('mail_messages').select('id').where('template', '=', 'manage-links').where('status', 'in', ['sent', 'skipped']).execute();
+      const rows = await t.database.db
+        .selectFrom('mail_messages')
+        .select('id')
+        .where('template', '=', 'manage-links')
+        .where('status', 'in', ['sent', 'skipped'])
+        .execute();
       return rows.length === 3;
     }, 'the three links mails recorded');
 
@@ -175,7 +181,11 @@ describe('20 sign-up → cancel loops aimed at one mailbox (real SMTP)', () => {
     expect(inbox.length).toBeLessThanOrEqual(MAILBOX_CAP_PER_HOUR);
     // The per-email limit stopped the loops after 5 (10 mails); the cap then held back the links mails.
     expect(answers.filter((s) => s === 429).length).toBe(20 - SIGNUPS_PER_EMAIL);
-    const throttled = await t.database.db.selectFrom('mail_messages').select(['template', 'status', 'recipient']).where('error', 'like', 'throttled%').execute();
+    const throttled = await t.database.db
+      .selectFrom('mail_messages')
+      .select(['template', 'status', 'recipient'])
+      .where('error', 'like', 'throttled%')
+      .execute();
     expect(throttled).toEqual(Array(3).fill({ template: 'manage-links', status: 'skipped', recipient: victim }));
   });
 });

@@ -23,7 +23,12 @@ describe('ReadCache', () => {
     const c = clock();
     const cache = new ReadCache({ ttlMs: 1000, now: c.now });
     let n = 0;
-    const get = () => cache.get('k', async () => ++n, () => EVERY_CYCLE);
+    const get = () =>
+      cache.get(
+        'k',
+        async () => ++n,
+        () => EVERY_CYCLE,
+      );
     expect(await get()).toBe(1);
     c.advance(999);
     expect(await get()).toBe(1);
@@ -76,7 +81,12 @@ describe('ReadCache', () => {
   it('drops an entry on an invalidation of its cycle or of everything, keeps it for another cycle', async () => {
     const cache = new ReadCache();
     let n = 0;
-    const detail = () => cache.get('cycle:a', async () => ({ id: 'A', n: ++n }), (v) => ONE_CYCLE(v.id));
+    const detail = () =>
+      cache.get(
+        'cycle:a',
+        async () => ({ id: 'A', n: ++n }),
+        (v) => ONE_CYCLE(v.id),
+      );
     expect((await detail()).n).toBe(1);
     cache.invalidate('B');
     expect((await detail()).n).toBe(1);
@@ -90,8 +100,18 @@ describe('ReadCache', () => {
     const cache = new ReadCache();
     let cat = 0;
     let themes = 0;
-    const catalogue = () => cache.get('cycles', async () => ++cat, () => EVERY_CYCLE);
-    const themeList = () => cache.get('themes', async () => ++themes, () => GLOBAL);
+    const catalogue = () =>
+      cache.get(
+        'cycles',
+        async () => ++cat,
+        () => EVERY_CYCLE,
+      );
+    const themeList = () =>
+      cache.get(
+        'themes',
+        async () => ++themes,
+        () => GLOBAL,
+      );
     await catalogue();
     await themeList();
     cache.invalidate('B');
@@ -112,13 +132,30 @@ describe('ReadCache', () => {
     await expect(cache.get('k', failing as () => Promise<number>, () => EVERY_CYCLE)).rejects.toThrow('database down');
     await expect(cache.get('k', failing as () => Promise<number>, () => EVERY_CYCLE)).rejects.toThrow('database down');
     expect(n).toBe(2);
-    expect(await cache.get('k', async () => 7, () => EVERY_CYCLE)).toBe(7);
+    expect(
+      await cache.get(
+        'k',
+        async () => 7,
+        () => EVERY_CYCLE,
+      ),
+    ).toBe(7);
   });
 
   it('keeps at most maxKeys keys (a query string can name any theme)', async () => {
     const cache = new ReadCache({ maxKeys: 10 });
-    for (let i = 0; i < 100; i++) await cache.get(`k${i}`, async () => i, () => EVERY_CYCLE);
+    for (let i = 0; i < 100; i++)
+      await cache.get(
+        `k${i}`,
+        async () => i,
+        () => EVERY_CYCLE,
+      );
     expect(cache.size).toBeLessThanOrEqual(10);
-    expect(await cache.get('k99', async () => -1, () => EVERY_CYCLE)).toBe(99);
+    expect(
+      await cache.get(
+        'k99',
+        async () => -1,
+        () => EVERY_CYCLE,
+      ),
+    ).toBe(99);
   });
 });

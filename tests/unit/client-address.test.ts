@@ -30,12 +30,7 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig(base).trustProxy).toEqual([]);
   });
   it('takes addresses, ranges and the proxy-addr names', () => {
-    expect(loadConfig({ ...base, TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback,::1' }).trustProxy).toEqual([
-      '127.0.0.1',
-      '10.0.0.0/8',
-      'loopback',
-      '::1',
-    ]);
+    expect(loadConfig({ ...base, TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback', '::1']);
   });
   it('refuses anything else with a line naming the variable', () => {
     expect(() => loadConfig({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);

@@ -38,10 +38,17 @@ function envExampleNames(): string[] {
 
 /** The names in the first column of the README's "## Configuration" table (`PORT / HOST` is two). */
 function readmeTableNames(): string[] {
-  const section = read('README.md').split(/^## /m).find((s) => s.startsWith('Configuration'));
+  const section = read('README.md')
+    .split(/^## /m)
+    .find((s) => s.startsWith('Configuration'));
   if (!section) return [];
   const rows = section.split('\n').filter((l) => /^\| *[A-Z`]/.test(l));
-  return rows.flatMap((row) => row.split('|')[1]!.split('/').map((n) => n.replace(/`/g, '').trim()));
+  return rows.flatMap((row) =>
+    row
+      .split('|')[1]!
+      .split('/')
+      .map((n) => n.replace(/`/g, '').trim()),
+  );
 }
 
 describe('configuration is documented', () => {
@@ -59,7 +66,9 @@ describe('configuration is documented', () => {
   });
 
   it('.env.example as written is a valid production configuration', () => {
-    const lines = read('.env.example').split('\n').filter((l) => /^[A-Z]/.test(l));
+    const lines = read('.env.example')
+      .split('\n')
+      .filter((l) => /^[A-Z]/.test(l));
     const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     const config = loadConfig(env);
     expect(config.isProduction).toBe(true);

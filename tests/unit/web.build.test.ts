@@ -38,7 +38,16 @@ beforeEach(() => {
   write('server/lib/log-redact.ts');
   write('server/lib/unrelated.ts');
   // As a clone left them, well before any build.
-  for (const rel of ['web/src/routes/+page.svelte', 'web/src/lib/format.ts', 'web/messages/it.json', 'web/project.inlang/settings.json', 'vite.config.ts', 'package-lock.json', 'server/lib/log-redact.ts', 'server/lib/unrelated.ts']) {
+  for (const rel of [
+    'web/src/routes/+page.svelte',
+    'web/src/lib/format.ts',
+    'web/messages/it.json',
+    'web/project.inlang/settings.json',
+    'vite.config.ts',
+    'package-lock.json',
+    'server/lib/log-redact.ts',
+    'server/lib/unrelated.ts',
+  ]) {
     touch(rel, -3_600_000);
   }
 });

@@ -6,8 +6,7 @@ import type { Cycle, CycleDetail, Theme } from '$lib/types';
 declare global {
   /** What a facade read answers: the route's value, or the route's error body with its status. */
   type OfficinaBridgeResult<T> =
-    | { ok: true; value: T }
-    | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };
+    { ok: true; value: T } | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };
 
   namespace App {
     interface Error {

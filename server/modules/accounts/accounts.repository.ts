@@ -35,10 +35,7 @@ export async function assignmentsOf(db: Executor, accountIds: readonly string[])
     .execute();
 }
 
-export async function insert(
-  db: Executor,
-  a: { email: string; name: string; role: AccountRole; passwordHash: string; now: Date },
-): Promise<string> {
+export async function insert(db: Executor, a: { email: string; name: string; role: AccountRole; passwordHash: string; now: Date }): Promise<string> {
   const row = await db
     .insertInto('accounts')
     .values({ email: a.email, name: a.name, role: a.role, password_hash: a.passwordHash, created_at: a.now, updated_at: a.now })
@@ -205,12 +202,7 @@ export async function releaseAttempt(db: Executor, scope: ThrottleScope, subject
 }
 
 export async function findThrottle(db: Executor, scope: ThrottleScope, subject: string) {
-  return db
-    .selectFrom('login_throttles')
-    .select(['blocked_until', 'strikes'])
-    .where('scope', '=', scope)
-    .where('subject', '=', subject)
-    .executeTakeFirst();
+  return db.selectFrom('login_throttles').select(['blocked_until', 'strikes']).where('scope', '=', scope).where('subject', '=', subject).executeTakeFirst();
 }
 
 /** Forgets an account's failures and strikes (a successful sign-in, a password reset). */

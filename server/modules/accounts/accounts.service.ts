@@ -72,7 +72,10 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
   const clock = deps.clock ?? (() => new Date());
 
   async function views(rows: repo.AccountRecord[]): Promise<AccountView[]> {
-    const cycles = await repo.assignmentsOf(db, rows.map((r) => r.id));
+    const cycles = await repo.assignmentsOf(
+      db,
+      rows.map((r) => r.id),
+    );
     return rows.map((a) => ({
       id: a.id,
       email: a.email,
@@ -114,9 +117,7 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
       await inTransaction(db, async (trx) => {
         const current = (await repo.findById(trx, id))!;
         const losesAdmin =
-          current.role === 'administrator' &&
-          current.active &&
-          (patch.active === false || (patch.role !== undefined && patch.role !== 'administrator'));
+          current.role === 'administrator' && current.active && (patch.active === false || (patch.role !== undefined && patch.role !== 'administrator'));
         if (losesAdmin && (await repo.countOtherActiveAdministrators(trx, id)) === 0) throw authErrors.lastAdministrator();
         await repo.update(trx, id, { name: patch.name, role: patch.role, active: patch.active, passwordHash }, clock());
         // A new password or a deactivation must not leave an old sign-in alive; a role change applies

@@ -44,22 +44,12 @@ async function cycleOf(db: Kysely<Database>, table: 'cycles' | 'sessions' | 'reg
 
 export async function assignedCycleIds(db: Kysely<Database>, accountId: string, cycleIds: readonly string[]) {
   if (cycleIds.length === 0) return new Set<string>();
-  const rows = await db
-    .selectFrom('cycle_organisers')
-    .select('cycle_id')
-    .where('account_id', '=', accountId)
-    .where('cycle_id', 'in', cycleIds)
-    .execute();
+  const rows = await db.selectFrom('cycle_organisers').select('cycle_id').where('account_id', '=', accountId).where('cycle_id', 'in', cycleIds).execute();
   return new Set(rows.map((r) => r.cycle_id));
 }
 
 /** Checks an object rule for the signed-in account; returns the one cycle the request is about. */
-export async function resolveScope(
-  db: Kysely<Database>,
-  account: SignedInAccount,
-  rule: ObjectRule,
-  params: Record<string, string>,
-): Promise<Scope> {
+export async function resolveScope(db: Kysely<Database>, account: SignedInAccount, rule: ObjectRule, params: Record<string, string>): Promise<Scope> {
   if (rule.role === 'administrator' && account.role !== 'administrator') throw authErrors.forbidden();
   const found: (string | null)[] = [];
   if (rule.cycle) found.push(await cycleOf(db, 'cycles', params[rule.cycle]));

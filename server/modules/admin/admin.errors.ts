@@ -2,8 +2,7 @@
 import { AppError } from '../../lib/errors.ts';
 
 export const adminErrors = {
-  unknownTheme: (slug: string) =>
-    new AppError(400, 'unknown_theme', { it: `Tema sconosciuto: ${slug}.`, en: `Unknown theme: ${slug}.` }),
+  unknownTheme: (slug: string) => new AppError(400, 'unknown_theme', { it: `Tema sconosciuto: ${slug}.`, en: `Unknown theme: ${slug}.` }),
   slugTaken: () =>
     new AppError(409, 'slug_taken', {
       it: 'Esiste già un ciclo con questo indirizzo (slug).',

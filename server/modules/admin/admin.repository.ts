@@ -25,16 +25,13 @@ export async function listCycles(db: Executor, accountId: string | null) {
   let q = adminCycleColumns(db);
   if (accountId) {
     q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('cycle_organisers as co')
-          .whereRef('co.cycle_id', '=', 'c.id')
-          .where('co.account_id', '=', accountId)
-          .select('co.cycle_id'),
-      ),
+      eb.exists(eb.selectFrom('cycle_organisers as co').whereRef('co.cycle_id', '=', 'c.id').where('co.account_id', '=', accountId).select('co.cycle_id')),
     );
   }
-  return q.orderBy(sql`(SELECT min(s.starts_at) FROM sessions s WHERE s.cycle_id = c.id) DESC NULLS FIRST`).orderBy('c.created_at', 'desc').execute();
+  return q
+    .orderBy(sql`(SELECT min(s.starts_at) FROM sessions s WHERE s.cycle_id = c.id) DESC NULLS FIRST`)
+    .orderBy('c.created_at', 'desc')
+    .execute();
 }
 
 export async function findCycle(db: Executor, id: string) {
@@ -53,7 +50,11 @@ export async function organisersOf(db: Executor, cycleIds: readonly string[]) {
 }
 
 export async function assignOrganiser(db: Executor, cycleId: string, accountId: string) {
-  await db.insertInto('cycle_organisers').values({ cycle_id: cycleId, account_id: accountId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('cycle_organisers')
+    .values({ cycle_id: cycleId, account_id: accountId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function unassignOrganiser(db: Executor, cycleId: string, accountId: string) {
@@ -74,16 +75,16 @@ export async function slugExists(db: Executor, slug: string) {
 }
 
 export async function insertCycle(trx: Transaction<Database>, values: NewCycle): Promise<string> {
-  const row = await trx.insertInto('cycles').values(values).onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+  const row = await trx
+    .insertInto('cycles')
+    .values(values)
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return row?.id ?? '';
 }
 
-export async function updateCycle(
-  trx: Transaction<Database>,
-  id: string,
-  set: Partial<Omit<NewCycle, 'id' | 'created_at'>>,
-  now: Date,
-) {
+export async function updateCycle(trx: Transaction<Database>, id: string, set: Partial<Omit<NewCycle, 'id' | 'created_at'>>, now: Date) {
   await trx
     .updateTable('cycles')
     .set({ ...set, updated_at: now })

@@ -19,11 +19,7 @@ export async function recordsOfCycle(db: Executor, cycleId: string) {
 export type AttendanceRecord = Awaited<ReturnType<typeof recordsOfCycle>>[number];
 
 export async function recordsOfSession(db: Executor, sessionId: string) {
-  return db
-    .selectFrom('attendance')
-    .select(['registration_id', 'session_id', 'present', 'method', 'marked_at'])
-    .where('session_id', '=', sessionId)
-    .execute();
+  return db.selectFrom('attendance').select(['registration_id', 'session_id', 'present', 'method', 'marked_at']).where('session_id', '=', sessionId).execute();
 }
 
 export async function findRecord(db: Executor, registrationId: string, sessionId: string) {

@@ -146,11 +146,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       const now = clock();
       const w = codeWindow(session);
       const presented = code.replace(/\s+/g, '');
-      const valid =
-        session.status === 'scheduled' &&
-        now >= w.validFrom &&
-        now <= w.validUntil &&
-        tokens.matches(presented, sessionCode(tokens, session.id));
+      const valid = session.status === 'scheduled' && now >= w.validFrom && now <= w.validUntil && tokens.matches(presented, sessionCode(tokens, session.id));
       // Count, decide and record under one lock per registration, so simultaneous guesses queue up
       // instead of all reading the same count: at most MAX_CODE_FAILURES wrong codes per window get an
       // answer other than 429. The verdict above is a pure HMAC comparison (microseconds), computed

@@ -105,9 +105,7 @@ export async function dumpDatabase(client: pg.ClientBase, dir: string, during?: 
     // restored rows never collide with the next ids handed out (pg_dump reads them the same way).
     const sequences: SequenceValue[] = [];
     for (const s of await listSequences(client)) {
-      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(
-        `SELECT last_value::text, is_called FROM ${qualified(s.schema, s.name)}`,
-      );
+      const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${qualified(s.schema, s.name)}`);
       sequences.push({ ...s, lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called });
     }
     await during?.();
@@ -160,7 +158,9 @@ async function dependencyOrder(client: pg.ClientBase, tables: TableDump[]): Prom
   const placed = new Set<string>();
   let rest = tables;
   while (rest.length) {
-    const ready = rest.filter((t) => [...(needs.get(key(t.schema, t.name)) ?? [])].every((d) => placed.has(d) || !tables.some((x) => key(x.schema, x.name) === d)));
+    const ready = rest.filter((t) =>
+      [...(needs.get(key(t.schema, t.name)) ?? [])].every((d) => placed.has(d) || !tables.some((x) => key(x.schema, x.name) === d)),
+    );
     if (!ready.length) throw new Error(`foreign keys form a cycle between ${rest.map((t) => key(t.schema, t.name)).join(', ')}`);
     for (const t of ready) {
       ordered.push(t);

@@ -61,17 +61,29 @@ export function publicReads(deps: { cache: ReadCache; cycles: CyclesService; cal
     },
 
     themes(locale: Locale): Promise<CachedJson<z.output<typeof ThemesSchema>>> {
-      return cache.get(`themes:${locale}`, async () => cachedJson(ThemesSchema, { items: await cycles.themes(locale) }), () => GLOBAL);
+      return cache.get(
+        `themes:${locale}`,
+        async () => cachedJson(ThemesSchema, { items: await cycles.themes(locale) }),
+        () => GLOBAL,
+      );
     },
 
     // Feeds keep their own validators (a digest of their inputs) and render cache; here only the
     // queries that produce them are saved. A feed does not say which cycle it is, so any change drops it.
     cycleFeed(slug: string, locale: Locale): Promise<Feed> {
-      return cache.get(`ics:cycle:${locale}:${slug}`, () => calendars.cycleFeed(slug, locale), () => EVERY_CYCLE);
+      return cache.get(
+        `ics:cycle:${locale}:${slug}`,
+        () => calendars.cycleFeed(slug, locale),
+        () => EVERY_CYCLE,
+      );
     },
 
     catalogueFeed(q: { themeSlug?: string; locale: Locale }): Promise<Feed> {
-      return cache.get(`ics:catalogue:${q.locale}:${q.themeSlug ?? ''}`, () => calendars.catalogueFeed(q), () => EVERY_CYCLE);
+      return cache.get(
+        `ics:catalogue:${q.locale}:${q.themeSlug ?? ''}`,
+        () => calendars.catalogueFeed(q),
+        () => EVERY_CYCLE,
+      );
     },
   };
 }

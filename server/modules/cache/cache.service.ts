@@ -106,13 +106,15 @@ export class ReadCache {
     if (slot.queued) return slot.queued as Promise<V>;
     if (slot.running) {
       const s = slot;
-      const queued = s.running!.promise.then(
-        () => undefined,
-        () => undefined,
-      ).then(() => {
-        s.queued = undefined;
-        return this.start(s, compute, scopes);
-      });
+      const queued = s
+        .running!.promise.then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          s.queued = undefined;
+          return this.start(s, compute, scopes);
+        });
       s.queued = queued;
       return queued;
     }

@@ -156,7 +156,11 @@ export function durationSeconds(iso: string): number {
 
 /** Quoted parameter values (CN="...") cannot hold DQUOTE or control characters at all (RFC 5545 3.1). */
 const paramSafe = (s: string) =>
-  s.replace(/\p{Cc}/gu, ' ').replace(/"/g, '').replace(/\s+/g, ' ').trim() || 'Officina';
+  s
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/"/g, '')
+    .replace(/\s+/g, ' ')
+    .trim() || 'Officina';
 
 function describe(e: IcsEvent, page: string, locale: 'it' | 'en'): string {
   const t = TEXT[locale];
@@ -213,8 +217,7 @@ export function renderCalendar(opts: IcsOptions): string {
       location: e.location ?? e.onlineUrl ?? (e.online ? 'Online' : null),
       url: page,
       description: describe({ ...e, status }, page, locale),
-      status:
-        status === 'cancelled' ? ICalEventStatus.CANCELLED : status === 'tentative' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
+      status: status === 'cancelled' ? ICalEventStatus.CANCELLED : status === 'tentative' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
       // A cancelled meeting must not block the person's agenda.
       transparency: status === 'cancelled' ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE,
       busystatus: status === 'cancelled' ? ICalEventBusyStatus.FREE : ICalEventBusyStatus.BUSY,
@@ -227,8 +230,7 @@ export function renderCalendar(opts: IcsOptions): string {
           name: paramSafe(opts.attendee.name),
           role: ICalAttendeeRole.REQ,
           // No PARTSTAT on a cancellation: the meeting is off, the person did not decline it.
-          status:
-            status === 'cancelled' ? null : status === 'tentative' ? ICalAttendeeStatus.TENTATIVE : ICalAttendeeStatus.ACCEPTED,
+          status: status === 'cancelled' ? null : status === 'tentative' ? ICalAttendeeStatus.TENTATIVE : ICalAttendeeStatus.ACCEPTED,
           rsvp: false,
         });
       }
@@ -303,7 +305,7 @@ export function foldLines(text: string): string {
       let from = 0;
       let octets = 0;
       let limit = 75;
-      for (let i = 0; i < line.length; ) {
+      for (let i = 0; i < line.length;) {
         const c = line.charCodeAt(i);
         const surrogatePair = c >= 0xd800 && c <= 0xdbff && i + 1 < line.length;
         const n = c < 0x80 ? 1 : c < 0x800 ? 2 : surrogatePair ? 4 : 3;

@@ -34,7 +34,12 @@ export async function catalogueSessions(db: Executor, opts: { now: Date; themeId
     .where('c.publication', '=', 'published')
     // "Its last session ends after now", asked per cycle so past years of sessions are never scanned.
     .where(({ exists, selectFrom }) =>
-      exists(selectFrom('sessions as l').select(sql`1`.as('one')).whereRef('l.cycle_id', '=', 'c.id').where('l.ends_at', '>', opts.now)),
+      exists(
+        selectFrom('sessions as l')
+          .select(sql`1`.as('one'))
+          .whereRef('l.cycle_id', '=', 'c.id')
+          .where('l.ends_at', '>', opts.now),
+      ),
     );
   if (opts.themeId) q = q.where('c.theme_id', '=', opts.themeId);
   return q.orderBy('s.starts_at').orderBy('s.id').execute();
@@ -65,18 +70,9 @@ export async function registrationByCalendarHash(db: Executor, hash: Buffer) {
 
 /** Locks a registration found by its manage-token hash, for a calendar-token rotation. */
 export async function lockByManageHash(trx: Transaction<Database>, hash: Buffer) {
-  return trx
-    .selectFrom('registrations')
-    .select(['id', 'calendar_token_version'])
-    .where('token_hash', '=', hash)
-    .forUpdate()
-    .executeTakeFirst();
+  return trx.selectFrom('registrations').select(['id', 'calendar_token_version']).where('token_hash', '=', hash).forUpdate().executeTakeFirst();
 }
 
 export async function setCalendarToken(trx: Transaction<Database>, id: string, version: number, hash: Buffer) {
-  await trx
-    .updateTable('registrations')
-    .set({ calendar_token_version: version, calendar_token_hash: hash })
-    .where('id', '=', id)
-    .execute();
+  await trx.updateTable('registrations').set({ calendar_token_version: version, calendar_token_hash: hash }).where('id', '=', id).execute();
 }

@@ -117,11 +117,7 @@ export function calendarsService(deps: CalendarsDeps) {
     const full: IcsOptions = { ...opts, timezone, publicUrl };
     // Strong validator: a digest of everything the body is made of (renderCalendar is deterministic), so
     // any change of a session, a title, a status or the token changes it.
-    const etag = `"${createHash('sha256')
-      .update(`${RENDER_VERSION}\n${versionTag}\n`)
-      .update(fingerprint(full))
-      .digest('base64url')
-      .slice(0, 32)}"`;
+    const etag = `"${createHash('sha256').update(`${RENDER_VERSION}\n${versionTag}\n`).update(fingerprint(full)).digest('base64url').slice(0, 32)}"`;
     let newest = 0;
     for (const e of opts.events) newest = Math.max(newest, e.updatedAt.getTime());
     for (const d of alsoModified) newest = Math.max(newest, new Date(d).getTime());

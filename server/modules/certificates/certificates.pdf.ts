@@ -97,7 +97,10 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
   const width = doc.page.width - 112;
   const blue = '#0059b3';
 
-  doc.rect(28, 28, doc.page.width - 56, doc.page.height - 56).lineWidth(2).stroke(blue);
+  doc
+    .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
+    .lineWidth(2)
+    .stroke(blue);
   doc.moveDown(1.5);
   doc.font(bold).fontSize(30).fillColor(blue).text(w.title.toUpperCase(), { align: 'center', width });
   doc.moveDown(1.2);
@@ -107,7 +110,10 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
   doc.moveDown(0.4);
   doc.font(regular).fontSize(14).text(w.attended, { align: 'center', width });
   doc.moveDown(0.4);
-  doc.font(bold).fontSize(18).text(locale === 'it' ? `«${c.cycleTitle}»` : `“${c.cycleTitle}”`, { align: 'center', width });
+  doc
+    .font(bold)
+    .fontSize(18)
+    .text(locale === 'it' ? `«${c.cycleTitle}»` : `“${c.cycleTitle}”`, { align: 'center', width });
   doc.moveDown(0.4);
   doc.font(regular).fontSize(14).text(w.when, { align: 'center', width });
   doc.text(w.record, { align: 'center', width });
@@ -117,8 +123,15 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
   const qrSize = 96;
   const bottom = doc.page.height - 56 - qrSize - 8;
   doc.image(qr, 64, bottom, { width: qrSize, height: qrSize });
-  doc.font(bold).fontSize(12).text(`${w.code}: ${c.code}`, 64 + qrSize + 16, bottom + 16, { width: width - qrSize - 24 });
-  doc.font(regular).fontSize(10).fillColor('#4d5d6e').text(`${w.check} ${c.verifyUrl}`, { width: width - qrSize - 24, link: c.verifyUrl });
+  doc
+    .font(bold)
+    .fontSize(12)
+    .text(`${w.code}: ${c.code}`, 64 + qrSize + 16, bottom + 16, { width: width - qrSize - 24 });
+  doc
+    .font(regular)
+    .fontSize(10)
+    .fillColor('#4d5d6e')
+    .text(`${w.check} ${c.verifyUrl}`, { width: width - qrSize - 24, link: c.verifyUrl });
   doc.end();
   return done;
 }

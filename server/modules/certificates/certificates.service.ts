@@ -54,7 +54,13 @@ async function assessRegistration(db: Kysely<Database>, r: repo.RegistrationForC
 }
 
 /** For "my registration" (GET /api/registrations/:token): the certificate once issued, and whether one can be had now. */
-export async function certificateSummary(db: Kysely<Database>, publicUrl: string, registrationId: string, token: string, now: Date): Promise<CertificateSummary> {
+export async function certificateSummary(
+  db: Kysely<Database>,
+  publicUrl: string,
+  registrationId: string,
+  token: string,
+  now: Date,
+): Promise<CertificateSummary> {
   const existing = await repo.findByRegistration(db, registrationId);
   if (existing && !existing.anonymised_at) {
     return { certificate: { code: existing.code, url: certificateUrl(publicUrl, token), verifyUrl: verifyUrl(publicUrl, existing.code) }, available: true };

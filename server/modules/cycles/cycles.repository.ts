@@ -84,11 +84,7 @@ export async function findById(db: Executor, id: string) {
  * change upgrades the lock in its own UPDATE.
  */
 export async function lockPublishedBySlug(trx: Transaction<Database>, slug: string) {
-  return cycleColumns(trx)
-    .where('c.slug', '=', slug)
-    .where('c.publication', '=', 'published')
-    .forNoKeyUpdate('c')
-    .executeTakeFirst();
+  return cycleColumns(trx).where('c.slug', '=', slug).where('c.publication', '=', 'published').forNoKeyUpdate('c').executeTakeFirst();
 }
 
 export async function lockById(trx: Transaction<Database>, id: string) {
@@ -97,13 +93,7 @@ export async function lockById(trx: Transaction<Database>, id: string) {
 
 export async function sessionsOf(db: Executor, cycleIds: readonly string[]) {
   if (cycleIds.length === 0) return [];
-  return db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('cycle_id', 'in', cycleIds)
-    .orderBy('starts_at')
-    .orderBy('id')
-    .execute();
+  return db.selectFrom('sessions').selectAll().where('cycle_id', 'in', cycleIds).orderBy('starts_at').orderBy('id').execute();
 }
 
 export async function listThemes(db: Executor) {

@@ -76,7 +76,10 @@ export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, l
 
 /** The public views: the catalogue and a cycle's page never carry an online link. */
 async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date, locale: Locale) {
-  const sessions = await repo.sessionsOf(db, rows.map((r) => r.id));
+  const sessions = await repo.sessionsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const byCycle = new Map<string, SessionRow[]>();
   for (const s of sessions) {
     const list = byCycle.get(s.cycle_id) ?? [];

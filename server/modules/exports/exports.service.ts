@@ -73,9 +73,7 @@ export function exportsService(deps: { db: Kysely<Database>; timezone: string; c
 
       const header = [
         ...w.head,
-        ...sessions.map(
-          (s, i) => `${i + 1}. ${s.title} (${day.format(new Date(s.starts_at))})${s.status === 'cancelled' ? ` – ${w.cancelledSession}` : ''}`,
-        ),
+        ...sessions.map((s, i) => `${i + 1}. ${s.title} (${day.format(new Date(s.starts_at))})${s.status === 'cancelled' ? ` – ${w.cancelledSession}` : ''}`),
         ...w.tail,
       ];
       const lines = rows.map((r) => {

@@ -81,7 +81,12 @@ export function mailComposer(deps: ComposeDeps) {
   /** The calendar part for one person: their view of the events (forRegistration), METHOD as given. */
   function calendar(r: RegistrationContext, method: 'REQUEST' | 'CANCEL', sessions: SessionState[]) {
     if (sessions.length === 0) return null;
-    const who = { status: r.status, createdAt: t(r.created_at), confirmedAt: r.confirmed_at ? t(r.confirmed_at) : null, cancelledAt: r.cancelled_at ? t(r.cancelled_at) : null };
+    const who = {
+      status: r.status,
+      createdAt: t(r.created_at),
+      confirmedAt: r.confirmed_at ? t(r.confirmed_at) : null,
+      cancelledAt: r.cancelled_at ? t(r.cancelled_at) : null,
+    };
     const events: IcsEvent[] = sessions.map((s) =>
       forRegistration(
         {
@@ -195,7 +200,14 @@ export function mailComposer(deps: ComposeDeps) {
         const reinstated = before.status === 'cancelled' && state.status === 'scheduled';
         if (!moved && !replaced && !reinstated) return skip(log, 'nothing a participant sees has changed (title only)', r.email);
         const cal = calendar(r, 'REQUEST', [state]);
-        const previous = { startsAt: t(before.starts_at), endsAt: t(before.ends_at), location: before.location, onlineUrl: before.online_url, online: before.online_url !== null, status: before.status };
+        const previous = {
+          startsAt: t(before.starts_at),
+          endsAt: t(before.ends_at),
+          location: before.location,
+          onlineUrl: before.online_url,
+          online: before.online_url !== null,
+          status: before.status,
+        };
         const props = { ...person, session: sessionInfo(state, r), previous, calendarAttached: cal !== null };
         return draft(log, r, renderEmail(p.kind, props, L), cal);
       }

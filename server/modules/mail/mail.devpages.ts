@@ -10,8 +10,10 @@ const PAGE_STYLE =
   'a{color:#0059b3}.muted{color:#555;font-size:14px}';
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body>${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body>${body}</body></html>`
+  );
 }
 
 export async function outboxListPage(dir: string, mode: 'smtp' | 'outbox'): Promise<string> {

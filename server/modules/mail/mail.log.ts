@@ -25,10 +25,7 @@ export interface ClaimInput extends LogSubject {
   leaseMs: number;
 }
 
-export type ClaimResult =
-  | { outcome: 'claimed'; attempts: number; possibleDuplicate: boolean }
-  | { outcome: 'done'; status: MailStatus }
-  | { outcome: 'busy' };
+export type ClaimResult = { outcome: 'claimed'; attempts: number; possibleDuplicate: boolean } | { outcome: 'done'; status: MailStatus } | { outcome: 'busy' };
 
 /**
  * Takes the right to send this message, in one statement: a new row, or a row left 'retrying' or
@@ -101,11 +98,7 @@ export async function markSent(db: Executor, dedupeKey: string, r: { smtpRespons
     .execute();
 }
 
-export async function markUnsent(
-  db: Executor,
-  dedupeKey: string,
-  r: { status: 'retrying' | 'failed'; error: string; smtpResponse: string | null; now: Date },
-) {
+export async function markUnsent(db: Executor, dedupeKey: string, r: { status: 'retrying' | 'failed'; error: string; smtpResponse: string | null; now: Date }) {
   await db
     .updateTable('mail_messages')
     .set({ status: r.status, error: r.error.slice(0, 2000), smtp_response: r.smtpResponse?.slice(0, 1000) ?? null, updated_at: r.now })
@@ -178,7 +171,11 @@ export async function listLog(db: Executor, f: LogFilter) {
     ]);
   if (f.cycleId) q = q.where('cycle_id', '=', f.cycleId);
   if (f.registrationId) q = q.where('registration_id', '=', f.registrationId);
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit ?? 500).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit ?? 500)
+    .execute();
 }
 
 export async function logStats(db: Executor) {

@@ -100,7 +100,10 @@ export async function readOutboxRaw(dir: string, id: string): Promise<Buffer | n
 
 async function outboxIds(dir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter(isOutboxId);
+    return (await fs.readdir(dir))
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -5))
+      .filter(isOutboxId);
   } catch {
     return [];
   }

@@ -120,10 +120,7 @@ export async function enqueueSessionMails(
 }
 
 /** One organiser-message job per registration of the cycle in `statuses`. */
-export async function enqueueOrganiserMessage(
-  trx: Trx,
-  message: { id: string; cycleId: string; statuses: RegistrationStatus[] },
-): Promise<number> {
+export async function enqueueOrganiserMessage(trx: Trx, message: { id: string; cycleId: string; statuses: RegistrationStatus[] }): Promise<number> {
   const payload = sql`json_build_object('kind', 'organiser-message', 'registrationId', r.id, 'messageId', ${message.id}::uuid)`;
   const key = sql`'mail:organiser-message:' || ${message.id}::text || ':' || r.id`;
   return addAll(

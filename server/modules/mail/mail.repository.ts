@@ -43,9 +43,7 @@ export async function registrationWithSessions(db: Executor, registrationId: str
       'c.slug as cycle_slug',
       'c.title as cycle_title',
       'c.waitlist_enabled',
-      sql<SessionJson[]>`(SELECT coalesce(json_agg(s ORDER BY s.starts_at, s.id), '[]') FROM sessions s WHERE s.cycle_id = r.cycle_id)`.as(
-        'sessions',
-      ),
+      sql<SessionJson[]>`(SELECT coalesce(json_agg(s ORDER BY s.starts_at, s.id), '[]') FROM sessions s WHERE s.cycle_id = r.cycle_id)`.as('sessions'),
     ])
     .where('r.id', '=', registrationId)
     .executeTakeFirst();
@@ -57,12 +55,7 @@ export type RegistrationContext = NonNullable<Awaited<ReturnType<typeof registra
 
 /** The session as it was at `sequence` (a later change recorded it), if it has moved on since. */
 export async function sessionRevision(db: Executor, sessionId: string, sequence: number) {
-  return db
-    .selectFrom('session_revisions')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('sequence', '=', sequence)
-    .executeTakeFirst();
+  return db.selectFrom('session_revisions').selectAll().where('session_id', '=', sessionId).where('sequence', '=', sequence).executeTakeFirst();
 }
 
 /** The last state before `sequence`: what people knew before the change that produced `sequence`. */

@@ -173,10 +173,7 @@ export function runnerLiveness(opts: {
       const ids = orphans.rows.map((r) => r.id);
       let released = 0;
       if (ids.length) {
-        const n = await client.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_by = ANY($1::text[])',
-          [ids],
-        );
+        const n = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_by = ANY($1::text[])', [ids]);
         released = n.rows[0]!.n;
         await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [ids]);
       }
@@ -205,11 +202,14 @@ export function runnerLiveness(opts: {
   function scheduleSweep() {
     if (stopped) return;
     // Jitter: runners started together do not sweep together.
-    sweepTimer = setTimeout(() => {
-      sweep()
-        .catch((err: Error) => log('warning', `runner liveness: sweep failed: ${err.message}`))
-        .finally(() => scheduleSweep());
-    }, timing.sweepMs * (0.75 + Math.random() / 2));
+    sweepTimer = setTimeout(
+      () => {
+        sweep()
+          .catch((err: Error) => log('warning', `runner liveness: sweep failed: ${err.message}`))
+          .finally(() => scheduleSweep());
+      },
+      timing.sweepMs * (0.75 + Math.random() / 2),
+    );
     sweepTimer.unref();
   }
 

@@ -15,7 +15,10 @@ const PRINTABLE_LINE = /^[^\p{Cc}]*$/u;
 export const BulkMessageInput = z.object({
   subject: z.string().trim().min(1).max(200).regex(PRINTABLE_LINE, 'must be one line'),
   body: z.string().trim().min(1).max(20_000),
-  statuses: z.array(z.enum(['confirmed', 'waitlisted', 'cancelled'])).min(1).default(['confirmed']),
+  statuses: z
+    .array(z.enum(['confirmed', 'waitlisted', 'cancelled']))
+    .min(1)
+    .default(['confirmed']),
   /**
    * Idempotency key of this send (the console makes one per form). Omitted: derived from the cycle and
    * the text, so the same message submitted twice is sent once; pass a new id to send it again on purpose.
@@ -26,7 +29,9 @@ export type BulkMessage = z.input<typeof BulkMessageInput>;
 
 /** A UUID-shaped digest, so a content-derived id fits the same column as a client-made one. */
 function contentId(cycleId: string, m: { subject: string; body: string; statuses: string[] }): string {
-  const h = createHash('sha256').update(JSON.stringify([cycleId, m.subject, m.body, [...m.statuses].sort()])).digest('hex');
+  const h = createHash('sha256')
+    .update(JSON.stringify([cycleId, m.subject, m.body, [...m.statuses].sort()]))
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

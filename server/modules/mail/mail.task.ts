@@ -84,7 +84,7 @@ export function mailTask(deps: MailTaskDeps): Task {
     const job = helpers.job;
     const jobId = String(job.id);
     const composition = await deps.composer.compose(payload, clock());
-    const subjectOfLog = { ...composition.send ? composition.draft.log : composition.log, jobId, jobKey: job.key ?? null };
+    const subjectOfLog = { ...(composition.send ? composition.draft.log : composition.log), jobId, jobKey: job.key ?? null };
 
     if (!composition.send) {
       await sendLog.recordSkipped(deps.db, { ...subjectOfLog, reason: composition.reason, recipient: composition.recipient, now: clock() });

@@ -24,10 +24,7 @@ import { workerLogger, type LogLine } from './mail.migrate.ts';
 export type { LogLine };
 
 export interface MailWorkerOptions {
-  config: Pick<
-    Config,
-    'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'
-  >;
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'>;
   databaseUrl: string;
   secretKey: string;
   /** Jobs run at once; default config.mailConcurrency. */
@@ -246,12 +243,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         const runnersStopped = Promise.all([stopRunner(runner), replacing]);
         // A worker waiting for the sign-up crowd to quiet down takes no job now: it sees the stop.
         stopYielding.abort();
-        const stopped = await within(
-          runnersStopped,
-          left() - reserve / 2,
-          'stopping the runner',
-          opts.log,
-        );
+        const stopped = await within(runnersStopped, left() - reserve / 2, 'stopping the runner', opts.log);
         clearTimeout(abortTimer);
         aborter.abort();
         if (!stopped) opts.log?.('warning', 'mail worker: jobs still running at the end of the stop budget; releasing them');

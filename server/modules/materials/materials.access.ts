@@ -33,8 +33,7 @@ export async function viewerOf(db: Executor, r: { id: string; cycle_id: string; 
 }
 
 export const publicDownloadUrl = (publicUrl: string, id: string) => `${publicUrl}/api/materials/${id}/download`;
-export const tokenDownloadUrl = (publicUrl: string, token: string, id: string) =>
-  `${publicUrl}/api/registrations/${token}/materials/${id}/download`;
+export const tokenDownloadUrl = (publicUrl: string, token: string, id: string) => `${publicUrl}/api/registrations/${token}/materials/${id}/download`;
 export const adminDownloadUrl = (publicUrl: string, id: string) => `${publicUrl}/api/admin/materials/${id}/download`;
 
 /**

@@ -25,7 +25,12 @@ export const materialErrors = {
       en: 'The server has run out of disk space: the file was not saved. Try again later or tell the administrator.',
     }),
   invalid: (field: string, it: string, en: string) =>
-    new AppError(400, 'validation_error', { it: `Dati non validi. Controlla: ${field} (${it}).`, en: `Invalid data. Check: ${field} (${en}).` }, {
-      fields: [{ field, message: en }],
-    }),
+    new AppError(
+      400,
+      'validation_error',
+      { it: `Dati non validi. Controlla: ${field} (${it}).`, en: `Invalid data. Check: ${field} (${en}).` },
+      {
+        fields: [{ field, message: en }],
+      },
+    ),
 };

@@ -51,7 +51,13 @@ const MAX_NAME = 150;
  */
 export function safeFileName(original: string | undefined, type: { mime: string; ext: string }, fallback = 'materiale'): string {
   const last = (original ?? '').split(/[/\\]/).pop() ?? '';
-  let name = last.normalize('NFC').replace(UNSAFE, '_').replace(/\s+/g, ' ').trim().replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  let name = last
+    .normalize('NFC')
+    .replace(UNSAFE, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '');
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   const accepted = [type.ext, ...(ALLOWED_TYPES[type.mime]?.aliases ?? [])];

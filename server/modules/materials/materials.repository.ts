@@ -56,16 +56,18 @@ export async function findWithPublication(db: Executor, id: string) {
 }
 
 export async function ofCycle(db: Executor, cycleId: string) {
-  return db
-    .selectFrom('materials as m')
-    .leftJoin('sessions as s', 's.id', 'm.session_id')
-    .selectAll('m')
-    // Materials of the whole cycle first, then by meeting, then in upload order.
-    .orderBy(sql`s.starts_at NULLS FIRST`)
-    .orderBy('m.created_at')
-    .orderBy('m.id')
-    .where('m.cycle_id', '=', cycleId)
-    .execute();
+  return (
+    db
+      .selectFrom('materials as m')
+      .leftJoin('sessions as s', 's.id', 'm.session_id')
+      .selectAll('m')
+      // Materials of the whole cycle first, then by meeting, then in upload order.
+      .orderBy(sql`s.starts_at NULLS FIRST`)
+      .orderBy('m.created_at')
+      .orderBy('m.id')
+      .where('m.cycle_id', '=', cycleId)
+      .execute()
+  );
 }
 
 export async function update(db: Executor, id: string, patch: { title?: string; visibility?: MaterialVisibility }, now: Date) {

@@ -19,13 +19,7 @@ import { materialErrors } from './materials.errors.ts';
 import { detectAllowedType, safeFileName } from './materials.files.ts';
 import * as repo from './materials.repository.ts';
 import type { MaterialRow } from './materials.repository.ts';
-import {
-  FileMaterialFields,
-  type AdminMaterialView,
-  type LinkMaterialInput,
-  type MaterialPatch,
-  type MaterialView,
-} from './materials.schemas.ts';
+import { FileMaterialFields, type AdminMaterialView, type LinkMaterialInput, type MaterialPatch, type MaterialView } from './materials.schemas.ts';
 import { StorageFullError, UploadTooLargeError, type MaterialStorage, type StoredObject } from './materials.storage.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,9 +40,7 @@ export interface MaterialTarget {
   sessionId: string | null;
 }
 
-export type Download =
-  | { kind: 'file'; stream: Readable; size: number; contentType: string; fileName: string }
-  | { kind: 'link'; url: string };
+export type Download = { kind: 'file'; stream: Readable; size: number; contentType: string; fileName: string } | { kind: 'link'; url: string };
 
 export interface MaterialsDeps {
   db: Kysely<Database>;

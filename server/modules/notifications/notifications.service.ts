@@ -11,10 +11,7 @@ export type SessionChange = 'moved' | 'cancelled' | 'updated';
 
 export interface Notifier {
   /** New registrations (a whole sign-up batch): each gets its confirmation or waiting-list mail. */
-  registrationsCreated(
-    trx: Transaction<Database>,
-    registrations: readonly { id: string; status: 'confirmed' | 'waitlisted' }[],
-  ): Promise<void>;
+  registrationsCreated(trx: Transaction<Database>, registrations: readonly { id: string; status: 'confirmed' | 'waitlisted' }[]): Promise<void>;
   /** The person cancelled (or was cancelled): acknowledgement. */
   registrationCancelled(trx: Transaction<Database>, registrationId: string): Promise<void>;
   /** Off the waiting list: "you are in" mail. */

@@ -40,7 +40,14 @@ async function records(db: Executor, regs: repo.RegistrationRow[]) {
         cancelledBy: r.cancelled_by,
         attendance: marks
           .filter((m) => m.registration_id === r.id)
-          .map((m) => ({ sessionId: m.session_id, sessionTitle: m.title, startsAt: iso(m.starts_at), present: m.present, method: m.method, markedAt: iso(m.marked_at) })),
+          .map((m) => ({
+            sessionId: m.session_id,
+            sessionTitle: m.title,
+            startsAt: iso(m.starts_at),
+            present: m.present,
+            method: m.method,
+            markedAt: iso(m.marked_at),
+          })),
         checkInFailures: failures.filter((f) => f.registration_id === r.id).map((f) => ({ sessionId: f.session_id, at: iso(f.at) })),
         certificate: cert
           ? {
@@ -89,7 +96,11 @@ export async function personExport(db: Executor, secret: Buffer, participantId: 
   const regs = await repo.registrationsOf(db, person.id);
   const [recs, mail, requests] = await Promise.all([
     records(db, regs),
-    repo.mailOf(db, regs.map((r) => r.id), person.email),
+    repo.mailOf(
+      db,
+      regs.map((r) => r.id),
+      person.email,
+    ),
     person.email ? repo.linkRequestsOf(db, emailKey(secret, person.email)) : Promise.resolve([]),
   ]);
   return {

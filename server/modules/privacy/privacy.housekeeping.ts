@@ -21,10 +21,7 @@ export interface HousekeepingResult {
   queueErrors: number;
 }
 
-export async function housekeeping(
-  db: Kysely<Database>,
-  opts: { dataDir: string; sessionIdleMs: number; now: Date },
-): Promise<HousekeepingResult> {
+export async function housekeeping(db: Kysely<Database>, opts: { dataDir: string; sessionIdleMs: number; now: Date }): Promise<HousekeepingResult> {
   const { now } = opts;
   const sessions = await accountsRepo.deleteDeadSessions(db, now, new Date(now.getTime() - opts.sessionIdleMs));
   const throttles = await accountsRepo.deleteOldThrottles(db, new Date(now.getTime() - DAY_MS), now);

@@ -104,10 +104,7 @@ export async function linkRequestsOf(db: Executor, emailHash: Buffer) {
 
 // ---- one-time links to a person's whole data ---------------------------------------------------------
 
-export async function insertRequest(
-  db: Executor,
-  r: { id: string; participantId: string | null; tokenHash: Buffer; createdAt: Date; expiresAt: Date },
-) {
+export async function insertRequest(db: Executor, r: { id: string; participantId: string | null; tokenHash: Buffer; createdAt: Date; expiresAt: Date }) {
   await db
     .insertInto('personal_data_requests')
     .values({ id: r.id, participant_id: r.participantId, token_hash: r.tokenHash, created_at: r.createdAt, expires_at: r.expiresAt })
@@ -174,11 +171,7 @@ export async function anonymiseRegistrations(trx: Transaction<Database>, ids: st
            anonymised_at = ${now}, updated_at = ${now}
       FROM unnest(${regIds}::uuid[], ${fresh}::uuid[]) AS v(id, pid)
      WHERE r.id = v.id`.execute(trx);
-  await trx
-    .updateTable('certificates')
-    .set({ name: ANONYMOUS, anonymised_at: now })
-    .where('registration_id', 'in', regIds)
-    .execute();
+  await trx.updateTable('certificates').set({ name: ANONYMOUS, anonymised_at: now }).where('registration_id', 'in', regIds).execute();
   // SMTP answers and errors may quote the address; the subject lines name only the cycle.
   await trx
     .updateTable('mail_messages')
@@ -211,7 +204,14 @@ export async function forgetParticipants(trx: Transaction<Database>, participant
       .where('recipient', 'in', emails)
       .execute();
   }
-  await trx.deleteFrom('participants').where('id', 'in', orphans.map((o) => o.id)).execute();
+  await trx
+    .deleteFrom('participants')
+    .where(
+      'id',
+      'in',
+      orphans.map((o) => o.id),
+    )
+    .execute();
   return emails;
 }
 

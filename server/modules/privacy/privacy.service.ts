@@ -104,7 +104,11 @@ export function privacyService(deps: PrivacyDeps) {
       await cancelLocked(trx, notifier, r, 'erasure', now);
       cancelled += 1;
     }
-    const previous = await repo.anonymiseRegistrations(trx, regs.map((r) => r.id), now);
+    const previous = await repo.anonymiseRegistrations(
+      trx,
+      regs.map((r) => r.id),
+      now,
+    );
     const emails = await repo.forgetParticipants(trx, [...new Set([...previous, ...participantIds])], now);
     for (const email of emails) await linksRepo.deleteForEmail(trx, emailKey(secret, email));
     return { cancelled, emails };

@@ -207,7 +207,10 @@ export function signupPipeline(deps: PipelineDeps) {
   async function runBatch(batch: Pending[], locked: () => void) {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcomes = await execute(batch.map((p) => p.request), locked);
+        const outcomes = await execute(
+          batch.map((p) => p.request),
+          locked,
+        );
         batch.forEach((p, i) => settle(p, outcomes[i]!));
         return;
       } catch (err) {
@@ -273,7 +276,10 @@ export function signupPipeline(deps: PipelineDeps) {
         ];
       });
       const written = await repo.insertRegistrations(trx, rows);
-      await notifier.registrationsCreated(trx, rows.map((r) => ({ id: r.id, status: r.status })));
+      await notifier.registrationsCreated(
+        trx,
+        rows.map((r) => ({ id: r.id, status: r.status })),
+      );
 
       let row = 0;
       return requests.map((r, i): SignedUp | AppError => {

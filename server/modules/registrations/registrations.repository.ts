@@ -164,17 +164,8 @@ export async function waitlistPosition(db: Executor, cycleId: string, seq: strin
   return Number(row.n);
 }
 
-export async function markCancelled(
-  trx: Transaction<Database>,
-  id: string,
-  by: 'participant' | 'organiser' | 'erasure',
-  now: Date,
-) {
-  await trx
-    .updateTable('registrations')
-    .set({ status: 'cancelled', cancelled_at: now, cancelled_by: by, updated_at: now })
-    .where('id', '=', id)
-    .execute();
+export async function markCancelled(trx: Transaction<Database>, id: string, by: 'participant' | 'organiser' | 'erasure', now: Date) {
+  await trx.updateTable('registrations').set({ status: 'cancelled', cancelled_at: now, cancelled_by: by, updated_at: now }).where('id', '=', id).execute();
 }
 
 /**
@@ -196,9 +187,5 @@ export async function promoteFromWaitlist(trx: Transaction<Database>, cycleId: s
 
 /** The person's attendance marks, one per session that has a record (absent ones included). */
 export async function attendanceOf(db: Executor, registrationId: string) {
-  return db
-    .selectFrom('attendance')
-    .select(['session_id', 'present'])
-    .where('registration_id', '=', registrationId)
-    .execute();
+  return db.selectFrom('attendance').select(['session_id', 'present']).where('registration_id', '=', registrationId).execute();
 }

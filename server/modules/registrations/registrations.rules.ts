@@ -21,9 +21,7 @@ export interface SignupClaim {
 }
 
 export type Decision =
-  | { ok: true; status: 'confirmed'; addsSeat: boolean }
-  | { ok: true; status: 'waitlisted'; position: number }
-  | { ok: false; error: AppError };
+  { ok: true; status: 'confirmed'; addsSeat: boolean } | { ok: true; status: 'waitlisted'; position: number } | { ok: false; error: AppError };
 
 /**
  * `active`: addresses already holding an active registration in this cycle. `cycle` null: no such

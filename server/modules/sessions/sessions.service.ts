@@ -115,8 +115,7 @@ export function sessionsService(deps: SessionsDeps) {
           });
         }
 
-        const change: SessionChange =
-          next.status === 'cancelled' ? 'cancelled' : timeChanged || placeChanged || statusChanged ? 'moved' : 'updated';
+        const change: SessionChange = next.status === 'cancelled' ? 'cancelled' : timeChanged || placeChanged || statusChanged ? 'moved' : 'updated';
         const row = await repo.updateWithSequence(trx, sessionId, next, clock());
         await notifier.sessionChanged(trx, sessionId, change);
         return result(row, change);

@@ -57,11 +57,7 @@ export async function lockBySlug(trx: Transaction<Database>, slug: string) {
   return { id: row.id, cycles: Number(n) };
 }
 
-export async function update(
-  db: Executor,
-  id: string,
-  set: Partial<{ slug: string; name_it: string; name_en: string; position: number }>,
-) {
+export async function update(db: Executor, id: string, set: Partial<{ slug: string; name_it: string; name_en: string; position: number }>) {
   await db.updateTable('themes').set(set).where('id', '=', id).execute();
 }
 

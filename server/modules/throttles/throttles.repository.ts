@@ -23,16 +23,12 @@ const idOf = (scope: string, key: Buffer, windowStart: Date) => `${scope}|${key.
 export async function bump(db: Executor, bumps: CounterBump[]): Promise<number[]> {
   if (bumps.length === 0) return [];
   const ordered = [...bumps].sort((a, b) =>
-    a.scope !== b.scope
-      ? a.scope < b.scope ? -1 : 1
-      : Buffer.compare(a.key, b.key) || a.windowStart.getTime() - b.windowStart.getTime(),
+    a.scope !== b.scope ? (a.scope < b.scope ? -1 : 1) : Buffer.compare(a.key, b.key) || a.windowStart.getTime() - b.windowStart.getTime(),
   );
   const rows = await db
     .insertInto('throttle_counters')
     .values(ordered.map((b) => ({ scope: b.scope, key: b.key, window_start: b.windowStart, count: b.n })))
-    .onConflict((oc) =>
-      oc.columns(['scope', 'key', 'window_start']).doUpdateSet({ count: sql<number>`throttle_counters.count + excluded.count` }),
-    )
+    .onConflict((oc) => oc.columns(['scope', 'key', 'window_start']).doUpdateSet({ count: sql<number>`throttle_counters.count + excluded.count` }))
     .returning(['scope', 'key', 'window_start', 'count'])
     .execute();
   const totals = new Map(rows.map((r) => [idOf(r.scope, r.key, new Date(r.window_start)), r.count]));

@@ -5,8 +5,20 @@ import type { AdminCycle, CycleValues, FieldErrors } from '$lib/components/conso
 export type { CycleValues };
 import { integer, localDateTime, localInput, text } from './console-forms';
 
-
-export const CYCLE_FIELDS = ['title', 'slug', 'themeSlug', 'kind', 'format', 'location', 'capacity', 'opensAt', 'closesAt', 'threshold', 'summary', 'description'];
+export const CYCLE_FIELDS = [
+  'title',
+  'slug',
+  'themeSlug',
+  'kind',
+  'format',
+  'location',
+  'capacity',
+  'opensAt',
+  'closesAt',
+  'threshold',
+  'summary',
+  'description',
+];
 
 /** Form names ↔ API names, to put the API's own validation answer next to the right field. */
 const API_NAMES: Record<string, string> = {

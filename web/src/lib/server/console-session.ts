@@ -15,8 +15,7 @@ export interface SessionValues {
 }
 
 export const SESSION_FIELDS = ['title', 'date', 'start', 'end', 'location', 'onlineUrl'];
-export const sessionFormName = (apiField: string) =>
-  apiField === 'startsAt' ? 'start' : apiField === 'endsAt' ? 'end' : apiField;
+export const sessionFormName = (apiField: string) => (apiField === 'startsAt' ? 'start' : apiField === 'endsAt' ? 'end' : apiField);
 
 export function sessionValues(s: Session, timeZone: string): SessionValues {
   const start = localParts(s.startsAt, timeZone);

@@ -28,7 +28,9 @@ export function cycleStatusLabel(s: CycleStatus): string {
 /** The next meeting that has not ended yet (scheduled only). */
 export function nextSession<S extends { status: string; endsAt: string; startsAt: string }>(sessions: S[], nowIso: string): S | null {
   const now = Date.parse(nowIso);
-  return sessions.filter((s) => s.status === 'scheduled' && Date.parse(s.endsAt) >= now).sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0] ?? null;
+  return (
+    sessions.filter((s) => s.status === 'scheduled' && Date.parse(s.endsAt) >= now).sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0] ?? null
+  );
 }
 
 /** A percentage as people read it: "75 %" / "75%", one decimal only when there is one. */

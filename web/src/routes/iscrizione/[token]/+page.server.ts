@@ -27,10 +27,7 @@ export const load: PageServerLoad = async (event) => {
     checkInSessions:
       registration.status === 'confirmed'
         ? cycle.sessions.filter(
-            (s) =>
-              s.status === 'scheduled' &&
-              Date.now() >= Date.parse(s.startsAt) - CHECK_IN_OPENS_BEFORE_MS &&
-              Date.now() <= Date.parse(s.endsAt),
+            (s) => s.status === 'scheduled' && Date.now() >= Date.parse(s.startsAt) - CHECK_IN_OPENS_BEFORE_MS && Date.now() <= Date.parse(s.endsAt),
           )
         : [],
     justRegistered: q.get('nuova') === '1',

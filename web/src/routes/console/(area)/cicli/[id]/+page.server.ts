@@ -15,21 +15,20 @@ export const load: PageServerLoad = async (event) => {
   const { account } = await event.parent();
   // Administrators assign organisers: they need the list of accounts.
   const accounts =
-    account.role === 'administrator'
-      ? (await consoleApi(event).get<{ items: Account[] }>('/api/admin/accounts')).items.filter((a) => a.active)
-      : [];
+    account.role === 'administrator' ? (await consoleApi(event).get<{ items: Account[] }>('/api/admin/accounts')).items.filter((a) => a.active) : [];
   const q = event.url.searchParams;
   return {
     accounts,
-    notice: q.get('creato') === '1'
-      ? 'created'
-      : q.get('salvato') === '1'
-        ? 'saved'
-        : q.get('spostato') === '1'
-          ? 'moved'
-          : q.get('annullato') === '1'
-            ? 'sessionCancelled'
-            : null,
+    notice:
+      q.get('creato') === '1'
+        ? 'created'
+        : q.get('salvato') === '1'
+          ? 'saved'
+          : q.get('spostato') === '1'
+            ? 'moved'
+            : q.get('annullato') === '1'
+              ? 'sessionCancelled'
+              : null,
   };
 };
 

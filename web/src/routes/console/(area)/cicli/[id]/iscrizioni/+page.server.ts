@@ -76,7 +76,8 @@ export const actions: Actions = {
       const r = res.registration;
       return { action: 'walkIn' as const, done: true, name: `${r.firstName} ${r.lastName}`, status: r.status, position: r.waitlistPosition };
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'cycle_full') return fail(409, { action: 'walkIn' as const, values, errors: { addSeat: m.console_walkin_full() } });
+      if (e instanceof ApiError && e.code === 'cycle_full')
+        return fail(409, { action: 'walkIn' as const, values, errors: { addSeat: m.console_walkin_full() } });
       return fail(400, { action: 'walkIn' as const, values, errors: formProblem(e, WALK_IN_FIELDS) });
     }
   },
