@@ -189,6 +189,9 @@ export async function restoreDatabase(client: pg.ClientBase, dir: string, dump: 
       await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
       const stream = client.query(copyFrom(`COPY ${table} (${t.columns.map(ident).join(', ')}) FROM STDIN`));
       await pipeline(fs.createReadStream(path.join(dir, t.file)), stream);
+      // Deferred foreign keys (material_chunks → material_objects) leave their checks pending, and
+      // ALTER TABLE refuses a table with pending trigger events: check them now (parents are already in).
+      await client.query('SET CONSTRAINTS ALL IMMEDIATE');
       await client.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
       if (stream.rowCount !== t.rows) throw new Error(`${t.schema}.${t.name}: ${stream.rowCount} rows restored, ${t.rows} in the archive`);
     }
