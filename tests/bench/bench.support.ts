@@ -157,9 +157,10 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-// CPU time, Linux only (/proc): the Node main thread (the app's event loop, or the baseline's loop), the
-// whole Node process (adds GC helpers and autocannon's worker thread) and every PostgreSQL process.
-// Per request it shows where the cores went; elsewhere the figures are NaN and print as "-".
+// CPU time, Linux only (/proc): a Node process' main thread (the app's event loop, or the baseline's
+// loop), the whole Node process (adds GC helpers, the mail worker's work, and for the baseline its
+// own loop) and every PostgreSQL process. Per request it shows where the cores went; elsewhere the
+// figures are NaN and print as "-".
 export interface CpuSample {
   mainMs: number;
   processMs: number;
@@ -181,9 +182,10 @@ function statCpuMs(file: string, withChildren = false): { ms: number; ppid: numb
   }
 }
 
-export function cpuSample(postmasterPid: number | null): CpuSample {
-  const cpu = process.cpuUsage();
-  const main = statCpuMs(`/proc/self/task/${process.pid}/stat`);
+/** `nodePid`: the Node process measured (a spawned server); this process by default. */
+export function cpuSample(postmasterPid: number | null, nodePid: number = process.pid): CpuSample {
+  const main = statCpuMs(`/proc/${nodePid}/task/${nodePid}/stat`);
+  const whole = statCpuMs(`/proc/${nodePid}/stat`);
   let postgresMs = NaN;
   if (postmasterPid && fs.existsSync('/proc')) {
     // Exited backends are counted in the postmaster's cutime/cstime once reaped.
@@ -194,7 +196,7 @@ export function cpuSample(postmasterPid: number | null): CpuSample {
       if (st && st.ppid === postmasterPid) postgresMs += st.ms;
     }
   }
-  return { mainMs: main?.ms ?? NaN, processMs: (cpu.user + cpu.system) / 1000, postgresMs };
+  return { mainMs: main?.ms ?? NaN, processMs: whole?.ms ?? NaN, postgresMs };
 }
 
 /** CPU ms per completed request between two samples: "main / node / postgres". */

@@ -1,10 +1,12 @@
 // Sign-ups (issue 11), printed beside the goals table of the issue:
-// 1. closed loop, 64 connections, one hot cycle: the real app over HTTP (autocannon in a worker
-//    thread) with the mail worker running in the same process as in `npm start`, beside the minimal
-//    capacity-checked transaction through pg (registrations.raw.ts), same PostgreSQL, same run;
-// 2. the crowd: 5,000 simultaneous sign-ups for 40 seats against one server process, then against two
-//    (`node server/server.ts`, mail worker inside, as deployed), each person with their own
+// 1. closed loop, 64 connections, one hot cycle: the real server over HTTP (autocannon in a worker
+//    thread of this process) with the mail worker running inside it as in `npm start`, beside the
+//    minimal capacity-checked transaction through pg (registrations.raw.ts), same PostgreSQL, same run;
+// 2. the crowd: 5,000 simultaneous sign-ups for 40 seats against one server process, then against two,
+//    each person with their own
 //    X-Forwarded-For (TRUST_PROXY=127.0.0.1): answers, order, time to the last answer, server RSS after.
+// Every server is `node <npm start's Node options> server/server.ts` with the mail worker inside, as
+// deployed: its memory and its pauses depend on those options (package.json, README "Memory").
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,13 +15,11 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
-import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
-import { startMailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { ensureNotice } from '../../server/modules/privacy/privacy.repository.ts';
 import { createCycle } from '../helpers/factories.ts';
-import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startNodeOptions, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import {
   closedLoop,
   cpuPerRequest,
@@ -107,25 +107,29 @@ async function crowd(db: Kysely<Database>, bases: string[]): Promise<CrowdResult
   };
 }
 
-async function servers(n: number, databaseUrl: string, smtpPort: number, dataDir: string): Promise<ServerProcess[]> {
+async function servers(n: number, databaseUrl: string, smtpPort: number, dataDir: string, poolMax: number): Promise<ServerProcess[]> {
   const out: ServerProcess[] = [];
   for (let i = 0; i < n; i++) {
     out.push(
-      await startServer({
-        PORT: String(await freePort()),
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        SECRET_KEY: SECRET,
-        SERVE_WEB: '0',
-        DEMO_DATA: '0',
-        LOG_LEVEL: 'warn',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        TRUST_PROXY: '127.0.0.1',
-        // The closed loop (autocannon) sends every request from one address; the crowd sends each
-        // person's own X-Forwarded-For. The per-address limit is lifted so the loop measures sign-ups.
-        SIGNUP_LIMIT_PER_ADDRESS: '1000000',
-      }),
+      await startServer(
+        {
+          PORT: String(await freePort()),
+          NODE_ENV: 'production',
+          DATABASE_URL: databaseUrl,
+          DATA_DIR: dataDir,
+          SECRET_KEY: SECRET,
+          SERVE_WEB: '0',
+          DEMO_DATA: '0',
+          LOG_LEVEL: 'warn',
+          SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+          TRUST_PROXY: '127.0.0.1',
+          // The closed loop (autocannon) sends every request from one address; the crowd sends each
+          // person's own X-Forwarded-For. The per-address limit is lifted so the loop measures sign-ups.
+          SIGNUP_LIMIT_PER_ADDRESS: '1000000',
+          DATABASE_POOL_MAX: String(poolMax),
+        },
+        { nodeOptions: startNodeOptions() },
+      ),
     );
   }
   return out;
@@ -144,43 +148,25 @@ export async function run(): Promise<void> {
     setupPool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: setupPool }) });
     cleanups.push(() => db.destroy());
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      DEMO_DATA: '0',
-      DATA_DIR: database.dir,
-      SECRET_KEY: SECRET,
-      DATABASE_POOL_MAX: String(poolMax),
-      PUBLIC_URL: 'http://127.0.0.1',
-      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      // autocannon sends every request from one address: the per-address limit is lifted so the loop
-      // measures sign-ups, not 429s (the limit's own cost, one upsert per batch, is still paid).
-      SIGNUP_LIMIT_PER_ADDRESS: '1000000',
-    });
+    const { privacyVersion } = loadConfig({ NODE_ENV: 'production', DATA_DIR: database.dir, SECRET_KEY: SECRET });
     await migrateToLatest(db);
     await migrateQueue({ pgPool: setupPool });
-    await ensureNotice(db, config.privacyVersion, new Date());
+    await ensureNotice(db, privacyVersion, new Date());
 
     console.log(`machine:    ${machineLine()}`);
     console.log(`postgres:   ${await database.describe()}`);
-    console.log(`app:        buildApp, NODE_ENV=production, DATABASE_POOL_MAX=${poolMax}, mail worker in the same process (SMTP sink in a child process)`);
+    console.log(
+      `app:        node ${startNodeOptions().join(' ')} server/server.ts, NODE_ENV=production, DATABASE_POOL_MAX=${poolMax}, mail worker in the same process (SMTP sink in a child process)`,
+    );
     console.log(`raw:        lock the cycle row, insert, counter bumped by the trigger, commit; pg.Pool max ${poolMax}, ${CONNECTIONS} async clients`);
     console.log(`runs:       ${seconds} s after ${warmup} s warm-up, ANALYZE before each, load ${loadNow()}`);
 
     // 1. Closed loop on one hot cycle.
-    const app = await buildApp({ config, databaseUrl: database.url, logger: false, secretKey: SECRET });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    app.pg.pool.on('error', () => {});
-    // Wired as server.ts wires it: the worker steps aside while this app decides sign-ups.
-    const worker = await startMailWorker({
-      config,
-      databaseUrl: database.url,
-      secretKey: SECRET,
-      yieldTo: (signal) => app.signupActivity.whenMailMayRun(signal),
-    });
+    const [app] = await servers(1, database.url, sink.port, database.dir, poolMax);
+    cleanups.push(() => app!.stop());
     const hit = async (slug: string, duration: number) =>
       autocannon({
-        url: `${base}/api/cycles/${slug}/registrations`,
+        url: `${app!.base}/api/cycles/${slug}/registrations`,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...PERSON, email: `bench.[<id>]@comune.example.it` }),
@@ -195,14 +181,13 @@ export async function run(): Promise<void> {
     if (warmup > 0) await hit(warm.slug, warmup);
     const { cycle: hot } = await createCycle(db, { capacity: 1_000_000 });
     await sql`ANALYZE`.execute(db);
-    const appCpu0 = cpuSample(database.pid);
+    const appCpu0 = cpuSample(database.pid, app!.pid);
     const a = await hit(hot.slug, seconds);
     const created = a.statusCodeStats['201']?.count ?? 0;
-    const appCpu = cpuPerRequest(appCpu0, cpuSample(database.pid), created);
+    const appCpu = cpuPerRequest(appCpu0, cpuSample(database.pid, app!.pid), created);
     const appRate = created / a.duration;
     const appLoad = loadNow();
-    await worker.stop();
-    await app.close();
+    await app!.stop();
 
     const rawPool = new pg.Pool({ connectionString: database.url, max: poolMax });
     rawPool.on('error', () => {});
@@ -232,11 +217,11 @@ export async function run(): Promise<void> {
     console.log(
       `  app: ${created} created, ${a.non2xx} non-2xx, ${a.errors} errors, ${a.timeouts} timeouts (load ${appLoad}); raw: ${raw.completed} committed, ${raw.failed} failed${raw.firstError ? ` (${String(raw.firstError)})` : ''} (load ${loadNow()})`,
     );
-    console.log(`  CPU ms per sign-up (node main thread / whole node process incl. autocannon and mail worker / postgres): app ${appCpu}; raw ${rawCpu}`);
+    console.log(`  CPU ms per sign-up (node main thread / whole node process / postgres): server ${appCpu}; raw (its loop in this process) ${rawCpu}`);
 
     // 2. The crowd, on one server process and then on two.
     for (const count of [1, 2]) {
-      const procs = await servers(count, database.url, sink.port, database.dir);
+      const procs = await servers(count, database.url, sink.port, database.dir, poolMax);
       cleanups.push(() => Promise.all(procs.map((p) => p.stop())));
       const rssBefore = procs.map((p) => rssOf(p.pid));
       const r = await crowd(

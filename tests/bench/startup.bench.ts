@@ -10,7 +10,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanEnv, freePort, ROOT } from '../helpers/server-process.ts';
+import { cleanEnv, freePort, ROOT, startNodeOptions } from '../helpers/server-process.ts';
 
 export const name = 'startup';
 export const description = 'npm start on a fresh clone and again: time to the first 200, idle memory (issue 13 goals)';
@@ -28,10 +28,7 @@ interface Started {
 
 /** `npm start`'s command (package.json), with this Node in place of `node`: no npm process in between. */
 function startCommand(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const argv = pkg.scripts.start.trim().split(/\s+/);
-  if (argv[0] !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
-  return [process.execPath, ...argv.slice(1)];
+  return [process.execPath, ...startNodeOptions(), 'server/start.js'];
 }
 
 async function start(cwd: string, dataDir: string): Promise<Started> {

@@ -21,6 +21,17 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The Node options `npm start` runs the server with (package.json: `node <options> server/start.js`),
+ * for whatever measures the server as deployed (the benchmarks): its memory depends on them.
+ */
+export function startNodeOptions(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const argv = pkg.scripts.start.trim().split(/\s+/);
+  if (argv[0] !== 'node' || argv.at(-1) !== 'server/start.js') throw new Error(`npm start is not "node [options] server/start.js": ${pkg.scripts.start}`);
+  return argv.slice(1, -1);
+}
+
+/**
  * The environment a fresh shell would give the server: PATH and HOME, nothing of the test run
  * (no NODE_ENV=test, no DATABASE_URL, no SECRET_KEY), plus what the test passes.
  */
@@ -55,10 +66,12 @@ export interface SpawnOptions {
   detached?: boolean;
   /** Run the server under this command (e.g. a supervisor); the handle's pid is then the wrapper's. */
   wrapper?: string[];
+  /** Options for Node before the script (startNodeOptions() for the server as `npm start` runs it). */
+  nodeOptions?: string[];
 }
 
 export function spawnServer(opts: SpawnOptions): ServerProcess {
-  const argv = [...(opts.wrapper ?? []), process.execPath, 'server/server.ts'];
+  const argv = [...(opts.wrapper ?? []), process.execPath, ...(opts.nodeOptions ?? []), 'server/server.ts'];
   const proc = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: cleanEnv(opts.env),
