@@ -241,8 +241,11 @@ export async function run(): Promise<void> {
       const mailsFrom = Date.now();
       const until = mailsFrom + 300_000;
       let mails = await sentFor();
+      // The highest RSS of each server while the crowd's mail (and what earlier measurements left) goes out.
+      const mailingPeak = [...rss];
       while (mails.n < CROWD && Date.now() < until) {
         await new Promise((res) => setTimeout(res, 500));
+        procs.forEach((p, i) => (mailingPeak[i] = Math.max(mailingPeak[i]!, rssOf(p.pid))));
         mails = await sentFor();
       }
       const mailsSeconds = ((Date.now() - mailsFrom) / 1000).toFixed(0);
@@ -272,6 +275,12 @@ export async function run(): Promise<void> {
               procs.map((_, i) => `${mib(rssBefore[i]!)} → ${mib(rss[i]!)}`).join('; '),
               `≤ ${GOALS.rssMiB} MiB`,
               met(rss.every((x) => x <= GOALS.rssMiB * 1024 * 1024)),
+            ],
+            [
+              'server RSS, highest while mailing',
+              mailingPeak.map((x) => mib(x)).join('; '),
+              `≤ ${GOALS.rssMiB} MiB`,
+              met(mailingPeak.every((x) => x <= GOALS.rssMiB * 1024 * 1024)),
             ],
           ],
         ),
