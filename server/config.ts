@@ -190,8 +190,27 @@ export function isLocalDemoUrl(url: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** Parses an environment (process.env by default). Throws ConfigError with one line per bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * What a process that serves people (the server, the standalone worker) cannot run with in production,
+ * though the commands (admin, backup, migrate) can: these used to start silently into a dead end.
+ * Without PUBLIC_URL every link in mail and calendars pointed at localhost; over plain http elsewhere
+ * than this machine browsers drop the Secure sign-in cookie, so nobody could sign in and nothing said why.
+ */
+function servingProblem(e: { PUBLIC_URL?: string; PORT: number }): string | null {
+  if (!e.PUBLIC_URL) {
+    return 'PUBLIC_URL: required in production: the address people open, e.g. https://formazione.comune.example.it (every link in mail and calendars is built from it)';
+  }
+  if (new URL(e.PUBLIC_URL).protocol === 'http:' && !isLocalDemoUrl(e.PUBLIC_URL)) {
+    return `PUBLIC_URL: production needs https (${e.PUBLIC_URL}): browsers drop the Secure sign-in cookie over plain http, so nobody could sign in; serve Officina behind HTTPS (README "Deploying"), or try it on this machine at http://localhost:${e.PORT}`;
+  }
+  return null;
+}
+
+/**
+ * Parses an environment (process.env by default). Throws ConfigError with one line per bad variable.
+ * `serving`: for the processes that serve people, which production holds to more (servingProblem).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { serving?: boolean } = {}): Config {
   // Empty strings are treated as unset: `FOO= npm start` should mean "default", not "invalid".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
@@ -204,6 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
   const isProduction = e.NODE_ENV === 'production';
+  const problem = isProduction && opts.serving ? servingProblem(e) : null;
+  if (problem) throw new ConfigError(`Invalid configuration: ${problem}`);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   // A deployment that forgot NODE_ENV would run the demo: demo data, /dev/mail with every message and
   // link, cookies without Secure. The friendly demo is for a machine's own loopback address; anything
@@ -248,9 +269,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** For entry points: the config, or one line naming the bad variable and exit code 1. */
+/** The config of a process that serves people (server.ts, worker.ts); a bad one ends it with one line. */
 export function loadConfigOrExit(who: string): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env, { serving: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       processLogger(who).fatal(err.message);

@@ -115,6 +115,7 @@ async function servers(n: number, databaseUrl: string, smtpPort: number, dataDir
         {
           PORT: String(await freePort()),
           NODE_ENV: 'production',
+          PUBLIC_URL: 'http://127.0.0.1',
           DATABASE_URL: databaseUrl,
           DATA_DIR: dataDir,
           SECRET_KEY: SECRET,
