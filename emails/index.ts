@@ -50,10 +50,6 @@ const renderers: { [N in TemplateName]: (props: TemplateProps[N], locale: Locale
 
 export const TEMPLATE_NAMES = Object.keys(renderers) as TemplateName[];
 
-export function isTemplateName(name: string): name is TemplateName {
-  return Object.hasOwn(renderers, name);
-}
-
 export function renderEmail<N extends TemplateName>(name: N, props: TemplateProps[N], locale: Locale): RenderedEmail {
   return renderers[name](props, locale);
 }

@@ -90,11 +90,6 @@ export const errors = {
       undefined,
       retryAfterSeconds,
     ),
-  consentRequired: () =>
-    new AppError(400, 'validation_error', {
-      it: 'Campo consent: per iscriversi occorre accettare l’informativa sulla privacy.',
-      en: 'Field consent: you must accept the privacy notice to register.',
-    }),
 };
 
 /** A throttle said no: 429 `rate_limited`, and the seconds after which trying again can work (Retry-After). */

@@ -3,8 +3,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Locale } from '../../db/schema.ts';
 
-export const LOCALES = ['it', 'en'] as const;
-
 export function requestLocale(req: FastifyRequest): Locale {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
   if (q === 'it' || q === 'en') return q;

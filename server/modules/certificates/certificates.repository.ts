@@ -86,15 +86,6 @@ export async function marksOf(db: Executor, registrationId: string) {
   return db.selectFrom('attendance').select(['registration_id', 'session_id', 'present']).where('registration_id', '=', registrationId).execute();
 }
 
-export async function marksOfCycle(db: Executor, cycleId: string) {
-  return db
-    .selectFrom('attendance as a')
-    .innerJoin('sessions as s', 's.id', 'a.session_id')
-    .select(['a.registration_id', 'a.session_id', 'a.present'])
-    .where('s.cycle_id', '=', cycleId)
-    .execute();
-}
-
 /** Cycles whose last meeting ended in (since, now]: the ones the periodic job looks at. */
 export async function cyclesEndedBetween(db: Executor, since: Date, now: Date) {
   const rows = await sql<{ id: string }>`

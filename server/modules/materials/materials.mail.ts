@@ -15,11 +15,6 @@ import * as repo from './materials.repository.ts';
 /** How long uploads are gathered before the announcement goes out. */
 export const MATERIALS_MAIL_DELAY_MS = 10 * 60_000;
 
-/** Same scheme as mail.jobs.ts jobKey() for 'materials-available'. */
-export function materialsJobKey(p: { registrationId: string; cycleId: string; sessionId: string | null }): string {
-  return `mail:materials-available:${p.sessionId ?? `cycle-${p.cycleId}`}:${p.registrationId}`;
-}
-
 /** Enqueues the announcement for every confirmed registration that may see the material. */
 export async function enqueueMaterialMails(trx: Executor, materialId: string, now: Date): Promise<number> {
   const runAt = new Date(now.getTime() + MATERIALS_MAIL_DELAY_MS);

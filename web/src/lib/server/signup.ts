@@ -51,5 +51,3 @@ export function fieldErrorsFromApi(fields: { field: string; message: string }[])
   return errors;
 }
 
-/** The order fields appear in the form, so the error summary lists them in the same order. */
-export const FIELD_ORDER: SignupField[] = ['firstName', 'lastName', 'email', 'organisation', 'role', 'network', 'consent'];
