@@ -4,7 +4,7 @@
 import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, describeViolations, fillSignup, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { expectNoViolations, fillSignup, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { person, seedProgramme, tokenOf } from './programme.ts';
 
 let t: WebApp;
@@ -33,14 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function expectNoViolations(p: Page, what: string) {
-  for (const width of [390, 1280]) {
-    await p.setViewportSize({ width, height: 900 });
-    const violations = await axeViolations(p);
-    expect(violations, `${what} at ${width}px:\n${describeViolations(violations)}`).toEqual([]);
-  }
-}
 
 const pages: { name: string; path: () => string; status?: number }[] = [
   { name: 'catalogue', path: () => '/' },

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, describeViolations, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { expectNoViolations, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { signUp } from '../integration/materials.support.ts';
 import { endedCycleWithMaterials, MATERIAL_TITLES as T, type EndedCycle } from './materials.fixture.ts';
@@ -29,14 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function expectNoViolations(p: Page, what: string) {
-  for (const width of [390, 1280]) {
-    await p.setViewportSize({ width, height: 900 });
-    const violations = await axeViolations(p);
-    expect(violations, `${what} at ${width}px:\n${describeViolations(violations)}`).toEqual([]);
-  }
-}
 
 /** The materials section as [group heading, [titles]] pairs, in page order. */
 async function groups(p: Page): Promise<[string, string[]][]> {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenKit } from '../../server/lib/tokens.ts';
-import { axeViolations, describeViolations, launchBrowser, newContext, screenshots, startWebApp, tabTo, type WebApp } from '../helpers/browser.ts';
+import { expectNoViolations, launchBrowser, newContext, screenshots, startWebApp, tabTo, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { signUp, type Person } from '../integration/materials.support.ts';
 import { endedCycleWithMaterials, issueCertificate, type EndedCycle } from './materials.fixture.ts';
@@ -45,14 +45,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function expectNoViolations(p: Page, what: string) {
-  for (const width of [390, 1280]) {
-    await p.setViewportSize({ width, height: 900 });
-    const violations = await axeViolations(p);
-    expect(violations, `${what} at ${width}px:\n${describeViolations(violations)}`).toEqual([]);
-  }
-}
 
 const statusOf = async (token: string) => {
   const res = await t.app.inject({ method: 'GET', url: `/api/registrations/${token}` });

@@ -4,17 +4,7 @@
 // "registration not found" page and the "already registered" message; axe-core in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  describeViolations,
-  fillSignup,
-  focused,
-  launchBrowser,
-  newContext,
-  screenshots,
-  startWebApp,
-  type WebApp,
-} from '../helpers/browser.ts';
+import { expectNoViolations, fillSignup, focused, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { signUp, type Person } from '../integration/materials.support.ts';
 
@@ -42,14 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function expectNoViolations(p: Page, what: string) {
-  for (const width of [390, 1280]) {
-    await p.setViewportSize({ width, height: 900 });
-    const violations = await axeViolations(p);
-    expect(violations, `${what} at ${width}px:\n${describeViolations(violations)}`).toEqual([]);
-  }
-}
 
 /** Fills the form, sends it and returns the answer's HTML (the same element whatever the address). */
 async function ask(p: Page, email: string, prefix = ''): Promise<string> {

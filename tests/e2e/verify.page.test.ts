@@ -3,7 +3,7 @@
 // form works without JavaScript and forgives case, spaces and dashes; axe-core in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, describeViolations, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { expectNoViolations, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { endedCycleWithMaterials, issueCertificate, type EndedCycle } from './materials.fixture.ts';
 
 let t: WebApp;
@@ -37,14 +37,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function expectNoViolations(p: Page, what: string) {
-  for (const width of [390, 1280]) {
-    await p.setViewportSize({ width, height: 900 });
-    const violations = await axeViolations(p);
-    expect(violations, `${what} at ${width}px:\n${describeViolations(violations)}`).toEqual([]);
-  }
-}
 
 /** A code as someone might type it from paper: lower case, in groups of four. */
 const asTyped = (c: string) => `${c.slice(0, 4)}-${c.slice(4, 8)} ${c.slice(8)}`.toLowerCase();

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildTestApp, type TestApp } from './app.ts';
 
 const require = createRequire(import.meta.url);
@@ -89,6 +90,24 @@ export function describeViolations(violations: AxeViolation[]): string {
   return violations
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n')}`)
     .join('\n');
+}
+
+/**
+ * No axe-core violation on the page at a phone's width (390 px) and a desktop's (1280 px), or only at
+ * the current size (`widths: null`); `noSideScroll`: nor does the page itself scroll sideways (wide
+ * tables scroll inside their own box).
+ */
+export async function expectNoViolations(page: Page, what: string, opts: { widths?: number[] | null; noSideScroll?: boolean } = {}): Promise<void> {
+  const widths = opts.widths === undefined ? [390, 1280] : opts.widths;
+  for (const width of widths ?? [null]) {
+    if (width !== null) await page.setViewportSize({ width, height: 900 });
+    const at = width === null ? '' : ` at ${width}px`;
+    const violations = await axeViolations(page);
+    expect(violations, `${what}${at}:\n${describeViolations(violations)}`).toEqual([]);
+    if (opts.noSideScroll && width !== null) {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${what} page width${at}`).toBeLessThanOrEqual(width);
+    }
+  }
 }
 
 /** Full-page screenshots at phone (390 px) and desktop (1280 px) widths, for a reviewer to look at. */
