@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
 import { adminCyclesService } from '../../server/modules/admin/admin.cycles.service.ts';
-import type { Notifier } from '../../server/modules/notifications/notifications.service.ts';
+import { silentNotifier, type Notifier } from '../../server/modules/notifications/notifications.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
 import { createCycle, createTheme, registrationBody } from '../helpers/factories.ts';
@@ -159,9 +159,7 @@ describe('capacity', () => {
     const ids = await signUps(cycle.slug, 4);
     const seen: { id: string; statusInTrx: string }[] = [];
     const recorder: Notifier = {
-      async registrationsCreated() {},
-      async registrationCancelled() {},
-      async sessionChanged() {},
+      ...silentNotifier,
       async registrationPromoted(trx: Transaction<Database>, id: string) {
         const r = await trx.selectFrom('registrations').select('status').where('id', '=', id).executeTakeFirstOrThrow();
         seen.push({ id, statusInTrx: r.status });

@@ -4,7 +4,7 @@
 import type { Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
-import type { Notifier, SessionChange } from '../../server/modules/notifications/notifications.service.ts';
+import { silentNotifier, type Notifier, type SessionChange } from '../../server/modules/notifications/notifications.service.ts';
 import { sessionsService } from '../../server/modules/sessions/sessions.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle } from '../helpers/factories.ts';
@@ -20,9 +20,7 @@ afterAll(async () => t?.close());
 function recorder(fail = false) {
   const calls: { sessionId: string; change: SessionChange; inTransaction: boolean; sequenceSeen: number }[] = [];
   const notifier: Notifier = {
-    async registrationsCreated() {},
-    async registrationCancelled() {},
-    async registrationPromoted() {},
+    ...silentNotifier,
     async sessionChanged(trx: Transaction<Database>, sessionId, change) {
       // What a job enqueued here would see: the new row, inside the uncommitted transaction.
       const row = await trx.selectFrom('sessions').select('sequence').where('id', '=', sessionId).executeTakeFirstOrThrow();

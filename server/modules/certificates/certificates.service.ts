@@ -101,7 +101,7 @@ export function certificatesService(deps: CertificatesDeps) {
             issuedAt: now,
           });
           if (!row) return (await repo.findByRegistration(trx, r.id))!;
-          await notifier.certificateIssued?.(trx, r.id);
+          await notifier.certificateIssued(trx, r.id);
           return row;
         });
       } catch (err) {

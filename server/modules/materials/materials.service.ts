@@ -96,7 +96,7 @@ export function materialsService(deps: MaterialsDeps) {
   async function create(values: Omit<repo.NewMaterial, 'now'>): Promise<AdminMaterialView> {
     const row = await inTransaction(db, async (trx) => {
       const inserted = await repo.insert(trx, { ...values, now: clock() });
-      await notifier.materialsPublished?.(trx, inserted.id);
+      await notifier.materialsPublished(trx, inserted.id);
       return inserted;
     });
     return adminView(row);

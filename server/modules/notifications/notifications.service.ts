@@ -18,10 +18,10 @@ export interface Notifier {
   registrationPromoted(trx: Transaction<Database>, registrationId: string): Promise<void>;
   /** An organiser moved, re-placed or cancelled a meeting: everyone registered is told. */
   sessionChanged(trx: Transaction<Database>, sessionId: string, change: SessionChange): Promise<void>;
-  /** A material was published: those who may see it get its link (optional: older notifiers lack it). */
-  materialsPublished?(trx: Transaction<Database>, materialId: string): Promise<void>;
-  /** A certificate of attendance was issued: its holder gets the links (optional, as above). */
-  certificateIssued?(trx: Transaction<Database>, registrationId: string): Promise<void>;
+  /** A material was published: those who may see it get its link. */
+  materialsPublished(trx: Transaction<Database>, materialId: string): Promise<void>;
+  /** A certificate of attendance was issued: its holder gets the links. */
+  certificateIssued(trx: Transaction<Database>, registrationId: string): Promise<void>;
 }
 
 /** Does nothing: for tests and tools that build services without the mail queue. */
@@ -30,4 +30,6 @@ export const silentNotifier: Notifier = {
   async registrationCancelled() {},
   async registrationPromoted() {},
   async sessionChanged() {},
+  async materialsPublished() {},
+  async certificateIssued() {},
 };
