@@ -16,19 +16,23 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Absent before Node 22.1; a cache that cannot be written (read-only tree) only costs the speed-up.
 module.enableCompileCache?.(path.join(ROOT, 'node_modules/.cache/node-compile-cache'));
 
+// Its lines go through the server's logger (pino, JSON), like every other line the process writes.
+const { processLogger } = await import('./lib/log.ts');
+const log = processLogger('officina');
+
 async function start() {
   const { buildFreshness, buildWeb } = await import('./launch/web.build.ts');
   const freshness = buildFreshness(ROOT);
   if (!freshness.current) {
-    console.log(`officina: building the pages (${freshness.reason})`);
+    log.info(`building the pages (${freshness.reason})`);
     const started = Date.now();
     await buildWeb(ROOT);
-    console.log(`officina: pages built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log.info(`pages built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   await import('./server.ts');
 }
 
 start().catch((err) => {
-  console.error(`officina: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  log.fatal(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });
