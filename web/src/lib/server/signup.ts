@@ -50,4 +50,3 @@ export function fieldErrorsFromApi(fields: { field: string; message: string }[])
   }
   return errors;
 }
-
