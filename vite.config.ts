@@ -47,6 +47,6 @@ export default defineConfig({
   // The gzip size of every chunk in the build's report costs seconds of each `npm start` on a fresh
   // clone; the assets themselves are still precompressed (svelte.config.js).
   build: { reportCompressedSize: false },
-  // Fastify brings cookie@2 to the top of node_modules; SvelteKit 2 needs its own 0.6 (STACK.md).
+  // Fastify brings cookie@2 to the top of node_modules; SvelteKit 2 needs its own 0.6 (docs/decisions.md).
   ssr: { noExternal: ['cookie'] },
 });

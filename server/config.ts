@@ -1,5 +1,5 @@
 // The environment, parsed once with zod and frozen. A bad value stops start-up with one line that
-// names the variable (see ../shared/API.md, "Configuration"), never a stack trace.
+// names the variable (see the "Configuration" table of ../README.md), never a stack trace.
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';

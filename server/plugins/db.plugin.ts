@@ -1,5 +1,5 @@
 // PostgreSQL through @fastify/postgres (one pool, closed with the app) and Kysely on top of that pool.
-// Kysely is not destroyed separately: fastify.close() ends the pool once (STACK.md pitfall).
+// Kysely is not destroyed separately: fastify.close() ends the pool once (docs/decisions.md).
 import fastifyPostgres from '@fastify/postgres';
 import fp from 'fastify-plugin';
 import { Kysely, PostgresDialect } from 'kysely';

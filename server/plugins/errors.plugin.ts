@@ -1,4 +1,4 @@
-// The one error handler: every 4xx/5xx leaves as { statusCode, code, message } (API.md), messages in
+// The one error handler: every 4xx/5xx leaves as { statusCode, code, message } (docs/http-api.md), messages in
 // the request's language, and a 5xx never shows its real message (it is logged instead).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -97,7 +97,7 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, status: numb
  * Fastify option `frameworkErrors`: errors the router raises before any route or error handler runs.
  * Without it a URL with broken percent-encoding (`/api/registrations/%ZZ`) or a path segment over
  * maxParamLength answers Fastify's own body (400/414, code FST_ERR_*), outside the contract. Such a URL
- * names no resource, and API.md wants any malformed token answered like an unknown one: 404.
+ * names no resource, and docs/http-api.md wants any malformed token answered like an unknown one: 404.
  */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The body of every 4xx/5xx (API.md, "Errors"). */
+/** The body of every 4xx/5xx (docs/http-api.md, "Errors"). */
 export const ErrorSchema = z.object({
   statusCode: z.number().int(),
   code: z.string(),

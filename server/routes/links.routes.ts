@@ -1,4 +1,4 @@
-// "Send me my links" (API.md): always 202 with the same body, whether or not the address is known.
+// "Send me my links" (docs/http-api.md): always 202 with the same body, whether or not the address is known.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';

@@ -1,4 +1,4 @@
-// Personal data (API.md): a manage token reaches its own registration's data only (export, erasure);
+// Personal data (docs/http-api.md): a manage token reaches its own registration's data only (export, erasure);
 // everything held about a person goes through a one-time link mailed to the address, requested like
 // "send me my links" (same answer whether or not the address is known). Tokens are the only credential:
 // unknown, malformed, expired and used tokens are the same 404.

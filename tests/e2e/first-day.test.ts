@@ -1,9 +1,9 @@
-// The first day of a production install (issue #13), as the council's IT office and its first
-// organiser would live it: the real server process with NODE_ENV=production on a fresh DATA_DIR (no demo
-// data), the first administrator made with `npm run admin`, a real SMTP server. The administrator signs
-// in and creates the first theme through the console page, then a cycle with two meetings and publishes
-// it through the API (with the CSRF header, as API.md says); a participant finds it in the catalogue and
-// signs up through the pages, and the confirmation email arrives.
+// The first day of a production install (issue #13), as the council's IT office and its first organiser
+// would live it: the real server process with NODE_ENV=production on a fresh DATA_DIR (no demo data), the
+// first administrator made with `npm run admin`, a real SMTP server. The administrator signs in and creates
+// the first theme through the console page, then a cycle with two meetings and publishes it through the API
+// (with the CSRF header, as docs/http-api.md says); a participant finds it in the catalogue and signs up
+// through the pages, and the confirmation email arrives.
 // On main before the themes API this day ended at the first cycle: 400 unknown_theme.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -50,8 +50,8 @@ export function tokenOf(registration: { manageUrl: string | null }): string {
 }
 
 /**
- * API.md, "Errors": { statusCode, code, message } (plus the optional `fields`/`reason` details), with
- * statusCode equal to the HTTP status. Returns the body for further checks.
+ * docs/http-api.md, "Errors": { statusCode, code, message } (plus the optional `fields`/`reason` details),
+ * with statusCode equal to the HTTP status. Returns the body for further checks.
  */
 export function expectErrorShape(status: number, body: unknown, expected: { status?: number; code?: string } = {}) {
   expect(body, `error body for HTTP ${status}`).toBeTypeOf('object');

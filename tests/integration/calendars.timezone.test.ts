@@ -1,5 +1,5 @@
 // The calendar tests again, in a process whose local zone is America/New_York: a renderer that wrote the
-// machine's wall time instead of Rome's would pass on a UTC or Rome machine and fail here (STACK.md,
+// machine's wall time instead of Rome's would pass on a UTC or Rome machine and fail here (docs/decisions.md,
 // ical-generator pitfall). The child vitest uses this run's PostgreSQL (TEST_DATABASE_URL), so no
 // second database server is started.
 import { spawn } from 'node:child_process';

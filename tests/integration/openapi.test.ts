@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('GET /api/docs/json', () => {
-  it('is an OpenAPI 3 document with the public paths of API.md and their schemas', async () => {
+  it('is an OpenAPI 3 document with the public paths of docs/http-api.md and their schemas', async () => {
     const res = await t.app.inject({ url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json();

@@ -1,4 +1,5 @@
-// "my registration" shows the attendance marks an organiser took (API.md: attendance: {sessionId, present}[]).
+// "my registration" shows the attendance marks an organiser took
+// (docs/http-api.md: attendance: {sessionId, present}[]).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn } from '../helpers/auth.ts';

@@ -264,8 +264,8 @@ describe('a table of malformed bodies', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Property-based: an oracle written from API.md (not from the server's zod schema) says whether a body
-// is acceptable; the server must agree.
+// Property-based: an oracle written from docs/http-api.md (not from the server's zod schema) says whether a
+// body is acceptable; the server must agree.
 
 const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 const UNSAFE = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;

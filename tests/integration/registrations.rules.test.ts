@@ -1,5 +1,5 @@
 // The rules of signing up (window, publication, one active registration per address, consent, a full
-// cycle without waiting list, language) and the exact public shapes of API.md.
+// cycle without waiting list, language) and the exact public shapes of docs/http-api.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
@@ -236,10 +236,10 @@ describe('language', () => {
   });
 });
 
-describe('response shapes (API.md)', () => {
-  // API.md lists these and every one must be there; the implementation may add fields ("add freely"),
-  // and those are listed here on purpose, so that anything else (a database column, a hash) that
-  // reaches a response makes this test fail.
+describe('response shapes (docs/http-api.md)', () => {
+  // docs/http-api.md lists these and every one must be there: the first list of each pair is the
+  // contract's first version, the _EXTRA one the fields added since ("add freely"), named here on purpose
+  // so that anything else (a database column, a hash) that reaches a response makes this test fail.
   const REGISTRATION = ['id', 'status', 'waitlistPosition', 'firstName', 'lastName', 'email', 'organisation', 'createdAt', 'manageUrl', 'calendarUrl'];
   const REGISTRATION_EXTRA = ['role', 'network', 'locale', 'confirmedAt', 'cancelledAt', 'webcalUrl'];
   const CYCLE = [
@@ -263,8 +263,8 @@ describe('response shapes (API.md)', () => {
   const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt'];
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
   const SESSION_EXTRA = ['online'];
-  // Documented in API.md for later issues (materials, attendance, certificates), plus the
-  // implementation's certificateAvailable: allowed, not required.
+  // Documented in docs/http-api.md for the views that carry them (materials, attendance, certificate,
+  // certificateAvailable): allowed, not required.
   const CYCLE_DETAIL_LATER = ['materials'];
   const SHOWN_LATER = ['materials', 'attendance', 'certificate', 'certificateAvailable'];
 

@@ -52,7 +52,7 @@ async function signUp(): Promise<Person> {
   });
   const r = (await res.json()).registration;
   expect(res.status).toBe(201);
-  // The sign-up answer is not where the link is given either (API.md: the answer is a Registration).
+  // The sign-up answer is not where the link is given either (docs/http-api.md: the answer is a Registration).
   expect(JSON.stringify(r)).not.toContain(SECRET);
   return { email: body.email, id: r.id, token: new URL(r.manageUrl).pathname.split('/').pop()!, calendarUrl: r.calendarUrl };
 }

@@ -1,4 +1,4 @@
-// server/config.ts against API.md's "Configuration" table: the defaults, and one clear line naming the
+// server/config.ts against the README's "Configuration" table: the defaults, and one clear line naming the
 // variable for every bad value, both from loadConfig() and from the real server process.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { cleanEnv, ROOT } from '../helpers/server-process.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe('defaults (API.md, Configuration)', () => {
+describe('defaults (README, Configuration)', () => {
   const c = loadConfig({});
 
   it('match the table', () => {

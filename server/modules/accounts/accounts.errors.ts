@@ -1,5 +1,5 @@
 // Errors of sign-in and account management, with stable machine codes (see server/README or the
-// organiser section of API.md).
+// "Organisers" section of docs/http-api.md).
 import { AppError, minutesText, ThrottledError, type Localized } from '../../lib/errors.ts';
 
 export const authErrors = {

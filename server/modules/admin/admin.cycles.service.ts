@@ -121,7 +121,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
       return get(id, locale);
     },
 
-    /** Changes a cycle; capacity changes lock the cycle first (DESIGN.md rule 4). */
+    /** Changes a cycle; capacity changes lock the cycle first (docs/architecture.md rule 4). */
     async update(id: string, patch: UpdateCycleInput, locale: Locale) {
       const promoted = await inTransaction(db, async (trx) => {
         const now = clock();

@@ -11,7 +11,7 @@
 // - Cancelled meetings stay, with STATUS:CANCELLED (and a visible prefix, because Google and Outlook do
 //   not show the status of subscribed events): an event that silently vanishes looks like a glitch.
 // - Times are written as TZID=<zone> wall times with a VTIMEZONE, never the process's local time:
-//   ical-generator only does that with zoned dates (TZDate), see STACK.md.
+//   ical-generator only does that with zoned dates (TZDate), see docs/decisions.md.
 import { TZDate } from '@date-fns/tz';
 import ical, {
   escape,

@@ -1,4 +1,4 @@
-// Errors of certificates, with stable machine codes (API.md).
+// Errors of certificates, with stable machine codes (docs/http-api.md).
 import { AppError, notFound } from '../../lib/errors.ts';
 
 export const certificateErrors = {

@@ -77,11 +77,11 @@ export async function findById(db: Executor, id: string) {
  * waiting-list order are decided one at a time per cycle (pretix's rule).
  *
  * FOR NO KEY UPDATE, not FOR UPDATE: these transactions never change the cycle's key (id, or the slug,
- * which only a draft cycle may change), and every row inserted with a foreign key to the cycle (the
- * mail worker's mail_messages, reminders, the sign-ups themselves) takes FOR KEY SHARE on it. FOR UPDATE
- * conflicts with that share lock and deadlocked cancellations against the mail worker (STACK.md); NO KEY
- * UPDATE still serialises every seat change on the cycle, since it conflicts with itself. A draft's slug
- * change upgrades the lock in its own UPDATE.
+ * which only a draft cycle may change), and every row inserted with a foreign key to the cycle (the mail
+ * worker's mail_messages, reminders, the sign-ups themselves) takes FOR KEY SHARE on it. FOR UPDATE
+ * conflicts with that share lock and deadlocked cancellations against the mail worker (docs/decisions.md);
+ * NO KEY UPDATE still serialises every seat change on the cycle, since it conflicts with itself. A draft's
+ * slug change upgrades the lock in its own UPDATE.
  */
 export async function lockPublishedBySlug(trx: Transaction<Database>, slug: string) {
   return cycleColumns(trx).where('c.slug', '=', slug).where('c.publication', '=', 'published').forNoKeyUpdate('c').executeTakeFirst();

@@ -1,4 +1,4 @@
-// The public shapes of cycles and sessions (API.md), as zod schemas: routes use them as response
+// The public shapes of cycles and sessions (docs/http-api.md), as zod schemas: routes use them as response
 // schemas, so nothing that is not listed here can leak out.
 import { z } from 'zod';
 import { MaterialSchema } from '../materials/materials.schemas.ts';

@@ -28,9 +28,9 @@ export function cycleStatus(c: CycleRecord, now: Date): Availability {
 }
 
 /**
- * Who may read the links to join online meetings: organisers and people holding a confirmed seat
- * ('shown'); everyone else sees that a meeting is online, not where (API.md: null in public answers).
- * Every caller says which, so no new view can leak the link by default.
+ * Who may read the links to join online meetings: organisers and people holding a confirmed seat ('shown');
+ * everyone else sees that a meeting is online, not where (docs/http-api.md: null in public answers). Every
+ * caller says which, so no new view can leak the link by default.
  */
 export type OnlineLinks = 'shown' | 'hidden';
 

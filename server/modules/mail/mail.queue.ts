@@ -1,6 +1,6 @@
 // Every statement that puts mail jobs into (or takes them out of) graphile-worker's queue. They run in
 // the caller's transaction through graphile-worker's own SQL API (add_job, add_jobs, remove_job), so a
-// job exists exactly when the change that caused it commits (DESIGN.md rule 5).
+// job exists exactly when the change that caused it commits (docs/architecture.md rule 5).
 //
 // Keys replace: adding a job whose key is pending updates that job instead of adding one; if that job is
 // already running, graphile-worker lets it finish and queues a fresh one, and the send log

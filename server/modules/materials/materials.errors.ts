@@ -1,4 +1,4 @@
-// Errors of materials, with stable machine codes (API.md).
+// Errors of materials, with stable machine codes (docs/http-api.md).
 import { AppError, notFound } from '../../lib/errors.ts';
 
 export const materialErrors = {

@@ -1,4 +1,4 @@
-// The shapes of materials (API.md "Material"), for participants and for organisers.
+// The shapes of materials (docs/http-api.md, "Shapes"), for participants and for organisers.
 import { z } from 'zod';
 
 // One line of printable text: no control characters, lone surrogates or bidi overrides.

@@ -1,5 +1,5 @@
-// What must follow a change of state: e-mails (reminders come from the reminder scheduler, not from
-// here). Every function runs inside the caller's transaction and only ENQUEUES jobs there (DESIGN.md
+// What must follow a change of state: e-mails (reminders come from the reminder scheduler, not from here).
+// Every function runs inside the caller's transaction and only ENQUEUES jobs there (docs/architecture.md
 // rule 5), so a rolled-back change sends nothing and a committed one can't lose its mail.
 //
 // This is the seam between the domain services (registrations, sessions) and the mail queue: the

@@ -1,6 +1,6 @@
 // Cancellation, the one version of it: by the person (manage link), by an organiser, and by an erasure
 // of personal data. Freeing a seat and promoting the head of the waiting list happen in the same
-// transaction, with the cycle locked (DESIGN.md rule 4).
+// transaction, with the cycle locked (docs/architecture.md rule 4).
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';

@@ -1,11 +1,12 @@
 // The sign-up pipeline: every sign-up (public form and organiser's walk-in alike) goes through here.
 //
-// Why: every sign-up to a cycle must hold that cycle's row lock while it decides (DESIGN.md rule 4), so
-// sign-ups to one cycle are serial by nature, and a person-at-a-time transaction makes the crowd of a
-// popular opening queue for pooled connections and the lock, ~8 round trips each. Here sign-ups to the
-// same cycle that arrive while a transaction for that cycle is in flight wait in that cycle's lane and
-// go together in the next transaction: one lock, one duplicate check, one multi-row INSERT, one
-// add_jobs for their mail. Each person still gets their own answer, decided in arrival order.
+// Why: every sign-up to a cycle must hold that cycle's row lock while it decides (rule 4 of
+// docs/architecture.md), so sign-ups to one cycle are serial by nature, and a person-at-a-time
+// transaction makes the crowd of a popular opening queue for pooled connections and the lock, ~8 round
+// trips each. Here sign-ups to the same cycle that arrive while a transaction for that cycle is in flight
+// wait in that cycle's lane and go together in the next transaction: one lock, one duplicate check, one
+// multi-row INSERT, one add_jobs for their mail. Each person still gets their own answer, decided in
+// arrival order.
 //
 // - The database lock stays the arbiter: several app processes each run their own lanes and their
 //   batches take turns on the row lock, so they stay correct together.

@@ -144,7 +144,7 @@ export async function findByTokenHash(db: Executor, hash: Buffer) {
 
 /**
  * Locks a registration found by its manage-token hash, for a rotation. NO KEY: the row's key does not
- * change, and attendance rows referencing it must not wait (STACK.md). A concurrent rotation with the
+ * change, and attendance rows referencing it must not wait (docs/decisions.md). A concurrent rotation with the
  * same token finds, once the lock is released, a hash that no longer matches: nothing.
  */
 export async function lockByTokenHash(trx: Transaction<Database>, hash: Buffer) {
@@ -158,7 +158,7 @@ export async function setManageToken(trx: Transaction<Database>, id: string, ver
 /**
  * Locks a registration for a change of its status (cancellation, erasure). NO KEY: its id does not
  * change, and the mail log, reminders and attendance rows that reference it (FOR KEY SHARE through their
- * foreign keys) must not wait for it or deadlock with it (STACK.md).
+ * foreign keys) must not wait for it or deadlock with it (docs/decisions.md).
  */
 export async function findByIdForUpdate(trx: Transaction<Database>, id: string) {
   return withParticipant(trx).where('r.id', '=', id).forNoKeyUpdate('r').executeTakeFirst();

@@ -1,4 +1,4 @@
-// Inputs and outputs of the registration endpoints (API.md). Strings are trimmed; optional text left
+// Inputs and outputs of the registration endpoints (docs/http-api.md). Strings are trimmed; optional text left
 // empty counts as absent; the e-mail address is compared and stored lower-cased.
 import { z } from 'zod';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
@@ -73,7 +73,7 @@ export const RegistrationWithCycle = z.object({
   certificate: z.object({ code: z.string(), url: z.string(), verifyUrl: z.string() }).nullable(),
   /** True when the certificate can be downloaded now (issued, or eligible and issued on first request). */
   certificateAvailable: z.boolean(),
-  /** Attendance marks taken so far (API.md); sessions without a mark are absent from the list. */
+  /** Attendance marks taken so far (docs/http-api.md); sessions without a mark are absent from the list. */
   attendance: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
 });
 

@@ -1,6 +1,6 @@
 // The rule for changing a meeting, for the organiser API to call. One transaction: lock the cycle row
 // (the same first lock every seat change takes), read the session FOR NO KEY UPDATE, validate, write, bump
-// SEQUENCE, and enqueue the notifications in that same transaction (DESIGN.md rules 4 and 5).
+// SEQUENCE, and enqueue the notifications in that same transaction (docs/architecture.md rules 4 and 5).
 //
 // SEQUENCE: bumped by one on every change a calendar shows: time, place, status, and also the title.
 // RFC 5545 leaves "significant" to the organiser; calendar clients (Outlook, Apple) ignore an update

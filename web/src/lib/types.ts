@@ -1,4 +1,4 @@
-// The shapes the public API returns (../../../../shared/API.md is the contract; server/modules/*/
+// The shapes the public API returns (docs/http-api.md is the contract; server/modules/*/
 // *.schemas.ts are their zod definitions). The web app is a client of that API like any other, so it
 // keeps its own copy of the types instead of importing server code.
 export type CycleFormat = 'in_person' | 'online' | 'hybrid';
@@ -69,7 +69,7 @@ export interface Registration {
 export interface RegistrationWithCycle {
   registration: Registration;
   cycle: Cycle;
-  /** What this person may see of the cycle's materials (API.md "Material"). */
+  /** What this person may see of the cycle's materials (docs/http-api.md "Shapes"). */
   materials: Material[];
   /** Set once issued; url is the PDF (carries the token), verifyUrl the public /verify page. */
   certificate: { code: string; url: string; verifyUrl: string } | null;

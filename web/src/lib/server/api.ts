@@ -1,4 +1,4 @@
-// The pages' only way to data: the public HTTP API (API.md), called in-process through the Fastify
+// The pages' only way to data: the public HTTP API (docs/http-api.md), called in-process through the Fastify
 // app that mounts us (server/plugins/web.plugin.ts publishes `app.inject` on globalThis.__officinaWeb),
 // or over HTTP to PUBLIC_URL when the pages run without it (`vite dev` next to `npm run dev`).
 // The public reads (catalogue, a cycle, the themes) skip the HTTP round trip in-process: the bridge's
