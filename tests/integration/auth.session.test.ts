@@ -156,7 +156,7 @@ describe('sign-out', () => {
 });
 
 describe('expiry', () => {
-  it('ends a session idle for 30 minutes, the default SESSION_IDLE_MINUTES (401 session_expired, row deleted)', async () => {
+  it('ends a session idle for 30 minutes, the default SESSION_IDLE_MINUTES (401 session_expired, every time it is shown)', async () => {
     const s = await signedIn(t.app, t.database.db);
     const hash = sha256(cookieValue(s.cookie));
     await t.database.db
@@ -164,8 +164,11 @@ describe('expiry', () => {
       .set({ last_seen_at: sql`now() - interval '30 minutes 1 second'` })
       .where('id_hash', '=', hash)
       .execute();
-    const res = await me(s.cookie);
-    expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'session_expired' });
+    // A page asks several things at once with the same cookie: each answer says the session expired (the
+    // sign-in page shows that notice), not only the first; sign-in's housekeeping removes the row later.
+    const answers = await Promise.all([me(s.cookie), me(s.cookie), me(s.cookie)]);
+    for (const res of [...answers, await me(s.cookie)]) expectErrorShape(res.statusCode, res.json(), { status: 401, code: 'session_expired' });
+    await signedIn(t.app, t.database.db);
     expect(await t.database.db.selectFrom('auth_sessions').select('id_hash').where('id_hash', '=', hash).execute()).toHaveLength(0);
   });
 

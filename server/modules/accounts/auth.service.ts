@@ -109,8 +109,10 @@ export function authService(deps: AuthDeps) {
       const s = await repo.findSession(db, idHash);
       if (!s) return { ok: false, reason: 'unknown' };
       const lastSeen = new Date(s.last_seen_at).getTime();
+      // An ended session stays refused by the same test until sign-in's housekeeping removes it. It is not
+      // deleted here: a page sends several requests at once, and the ones that found it already deleted
+      // answered "unknown" instead of "expired", so the sign-in page sometimes lost its "session expired".
       if (!s.active || now >= new Date(s.expires_at) || now.getTime() - lastSeen >= idleMs) {
-        await repo.deleteSession(db, idHash);
         return { ok: false, reason: s.active ? 'expired' : 'unknown' };
       }
       if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await repo.touchSession(db, idHash, now);
