@@ -13,6 +13,7 @@ import type { Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import { authErrors } from '../accounts/accounts.errors.ts';
 import type { SignedInAccount } from '../accounts/auth.service.ts';
+import * as repo from './admin.access.repository.ts';
 
 export type ObjectRule = {
   /** Also require this role (e.g. assigning organisers to a cycle is for administrators). */
@@ -33,19 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 async function cycleOf(db: Kysely<Database>, table: 'cycles' | 'sessions' | 'registrations', id: unknown): Promise<string | null> {
-  if (!isUuid(id)) return null;
-  if (table === 'cycles') {
-    const row = await db.selectFrom('cycles').select('id').where('id', '=', id).executeTakeFirst();
-    return row?.id ?? null;
-  }
-  const row = await db.selectFrom(table).select('cycle_id').where('id', '=', id).executeTakeFirst();
-  return row?.cycle_id ?? null;
-}
-
-export async function assignedCycleIds(db: Kysely<Database>, accountId: string, cycleIds: readonly string[]) {
-  if (cycleIds.length === 0) return new Set<string>();
-  const rows = await db.selectFrom('cycle_organisers').select('cycle_id').where('account_id', '=', accountId).where('cycle_id', 'in', cycleIds).execute();
-  return new Set(rows.map((r) => r.cycle_id));
+  return isUuid(id) ? repo.cycleIdOf(db, table, id) : null;
 }
 
 /** Checks an object rule for the signed-in account; returns the one cycle the request is about. */
@@ -60,7 +49,7 @@ export async function resolveScope(db: Kysely<Database>, account: SignedInAccoun
 
   if (account.role !== 'administrator') {
     const known = found.filter((id): id is string => id !== null);
-    const mine = await assignedCycleIds(db, account.id, known);
+    const mine = await repo.assignedCycleIds(db, account.id, known);
     if (found.some((id) => id === null || !mine.has(id))) throw authErrors.forbidden();
   } else if (found.some((id) => id === null)) {
     throw errors.notFound();

@@ -11,11 +11,11 @@ import { emptySummary, summarise } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import type { cancellation } from '../registrations/registrations.cancel.ts';
 import type { SignupPipeline } from '../registrations/registrations.pipeline.ts';
+import * as repo from './admin.registrations.repository.ts';
+import type { StatusFilter } from './admin.registrations.repository.ts';
 import type { AddRegistrationInput, AdminRegistrationView } from './admin.schemas.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-
-export type StatusFilter = 'confirmed' | 'waitlisted' | 'cancelled' | 'active' | 'all';
 
 export interface AdminRegistrationsDeps {
   db: Kysely<Database>;
@@ -29,29 +29,15 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
   const clock = deps.clock ?? (() => new Date());
 
   async function list(cycleId: string, status: StatusFilter = 'all'): Promise<AdminRegistrationView[]> {
-    let q = db
-      .selectFrom('registrations as r')
-      .innerJoin('participants as p', 'p.id', 'r.participant_id')
-      .select(['r.id', 'r.seq', 'r.status', 'r.first_name', 'r.last_name', 'r.organisation', 'r.role', 'r.network', 'r.locale'])
-      .select(['r.source', 'r.created_at', 'r.confirmed_at', 'r.cancelled_at', 'p.email'])
-      .where('r.cycle_id', '=', cycleId);
-    if (status === 'active') q = q.where('r.status', '<>', 'cancelled');
-    else if (status !== 'all') q = q.where('r.status', '=', status);
     const [rows, sessions, marks] = await Promise.all([
-      q.orderBy('r.seq').execute(),
+      repo.listOfCycle(db, cycleId, status),
       cyclesRepo.sessionsOf(db, [cycleId]),
       attendanceRepo.recordsOfCycle(db, cycleId),
     ]);
     const now = clock();
     const summaries = summarise(sessions, marks, now);
     // Waiting-list positions follow arrival order (seq); rows are already in that order.
-    const waitlisted = await db
-      .selectFrom('registrations')
-      .select('id')
-      .where('cycle_id', '=', cycleId)
-      .where('status', '=', 'waitlisted')
-      .orderBy('seq')
-      .execute();
+    const waitlisted = await repo.waitlistOfCycle(db, cycleId);
     const position = new Map(waitlisted.map((r, i) => [r.id, i + 1]));
     return rows.map((r) => ({
       id: r.id,

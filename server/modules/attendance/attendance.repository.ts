@@ -96,3 +96,15 @@ export async function recentCheckInFailures(db: Executor, registrationId: string
 export async function recordCheckInFailure(db: Executor, f: { registrationId: string; sessionId: string; at: Date }) {
   await db.insertInto('check_in_failures').values({ registration_id: f.registrationId, session_id: f.sessionId, at: f.at }).execute();
 }
+
+/** Every registration of a cycle, whatever its status, in roster order (name, then arrival). */
+export async function rosterOfCycle(db: Executor, cycleId: string) {
+  return db
+    .selectFrom('registrations')
+    .select(['id', 'first_name', 'last_name', 'organisation', 'network', 'status'])
+    .where('cycle_id', '=', cycleId)
+    .orderBy('last_name')
+    .orderBy('first_name')
+    .orderBy('seq')
+    .execute();
+}

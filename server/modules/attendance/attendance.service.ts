@@ -53,17 +53,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
 
     async roster(sessionId: string) {
       const session = await sessionOrThrow(sessionId);
-      const [registrations, marks] = await Promise.all([
-        db
-          .selectFrom('registrations')
-          .select(['id', 'first_name', 'last_name', 'organisation', 'network', 'status'])
-          .where('cycle_id', '=', session.cycle_id)
-          .orderBy('last_name')
-          .orderBy('first_name')
-          .orderBy('seq')
-          .execute(),
-        repo.recordsOfSession(db, sessionId),
-      ]);
+      const [registrations, marks] = await Promise.all([repo.rosterOfCycle(db, session.cycle_id), repo.recordsOfSession(db, sessionId)]);
       const byReg = new Map(marks.map((m) => [m.registration_id, m]));
       // Everyone holding a seat, plus anyone who has a mark (e.g. cancelled after attending).
       const items = registrations

@@ -8,6 +8,7 @@ import * as attendanceRepo from '../attendance/attendance.repository.ts';
 import { isHeld, percent } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { toCsv, type Separator } from './exports.csv.ts';
+import * as repo from './exports.repository.ts';
 
 const WORDS = {
   it: {
@@ -54,14 +55,8 @@ export function exportsService(deps: { db: Kysely<Database>; timezone: string; c
     async attendanceCsv(cycleId: string, opts: ExportOptions): Promise<{ filename: string; body: string }> {
       const cycle = await cyclesRepo.findById(db, cycleId);
       if (!cycle) throw errors.notFound();
-      let q = db
-        .selectFrom('registrations as r')
-        .innerJoin('participants as p', 'p.id', 'r.participant_id')
-        .select(['r.id', 'r.first_name', 'r.last_name', 'r.organisation', 'r.role', 'r.network', 'r.status', 'r.source', 'r.created_at', 'p.email'])
-        .where('r.cycle_id', '=', cycleId);
-      if (opts.include === 'active') q = q.where('r.status', '<>', 'cancelled');
       const [rows, sessions, marks] = await Promise.all([
-        q.orderBy('r.last_name').orderBy('r.first_name').orderBy('r.seq').execute(),
+        repo.sheetRows(db, cycleId, opts.include),
         cyclesRepo.sessionsOf(db, [cycleId]),
         attendanceRepo.recordsOfCycle(db, cycleId),
       ]);

@@ -1,5 +1,16 @@
 // Every SQL statement of "send me my links": the throttle's records and the address lookup. Executor first.
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../cycles/cycles.repository.ts';
+
+/**
+ * Serialises the throttle's requests for one address until the transaction ends, so two at once can't
+ * both slip under the limit. The hash seed 7 keeps these lock keys apart from other advisory locks'
+ * (attendance uses 11).
+ */
+export async function lockAddress(trx: Transaction<Database>, emailHash: Buffer): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${emailHash.toString('hex')}, 7))`.execute(trx);
+}
 
 export async function recentCounts(db: Executor, emailHash: Buffer, ip: string, since: Date) {
   const row = await db

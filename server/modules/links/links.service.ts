@@ -7,7 +7,7 @@
 // Throttled per address and per IP address (rows in PostgreSQL, so every app node agrees); the address
 // is stored only as an HMAC under the server secret.
 import { createHmac, randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -43,7 +43,7 @@ export function emailKey(secret: Buffer, email: string): Buffer {
  */
 export async function countMailRequest(trx: Transaction<Database>, emailHash: Buffer, ip: string, now: Date): Promise<void> {
   // One request at a time per address, so two at once can't both slip under the limit.
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${emailHash.toString('hex')}, 7))`.execute(trx);
+  await repo.lockAddress(trx, emailHash);
   const counts = await repo.recentCounts(trx, emailHash, ip, new Date(now.getTime() - LINKS_WINDOW_MS));
   if (counts.email >= LINKS_PER_EMAIL || counts.ip >= LINKS_PER_IP) throw linksErrors.tooMany();
   await repo.record(trx, { emailHash, ip, at: now });

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import type { Executor } from '../cycles/cycles.repository.ts';
+import * as sendLog from './mail.log.ts';
 import { hostKey, processStarted } from './mail.runners.ts';
 
 interface Accepted {
@@ -104,14 +104,7 @@ export function acceptedJournal(opts: { dir: string; runnerId: string; log: Log 
           }
         }
         if (entries.length) {
-          // Only rows still open, and only the message we sent (same Message-ID): never over 'sent'/'failed'.
-          const r = await sql`
-            UPDATE mail_messages m
-               SET status = 'sent', smtp_response = e.response, error = NULL, sent_at = e.at, updated_at = now()
-              FROM unnest(${entries.map((e) => e.dedupeKey)}::text[], ${entries.map((e) => e.messageId)}::text[],
-                          ${entries.map((e) => e.response)}::text[], ${entries.map((e) => e.at)}::timestamptz[]) AS e(key, message_id, response, at)
-             WHERE m.dedupe_key = e.key AND m.message_id = e.message_id AND m.status IN ('sending', 'retrying')`.execute(db);
-          recorded += Number(r.numAffectedRows ?? 0);
+          recorded += await sendLog.markAcceptedSent(db, entries);
         }
         fs.rmSync(full, { force: true });
       }

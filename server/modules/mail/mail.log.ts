@@ -98,6 +98,24 @@ export async function markSent(db: Executor, dedupeKey: string, r: { smtpRespons
     .execute();
 }
 
+/**
+ * Messages the SMTP server accepted before a process ended (mail.accepted.ts), recorded 'sent'. Only
+ * rows still open, and only the message we sent (same Message-ID): never over 'sent'/'failed'. Returns
+ * how many rows changed.
+ */
+export async function markAcceptedSent(
+  db: Executor,
+  entries: readonly { dedupeKey: string; messageId: string; response: string; at: string }[],
+): Promise<number> {
+  const r = await sql`
+    UPDATE mail_messages m
+       SET status = 'sent', smtp_response = e.response, error = NULL, sent_at = e.at, updated_at = now()
+      FROM unnest(${entries.map((e) => e.dedupeKey)}::text[], ${entries.map((e) => e.messageId)}::text[],
+                  ${entries.map((e) => e.response)}::text[], ${entries.map((e) => e.at)}::timestamptz[]) AS e(key, message_id, response, at)
+     WHERE m.dedupe_key = e.key AND m.message_id = e.message_id AND m.status IN ('sending', 'retrying')`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function markUnsent(db: Executor, dedupeKey: string, r: { status: 'retrying' | 'failed'; error: string; smtpResponse: string | null; now: Date }) {
   await db
     .updateTable('mail_messages')

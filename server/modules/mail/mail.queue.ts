@@ -131,6 +131,35 @@ export async function enqueueOrganiserMessage(trx: Trx, message: { id: string; c
 }
 
 /**
+ * The materials announcement (materials.mail.ts): one job per confirmed, not anonymised registration
+ * that may see the material, run at `runAt`. Keyed by person and meeting (or cycle, for a material of the whole cycle)
+ * and replacing: uploads one after another make one pending job, hence one mail. "May see" is the SQL
+ * form of materials.access.ts maySee: public and registered materials go to every confirmed person,
+ * the others only to those present at that meeting (or at any meeting of the cycle).
+ */
+export async function enqueueMaterialsAnnouncement(trx: Trx, materialId: string, runAt: Date): Promise<number> {
+  const result = await sql<{ n: string }>`
+    WITH m AS (SELECT id, cycle_id, session_id, visibility FROM materials WHERE id = ${materialId}::uuid),
+    added AS (
+      SELECT graphile_worker.add_job(${MAIL_TASK}::text,
+               payload => json_build_object('kind', 'materials-available', 'registrationId', r.id, 'cycleId', m.cycle_id,
+                                            'sessionId', m.session_id, 'materialId', m.id),
+               run_at => ${runAt}::timestamptz,
+               max_attempts => ${MAIL_MAX_ATTEMPTS}::int,
+               job_key => 'mail:materials-available:' || coalesce(m.session_id::text, 'cycle-' || m.cycle_id::text) || ':' || r.id,
+               priority => ${PRIORITY.bulk}::int,
+               job_key_mode => 'replace')
+        FROM m JOIN registrations r ON r.cycle_id = m.cycle_id
+       WHERE r.status = 'confirmed' AND r.anonymised_at IS NULL
+         AND (m.visibility IN ('public', 'registered')
+              OR EXISTS (SELECT 1 FROM attendance a JOIN sessions s ON s.id = a.session_id
+                          WHERE a.registration_id = r.id AND a.present AND s.cycle_id = m.cycle_id
+                            AND (m.session_id IS NULL OR a.session_id = m.session_id))))
+    SELECT count(*) AS n FROM added`.execute(trx);
+  return Number(result.rows[0]!.n);
+}
+
+/**
  * Error texts the queue keeps in its job rows (last_error) can quote an address (an SMTP refusal, a
  * database message); the mail task already strips them, this clears any that got through, daily.
  */

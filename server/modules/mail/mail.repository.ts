@@ -78,6 +78,11 @@ export async function sessionHead(db: Executor, sessionId: string) {
   return db.selectFrom('sessions').select(['id', 'cycle_id', 'sequence', 'status']).where('id', '=', sessionId).executeTakeFirst();
 }
 
+/** Whether the cycle a message is for exists (the id alone: nothing else of it is needed). */
+export async function cycleExists(db: Executor, cycleId: string): Promise<boolean> {
+  return (await db.selectFrom('cycles').select('id').where('id', '=', cycleId).executeTakeFirst()) !== undefined;
+}
+
 export async function organiserMessage(db: Executor, messageId: string) {
   return db.selectFrom('organiser_messages').selectAll().where('id', '=', messageId).executeTakeFirst();
 }

@@ -61,8 +61,7 @@ export function mailService(deps: MailServiceDeps) {
       const messageId = m.messageId ?? contentId(cycleId, { ...m, statuses });
       if (!z.uuid().safeParse(cycleId).success) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
       return inTransaction(db, async (trx) => {
-        const cycle = await trx.selectFrom('cycles').select('id').where('id', '=', cycleId).executeTakeFirst();
-        if (!cycle) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
+        if (!(await repo.cycleExists(trx, cycleId))) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
         const created = await repo.insertOrganiserMessage(trx, { id: messageId, cycleId, subject: m.subject, body: m.body, statuses, now: clock() });
         if (!created) {
           const existing = await repo.organiserMessage(trx, messageId);

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import * as repo from './materials.repository.ts';
 import { hasObject, isStorageKey, writeObject } from './materials.storage.ts';
 
 export interface ImportSummary {
@@ -32,7 +33,7 @@ export async function importDiskMaterials(db: Kysely<Database>, dataDir: string,
   for (const name of fs.readdirSync(dir).sort()) {
     // Anything else (a crashed upload's .part, a stranger's file) was never a material.
     if (!isStorageKey(name)) continue;
-    const row = await db.selectFrom('materials').select(['id', 'size_bytes', 'sha256']).where('storage_key', '=', name).executeTakeFirst();
+    const row = await repo.findByStorageKey(db, name);
     if (!row) {
       summary.unreferenced++;
       continue;

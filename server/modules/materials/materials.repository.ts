@@ -70,6 +70,11 @@ export async function ofCycle(db: Executor, cycleId: string) {
   );
 }
 
+/** The material whose file has this storage key, with what was recorded at upload (the import checks it). */
+export async function findByStorageKey(db: Executor, storageKey: string) {
+  return db.selectFrom('materials').select(['id', 'size_bytes', 'sha256']).where('storage_key', '=', storageKey).executeTakeFirst();
+}
+
 export async function update(db: Executor, id: string, patch: { title?: string; visibility?: MaterialVisibility }, now: Date) {
   return db
     .updateTable('materials')

@@ -5,6 +5,7 @@ import type { Database } from '../../../db/schema.ts';
 import * as attendanceRepo from '../attendance/attendance.repository.ts';
 import { isHeld, percent } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import * as repo from './stats.repository.ts';
 import type { CycleStats } from './stats.schemas.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,12 +26,7 @@ export function statsService(deps: { db: Kysely<Database>; timezone: string; clo
     async forCycle(cycleId: string): Promise<CycleStats> {
       const now = clock();
       const [registrations, sessions, marks] = await Promise.all([
-        db
-          .selectFrom('registrations')
-          .select(['id', 'status', 'network', 'organisation', 'created_at'])
-          .where('cycle_id', '=', cycleId)
-          .orderBy('created_at')
-          .execute(),
+        repo.registrationsOfCycle(db, cycleId),
         cyclesRepo.sessionsOf(db, [cycleId]),
         attendanceRepo.recordsOfCycle(db, cycleId),
       ]);
