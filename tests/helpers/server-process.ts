@@ -240,3 +240,16 @@ export function runAdminCliWith(env: Record<string, string | undefined>, args: s
     proc.stdin!.end(stdin);
   });
 }
+
+/**
+ * Starts the real server with a configuration it must refuse and waits for it to end: what it did
+ * (exit code, its stderr lines, everything it wrote). A server that wrongly starts is stopped after 20 s,
+ * so a failing test leaves no process behind.
+ */
+export async function refusedStart(env: Record<string, string | undefined>): Promise<{ code: number | null; stderrLines: string[]; output: string }> {
+  const server = spawnServer({ env: cleanEnv(env) });
+  const guard = setTimeout(() => void server.stop('SIGTERM'), 20_000);
+  const exit = await server.exited;
+  clearTimeout(guard);
+  return { code: exit.code, stderrLines: server.stderr().trim().split('\n'), output: server.output() };
+}

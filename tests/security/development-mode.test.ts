@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { expectErrorShape } from '../helpers/http.ts';
-import { cleanEnv, spawnServer } from '../helpers/server-process.ts';
+import { refusedStart } from '../helpers/server-process.ts';
 
 describe('development mode on a public address', () => {
   it('is refused by the configuration, with one line naming NODE_ENV', () => {
@@ -24,16 +24,11 @@ describe('development mode on a public address', () => {
   });
 
   it('stops the real server before it starts anything, with one line', async () => {
-    const server = spawnServer({ env: cleanEnv({ PUBLIC_URL: 'https://formazione.comune.example.it', DATA_DIR: '/tmp/officina-devmode-refused' }) });
-    // A server that (wrongly) starts is stopped after 20 s, so a failing run leaves no process behind.
-    const guard = setTimeout(() => void server.stop('SIGTERM'), 20_000);
-    const exit = await server.exited;
-    clearTimeout(guard);
-    expect(exit.code).toBe(1);
-    const lines = server.stderr().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/NODE_ENV: development mode is refused/);
-    expect(server.output()).not.toMatch(/PostgreSQL|ready on/);
+    const { code, stderrLines, output } = await refusedStart({ PUBLIC_URL: 'https://formazione.comune.example.it', DATA_DIR: '/tmp/officina-devmode-refused' });
+    expect(code).toBe(1);
+    expect(stderrLines).toHaveLength(1);
+    expect(stderrLines[0]).toMatch(/NODE_ENV: development mode is refused/);
+    expect(output).not.toMatch(/PostgreSQL|ready on/);
   }, 60_000);
 });
 

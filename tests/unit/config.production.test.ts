@@ -4,7 +4,7 @@
 // sign-in failed with no message. The commands (admin, backup, migrate) still run with such a config.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { cleanEnv, spawnServer } from '../helpers/server-process.ts';
+import { refusedStart } from '../helpers/server-process.ts';
 
 const serving = (env: NodeJS.ProcessEnv) => () => loadConfig(env, { serving: true });
 
@@ -34,16 +34,11 @@ describe('a serving process in production', () => {
   ])(
     'stops the real server before it starts anything, with one line: %s',
     async (_, env, message) => {
-      const server = spawnServer({ env: cleanEnv({ NODE_ENV: 'production', DATA_DIR: '/tmp/officina-production-refused', ...env }) });
-      // A server that (wrongly) starts is stopped after 20 s, so a failing run leaves no process behind.
-      const guard = setTimeout(() => void server.stop('SIGTERM'), 20_000);
-      const exit = await server.exited;
-      clearTimeout(guard);
-      expect(exit.code).toBe(1);
-      const lines = server.stderr().trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      expect(server.output()).not.toMatch(/PostgreSQL|ready on/);
+      const { code, stderrLines, output } = await refusedStart({ NODE_ENV: 'production', DATA_DIR: '/tmp/officina-production-refused', ...env });
+      expect(code).toBe(1);
+      expect(stderrLines).toHaveLength(1);
+      expect(stderrLines[0]).toMatch(message);
+      expect(output).not.toMatch(/PostgreSQL|ready on/);
     },
     60_000,
   );
