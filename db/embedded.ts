@@ -37,13 +37,26 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** Restart postgres (same directory and port, growing waits) whenever it ends without stop(). */
   supervise?: SupervisorEvents;
+  /**
+   * Ports postgres must not take: the app's own HTTP port. It is free while postgres starts (the app
+   * listens afterwards), so the system could hand it to postgres, and the app then failed with EADDRINUSE.
+   */
+  avoidPorts?: readonly number[];
 }
 
 /** Waits between restart attempts: from the first to the longest, doubling. */
 const RESTART_FIRST_WAIT_MS = 250;
 const RESTART_LONGEST_WAIT_MS = 5_000;
 
-async function freePort(): Promise<number> {
+/** A port free now on 127.0.0.1, other than those in `avoid`. */
+async function freePort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!avoid.includes(port)) return port;
+  }
+}
+
+async function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -188,7 +201,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     }
   }
 
-  const port = await freePort();
+  const port = await freePort(options.avoidPorts);
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: '',

@@ -112,8 +112,9 @@ const CLOSE_RESERVE_MS = 5_000;
  * crashed, stopped by someone) it is started again on the same directory and port, with growing waits,
  * and the pools reconnect by themselves; meanwhile requests get 503 and /api/health says so.
  */
-async function startSupervisedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+async function startSupervisedDatabase(dataDir: string, appPort: number): Promise<EmbeddedDatabase> {
   const embedded: EmbeddedDatabase = await startEmbeddedPostgres(dataDir, {
+    avoidPorts: [appPort],
     supervise: {
       exited: (how) => log.error(`embedded PostgreSQL exited unexpectedly (${how}); restarting it`),
       restartFailed: (err, attempt, retryInMs) =>
@@ -138,7 +139,7 @@ async function main() {
   const loading = loadServer();
   // Awaited once the database is up; should the database fail first, a failed load is no unhandled rejection.
   loading.catch(() => {});
-  const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir);
+  const embedded = config.databaseUrl ? null : await startSupervisedDatabase(config.dataDir, config.port);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
 
   let closing = false;
