@@ -242,12 +242,12 @@ export function runAdminCliWith(env: Record<string, string | undefined>, args: s
 }
 
 /**
- * Starts the real server with a configuration it must refuse and waits for it to end: what it did
- * (exit code, its stderr lines, everything it wrote). A server that wrongly starts is stopped after 20 s,
- * so a failing test leaves no process behind.
+ * Starts the real server with a configuration it must refuse (a fresh shell's environment plus `env`, as
+ * spawnServer gives it) and waits for it to end: what it did (exit code, its stderr lines, everything it
+ * wrote). A server that wrongly starts is stopped after 20 s, so a failing test leaves no process behind.
  */
 export async function refusedStart(env: Record<string, string | undefined>): Promise<{ code: number | null; stderrLines: string[]; output: string }> {
-  const server = spawnServer({ env: cleanEnv(env) });
+  const server = spawnServer({ env });
   const guard = setTimeout(() => void server.stop('SIGTERM'), 20_000);
   const exit = await server.exited;
   clearTimeout(guard);
