@@ -2,7 +2,7 @@
 // private page, cancel in two clicks, the seat is free again; the waiting list; no JavaScript; errors.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillSignup, focused, launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { fillSignup, focused, holdPageScripts, launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { registrationBody } from '../helpers/factories.ts';
 import { person, seatsLeft, seedProgramme, tokenOf } from './programme.ts';
 
@@ -133,6 +133,23 @@ describe('public site, Italian, with JavaScript', () => {
     expect(await page.locator('#confirmation').innerText()).toContain('in posizione 2');
     expect(await page.locator('#registration-status').innerText()).toBe("In lista d'attesa");
     expect(await page.locator('#waitlist-position').innerText()).toBe("Sei in posizione 2 nella lista d'attesa.");
+  });
+
+  it('what is typed before the page’s script arrives (a slow phone) is kept when it arrives, and the sign-up goes through', async () => {
+    const slow = await context.newPage();
+    try {
+      const scripts = await holdPageScripts(slow);
+      await slow.goto(`${t.baseUrl}/cicli/mediazione-interculturale`, { waitUntil: 'domcontentloaded' });
+      const typed = person('slow-phone');
+      await fillSignup(slow, { ...typed, consent: true });
+      await scripts.release();
+      for (const [field, value] of Object.entries(typed)) expect(await slow.inputValue(`#${field}`), field).toBe(value);
+      expect(await slow.isChecked('#consent')).toBe(true);
+      await Promise.all([slow.waitForURL(/\?nuova=1$/), slow.click('button[type=submit]')]);
+      expect(await slow.locator('#confirmation h1').innerText()).toContain(`Grazie ${typed.firstName}`);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a form with errors shows each message next to its field, keeps the values and moves focus to the summary', async () => {

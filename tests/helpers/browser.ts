@@ -139,6 +139,27 @@ export async function focused(page: Page): Promise<{ id: string; tag: string; te
   });
 }
 
+/**
+ * Holds the page's JavaScript (SvelteKit's /_app/ modules) until `release()`, as a slow phone would get it:
+ * the server-rendered page is usable and typed into first, then the scripts arrive and hydrate it.
+ * `release()` resolves once the held scripts were served and the network is quiet (hydration done).
+ */
+export async function holdPageScripts(page: Page): Promise<{ release: () => Promise<void> }> {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  await page.route(/\/_app\/.*\.js$/, async (route) => {
+    await opened;
+    await route.continue();
+  });
+  return {
+    release: async () => {
+      open();
+      await page.waitForLoadState('networkidle');
+      await page.unrouteAll({ behavior: 'wait' });
+    },
+  };
+}
+
 /** Fills the sign-up form through the page (mouse-free helpers for the keyboard test live in the test). */
 export async function fillSignup(
   page: Page,
