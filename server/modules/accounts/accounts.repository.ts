@@ -1,7 +1,7 @@
 // Every SQL statement about accounts, their sign-in sessions and failed sign-ins. Executor first.
 import { sql } from 'kysely';
 import type { AccountRole, ThrottleScope } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 const accountColumns = ['a.id', 'a.email', 'a.name', 'a.role', 'a.active', 'a.last_login_at', 'a.created_at', 'a.updated_at'] as const;
 

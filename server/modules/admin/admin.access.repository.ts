@@ -1,6 +1,6 @@
 // Every SQL statement of the console's access rules (admin.access.ts): which cycle an object belongs to,
 // and which of some cycles an account runs. Executor first.
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 /** The cycle of a cycle, session or registration id (a cycle's own id if it exists), or null. */
 export async function cycleIdOf(db: Executor, table: 'cycles' | 'sessions' | 'registrations', id: string): Promise<string | null> {

@@ -1,5 +1,5 @@
 // Every SQL statement of the console's registration list (admin.registrations.service.ts). Executor first.
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export type StatusFilter = 'confirmed' | 'waitlisted' | 'cancelled' | 'active' | 'all';
 

@@ -2,7 +2,8 @@
 // changes, and who organises them. Executor first.
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewCycle } from '../../../db/schema.ts';
-import { cycleColumns, type Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
+import { cycleColumns } from '../cycles/cycles.repository.ts';
 
 /** The public cycle record (so toCycleView applies), plus what only organisers see. */
 function adminCycleColumns(db: Executor) {

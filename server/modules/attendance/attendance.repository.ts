@@ -1,7 +1,7 @@
 // Every SQL statement about attendance records and wrong self check-in codes. Executor first.
 import { sql } from 'kysely';
 import type { AttendanceMethod } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export async function findSession(db: Executor, id: string) {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();

@@ -2,7 +2,7 @@
 // from at most two statements (its owner row, then its sessions), whatever the number of sessions.
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export async function publishedCycle(db: Executor, slug: string) {
   return db

@@ -1,6 +1,6 @@
 // Every SQL statement about certificates of attendance. Executor first.
 import { sql } from 'kysely';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export async function findByRegistration(db: Executor, registrationId: string) {
   return db.selectFrom('certificates').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();

@@ -1,9 +1,8 @@
 // Every SQL statement about cycles, themes and sessions. Each function takes the executor (the app's
 // Kysely or an open transaction) first, so services decide the transaction boundaries.
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Transaction, sql } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-
-export type Executor = Kysely<Database> | Transaction<Database>;
+import type { Executor } from '../../lib/db.ts';
 
 /** The cycle columns every view needs, plus the first start and last end of its scheduled sessions. */
 export function cycleColumns(db: Executor) {

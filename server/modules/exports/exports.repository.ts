@@ -1,6 +1,6 @@
 // Every SQL statement of the exports that is not another module's (the cycle, its sessions and the
 // attendance come from their repositories). Executor first.
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 /** A cycle's registrations with the person's address, in sheet order; 'active' leaves cancelled ones out. */
 export async function sheetRows(db: Executor, cycleId: string, include: 'active' | 'all') {

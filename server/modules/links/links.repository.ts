@@ -1,7 +1,7 @@
 // Every SQL statement of "send me my links": the throttle's records and the address lookup. Executor first.
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 /**
  * Serialises the throttle's requests for one address until the transaction ends, so two at once can't

@@ -10,7 +10,7 @@ import { findByRegistration as certificateOf } from '../certificates/certificate
 import { certificateUrl, verifyUrl } from '../certificates/certificates.service.ts';
 import { materialsForMail } from '../materials/materials.mail.ts';
 import { calendarUrl, manageUrl } from '../registrations/registrations.service.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import { dedupeKey, type MailPayload } from './mail.jobs.ts';
 import * as repo from './mail.repository.ts';
 import type { RegistrationContext } from './mail.repository.ts';

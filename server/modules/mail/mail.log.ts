@@ -3,7 +3,7 @@
 // one key. Executor first.
 import { sql } from 'kysely';
 import type { MailStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export interface LogSubject {
   dedupeKey: string;

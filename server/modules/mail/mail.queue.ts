@@ -12,7 +12,7 @@
 // shares one call, and reminders are not queued at sign-up at all (enqueueDueReminders).
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database, RegistrationStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import { jobKey, MAIL_MAX_ATTEMPTS, MAIL_TASK, PRIORITY, type MailPayload } from './mail.jobs.ts';
 
 type Trx = Transaction<Database> | Executor;

@@ -2,7 +2,7 @@
 // statements are in mail.queue.ts, the send log's in mail.log.ts. Executor first.
 import { sql } from 'kysely';
 import type { RegistrationStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 // ---- what a mail is about ---------------------------------------------------------------------------
 

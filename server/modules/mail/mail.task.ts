@@ -18,7 +18,7 @@
 //   backoff; 5xx: marked 'failed' and NOT thrown (a retry can't succeed); the last attempt: 'failed'.
 import { withoutAddresses } from '../../lib/scrub.ts';
 import type { JobHelpers, Task } from 'graphile-worker';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import type { AcceptedJournal } from './mail.accepted.ts';
 import { THROTTLED_REASON, type MailboxCap } from './mail.cap.ts';
 import type { MailComposer } from './mail.compose.ts';

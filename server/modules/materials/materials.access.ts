@@ -6,7 +6,7 @@
 //               of the cycle for a material of the whole cycle
 // Waitlisted and cancelled registrations, and registrations of other cycles, see only public ones.
 import type { MaterialVisibility, RegistrationStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import type { MaterialView } from './materials.schemas.ts';
 import * as repo from './materials.repository.ts';
 import type { MaterialRow } from './materials.repository.ts';

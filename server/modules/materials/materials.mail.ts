@@ -6,7 +6,7 @@
 // adding one, and make one mail listing them all. The payload names the newest material, which makes
 // the send log's key new for every batch (mail.jobs.ts dedupeKey).
 import type { RegistrationStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import * as queue from '../mail/mail.queue.ts';
 import { maySee, urlFor, viewerOf } from './materials.access.ts';
 import * as repo from './materials.repository.ts';

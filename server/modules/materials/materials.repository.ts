@@ -1,7 +1,7 @@
 // Every SQL statement about materials and who may see them. Executor first.
 import { sql } from 'kysely';
 import type { MaterialKind, MaterialVisibility } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export interface NewMaterial {
   cycleId: string;

@@ -1,7 +1,7 @@
 // Builds the two exports from the rows the repository reads: one registration (manage token) or a whole
 // person (one-time link). Reads only; both go through the same record builder, so the two files describe
 // a registration in the same words.
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import { emailKey } from '../links/links.service.ts';
 import * as repo from './privacy.repository.ts';
 import type { PersonalData, RegistrationData } from './privacy.schemas.ts';

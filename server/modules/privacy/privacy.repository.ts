@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 /** What an anonymised row says instead of a name. */
 export const ANONYMOUS = 'Anonimo';

@@ -14,7 +14,7 @@ import { clientKey } from '../../lib/client-address.ts';
 import { mailboxOf, type Decision, type Rule, type ThrottlesService } from '../throttles/throttles.service.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 import type { SignupLimits, SignupRequest } from './registrations.pipeline.ts';
 
 export const SIGNUPS_PER_EMAIL = 5;

@@ -1,7 +1,7 @@
 // Every SQL statement about participants and registrations. Executor first (app db or transaction).
 import { sql, type Transaction } from 'kysely';
 import type { Database, Locale, RegistrationStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 const registrationColumns = [
   'r.id',

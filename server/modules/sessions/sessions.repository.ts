@@ -2,7 +2,7 @@
 // transaction and the locks (cycle row first, then the session row).
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionStatus } from '../../../db/schema.ts';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export async function cycleIdOf(db: Executor, sessionId: string): Promise<string | undefined> {
   const row = await db.selectFrom('sessions').select('cycle_id').where('id', '=', sessionId).executeTakeFirst();

@@ -1,6 +1,6 @@
 // Every SQL statement of a cycle's statistics that is not another module's (sessions and attendance
 // come from their repositories). Executor first.
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 /** Every registration of a cycle, whatever its status, oldest first (the sign-up curve). */
 export async function registrationsOfCycle(db: Executor, cycleId: string) {

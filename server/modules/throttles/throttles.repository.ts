@@ -1,6 +1,6 @@
 // Every SQL statement of the throttles: fixed-window counters in throttle_counters. Executor first.
 import { sql } from 'kysely';
-import type { Executor } from '../cycles/cycles.repository.ts';
+import type { Executor } from '../../lib/db.ts';
 
 export interface CounterBump {
   scope: string;
