@@ -1,5 +1,5 @@
 // Sign-in sessions, CSRF protection, roles and cycle ownership for every route that declares an access
-// rule (route `config.access`, see server/modules/admin/admin.access.ts). Every route under /api/admin
+// rule (route `config.access`, see server/modules/access/access.rules.ts). Every route under /api/admin
 // is guarded: one that forgets to declare a rule is treated as 'administrator' (fail closed).
 //
 // The scheme, for the console and any script:
@@ -22,7 +22,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authErrors } from '../modules/accounts/accounts.errors.ts';
 import { ABSOLUTE_MS, type AuthContext } from '../modules/accounts/auth.service.ts';
-import { resolveScope, type AccessRule, type Scope } from '../modules/admin/admin.access.ts';
+import { resolveScope, type AccessRule, type Scope } from '../modules/access/access.rules.ts';
 
 /** The session cookie's name: `__Host-` only where the cookie is Secure, as browsers require. */
 export function sessionCookieName(secure: boolean): string {

@@ -2,10 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
-import { IdParams } from '../modules/admin/admin.schemas.ts';
 import { CycleStatsSchema } from '../modules/stats/stats.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
+import { ErrorSchema, IdParams } from './common.schemas.ts';
 
 const tags = ['admin'];
 const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

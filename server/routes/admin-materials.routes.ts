@@ -6,13 +6,12 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdParams } from '../modules/admin/admin.schemas.ts';
-import type { ObjectRule } from '../modules/admin/admin.access.ts';
+import type { ObjectRule } from '../modules/access/access.rules.ts';
 import { materialErrors } from '../modules/materials/materials.errors.ts';
 import { AdminMaterialSchema, LinkMaterialBody, MaterialIdParams, MaterialPatchBody, type LinkMaterialInput } from '../modules/materials/materials.schemas.ts';
 import type { MaterialTarget, UploadPart } from '../modules/materials/materials.service.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
+import { ErrorSchema, IdParams } from './common.schemas.ts';
 import { sendDownload } from './materials.routes.ts';
 
 const tags = ['admin'];

@@ -2,10 +2,9 @@
 // when). Sending and its idempotency are the mail module's (mail.service.ts sendToCycle).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IdParams } from '../modules/admin/admin.schemas.ts';
 import { BulkMessageInput } from '../modules/mail/mail.service.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
+import { ErrorSchema, IdParams } from './common.schemas.ts';
 
 const tags = ['admin'];
 const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

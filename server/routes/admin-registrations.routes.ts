@@ -2,9 +2,14 @@
 // (walk-ins), and cancellation by the organiser.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AddRegistrationBody, AdminRegistrationSchema, IdParams, RegistrationChangeSchema, RegistrationListQuery } from '../modules/admin/admin.schemas.ts';
+import {
+  AddRegistrationBody,
+  AdminRegistrationSchema,
+  RegistrationChangeSchema,
+  RegistrationListQuery,
+} from '../modules/registrations/registrations.manage.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
+import { ErrorSchema, IdParams } from './common.schemas.ts';
 
 const tags = ['admin'];
 const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

@@ -3,10 +3,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SessionSchema } from '../modules/cycles/cycles.schemas.ts';
-import { IdParams } from '../modules/admin/admin.schemas.ts';
 import { NewSessionBody, SessionPatchBody } from '../modules/sessions/sessions.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
+import { ErrorSchema, IdParams } from './common.schemas.ts';
 
 const tags = ['admin'];
 const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };

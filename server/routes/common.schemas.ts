@@ -8,3 +8,6 @@ export const ErrorSchema = z.object({
   fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   reason: z.string().optional(),
 });
+
+/** The :id of a route's object (any string up to 64: the access rule answers 403/404 for a malformed one). */
+export const IdParams = z.object({ id: z.string().max(64) });

@@ -67,4 +67,5 @@ export const authErrors = {
       it: 'La password attuale non è corretta.',
       en: 'The current password is wrong.',
     }),
+  accountNotFound: () => new AppError(404, 'not_found', { it: 'Account non trovato.', en: 'Account not found.' }),
 };

@@ -2,6 +2,11 @@
 import { AppError, minutesText, ThrottledError } from '../../lib/errors.ts';
 
 export const attendanceErrors = {
+  notConfirmed: () =>
+    new AppError(409, 'not_confirmed', {
+      it: 'Questa iscrizione non è confermata (lista d’attesa o annullata).',
+      en: 'This registration is not confirmed (waiting list or cancelled).',
+    }),
   invalidCode: () =>
     new AppError(400, 'invalid_code', {
       it: 'Codice non valido: controlla le cifre e che l’incontro sia in corso.',

@@ -7,7 +7,6 @@ import type { Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
-import { adminErrors } from '../admin/admin.errors.ts';
 import { toSessionView } from '../cycles/cycles.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { codeWindow, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
@@ -90,7 +89,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (!r || r.cycle_id !== session.cycle_id) throw errors.notFound();
       if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
       // Marking someone absent stays possible for a cancelled registration (correcting the record).
-      if (present && r.status !== 'confirmed') throw adminErrors.notConfirmed();
+      if (present && r.status !== 'confirmed') throw attendanceErrors.notConfirmed();
       const row = await repo.upsertMark(db, { registrationId, sessionId, present, method: 'roster', markedBy: accountId, at: clock() });
       return markView(row);
     },
@@ -102,7 +101,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (!parsed || !r || !tokens.matches(parsed.mac, tokens.token('checkin', r.id, r.token_version))) throw attendanceErrors.invalidQr();
       if (r.cycle_id !== session.cycle_id) throw attendanceErrors.otherCycle();
       if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
-      if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
+      if (r.status !== 'confirmed') throw attendanceErrors.notConfirmed();
       const before = await repo.findRecord(db, r.id, sessionId);
       await repo.upsertMark(db, { registrationId: r.id, sessionId, present: true, method: 'qr', markedBy: accountId, at: clock() });
       return {
@@ -131,7 +130,7 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
       if (!r) throw errors.registrationNotFound();
       const session = UUID.test(sessionId) ? await repo.findSession(db, sessionId) : undefined;
       if (!session || session.cycle_id !== r.cycle_id) throw attendanceErrors.sessionNotFound();
-      if (r.status !== 'confirmed') throw adminErrors.notConfirmed();
+      if (r.status !== 'confirmed') throw attendanceErrors.notConfirmed();
 
       const now = clock();
       const w = codeWindow(session);

@@ -1,6 +1,9 @@
 // Attendance percentages: over the sessions HELD so far (not cancelled, already started), so a
 // cancelled meeting or one still to come never counts against anyone.
 import type { SessionRow } from '../../../db/schema.ts';
+import type { Executor } from '../../lib/db.ts';
+import { sessionsOf } from '../cycles/cycles.repository.ts';
+import { recordsOfCycle } from './attendance.repository.ts';
 
 export type SessionLike = Pick<SessionRow, 'id' | 'status' | 'starts_at'>;
 export interface MarkLike {
@@ -41,4 +44,11 @@ export function summarise(sessions: SessionLike[], marks: MarkLike[], now: Date)
 export function emptySummary(sessions: SessionLike[], now: Date): AttendanceSummary {
   const held = sessions.filter((s) => isHeld(s, now)).length;
   return { held, attended: 0, percent: held === 0 ? null : 0, sessions: [] };
+}
+
+/** Each registration's summary in a cycle at `now`; a registration without marks gets the empty one. */
+export async function cycleAttendance(db: Executor, cycleId: string, now: Date): Promise<(registrationId: string) => AttendanceSummary> {
+  const [sessions, marks] = await Promise.all([sessionsOf(db, [cycleId]), recordsOfCycle(db, cycleId)]);
+  const summaries = summarise(sessions, marks, now);
+  return (registrationId) => summaries.get(registrationId) ?? emptySummary(sessions, now);
 }

@@ -26,7 +26,15 @@ export async function cancelLocked(
 ): Promise<string[]> {
   await repo.markCancelled(trx, r.id, by, now);
   await notifier.registrationCancelled(trx, r.id);
-  const promoted = r.status === 'confirmed' ? await repo.promoteFromWaitlist(trx, r.cycle_id, now) : [];
+  return r.status === 'confirmed' ? promoteLocked(trx, notifier, r.cycle_id, now) : [];
+}
+
+/**
+ * Gives the free seats of a cycle locked in `trx` to the head of its waiting list, and tells each person
+ * promoted. Returns them in arrival order. Also run after a capacity raise (cycles.manage.ts).
+ */
+export async function promoteLocked(trx: Transaction<Database>, notifier: Notifier, cycleId: string, now: Date): Promise<string[]> {
+  const promoted = await repo.promoteFromWaitlist(trx, cycleId, now);
   for (const id of promoted) await notifier.registrationPromoted(trx, id);
   return promoted;
 }

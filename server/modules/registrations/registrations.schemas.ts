@@ -1,22 +1,9 @@
 // Inputs and outputs of the registration endpoints (docs/http-api.md). Strings are trimmed; optional text left
 // empty counts as absent; the e-mail address is compared and stored lower-cased.
 import { z } from 'zod';
+import { optionalText, text } from '../../lib/text.schemas.ts';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
 import { MaterialSchema } from '../materials/materials.schemas.ts';
-
-// No control characters (PostgreSQL text can't hold NUL: "a\u0000b" was a 500), no lone surrogates
-// (pg would store U+FFFD, not what was sent) and no bidi overrides (they make a name in the organiser's
-// list or CSV read as something else); names and organisations are one line anyway.
-const PRINTABLE = /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u;
-export const text = (max: number) => z.string().trim().min(1).max(max).regex(PRINTABLE);
-export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(PRINTABLE)
-    .nullish()
-    .transform((v) => (v ? v : null));
 
 /** Who a person is, as typed at sign-up (public form and organiser's walk-in alike). */
 export const PersonFields = {

@@ -2,6 +2,7 @@
 import { AppError, notFound } from '../../lib/errors.ts';
 
 export const themeErrors = {
+  unknown: (slug: string) => new AppError(400, 'unknown_theme', { it: `Tema sconosciuto: ${slug}.`, en: `Unknown theme: ${slug}.` }),
   notFound: (slug: string) => notFound({ it: `Tema non trovato: ${slug}.`, en: `Theme not found: ${slug}.` }),
   slugTaken: (slug: string) =>
     new AppError(409, 'theme_slug_taken', {

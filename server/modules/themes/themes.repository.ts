@@ -1,5 +1,5 @@
 // SQL of theme management. Executor first. A cycle being created takes FOR KEY SHARE on its theme (the
-// foreign key's own lock, and admin.repository's findThemeBySlug), so locking a theme FOR UPDATE
+// foreign key's own lock, and holdBySlug below), so locking a theme FOR UPDATE
 // waits for any cycle about to join it: counted after that lock, the theme's cycles are all of them.
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
@@ -63,4 +63,12 @@ export async function update(db: Executor, id: string, set: Partial<{ slug: stri
 
 export async function remove(trx: Transaction<Database>, id: string) {
   await trx.deleteFrom('themes').where('id', '=', id).execute();
+}
+
+/**
+ * The theme a cycle is about to join, held FOR KEY SHARE until the transaction ends: deleting it (or
+ * changing its slug) waits, then sees the cycle (lockBySlug above).
+ */
+export async function holdBySlug(db: Executor, slug: string) {
+  return db.selectFrom('themes').select(['id', 'slug']).where('slug', '=', slug).forKeyShare().executeTakeFirst();
 }

@@ -1,4 +1,4 @@
-// Every SQL statement of the console's registration list (admin.registrations.service.ts). Executor first.
+// Every SQL statement of the console's registration list (registrations.manage.ts). Executor first.
 import type { Executor } from '../../lib/db.ts';
 
 export type StatusFilter = 'confirmed' | 'waitlisted' | 'cancelled' | 'active' | 'all';

@@ -4,17 +4,19 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
-import type { SignedInAccount } from '../accounts/auth.service.ts';
+import * as accessRepo from '../access/access.repository.ts';
+import { isUuid } from '../access/access.rules.ts';
+import { authErrors } from '../accounts/accounts.errors.ts';
 import { findById as findAccount } from '../accounts/accounts.repository.ts';
-import * as cyclesRepo from '../cycles/cycles.repository.ts';
-import { toCycleView } from '../cycles/cycles.service.ts';
-import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
-import * as registrationsRepo from '../registrations/registrations.repository.ts';
-import { isUuid } from './admin.access.ts';
-import { adminErrors } from './admin.errors.ts';
-import * as repo from './admin.repository.ts';
-import type { AdminCycleRecord } from './admin.repository.ts';
-import type { AdminCycleView, CreateCycleInput, UpdateCycleInput } from './admin.schemas.ts';
+import type { SignedInAccount } from '../accounts/auth.service.ts';
+import { themeErrors } from '../themes/themes.errors.ts';
+import { holdBySlug as holdTheme } from '../themes/themes.repository.ts';
+import { cycleErrors } from './cycles.errors.ts';
+import * as repo from './cycles.manage.repository.ts';
+import type { ManagedCycleRecord } from './cycles.manage.repository.ts';
+import type { AdminCycleView, CreateCycleInput, UpdateCycleInput } from './cycles.manage.schemas.ts';
+import * as cyclesRepo from './cycles.repository.ts';
+import { toCycleView } from './cycles.service.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -33,18 +35,21 @@ export function slugify(title: string): string {
 
 export interface AdminCyclesDeps {
   db: Kysely<Database>;
-  notifier?: Notifier;
+  /**
+   * Gives freed seats to the waiting list and tells those promoted (registrations.cancel.ts's
+   * promoteLocked); passed in because registrations depend on cycles, not the other way round.
+   */
+  promote: (trx: Transaction<Database>, cycleId: string, now: Date) => Promise<string[]>;
   clock?: () => Date;
 }
 
 export function adminCyclesService(deps: AdminCyclesDeps) {
   const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const notifier = deps.notifier ?? silentNotifier;
 
-  async function views(rows: AdminCycleRecord[], locale: Locale): Promise<AdminCycleView[]> {
+  async function views(rows: ManagedCycleRecord[], locale: Locale): Promise<AdminCycleView[]> {
     const ids = rows.map((r) => r.id);
-    const [sessions, organisers] = await Promise.all([cyclesRepo.sessionsOf(db, ids), repo.organisersOf(db, ids)]);
+    const [sessions, organisers] = await Promise.all([cyclesRepo.sessionsOf(db, ids), accessRepo.organisersOf(db, ids)]);
     const now = clock();
     return rows.map((c) => {
       const own: SessionRow[] = sessions.filter((s) => s.cycle_id === c.id);
@@ -67,8 +72,8 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
   }
 
   async function themeId(db_: Kysely<Database> | Transaction<Database>, slug: string) {
-    const theme = await repo.findThemeBySlug(db_, slug);
-    if (!theme) throw adminErrors.unknownTheme(slug);
+    const theme = await holdTheme(db_, slug);
+    if (!theme) throw themeErrors.unknown(slug);
     return theme.id;
   }
 
@@ -92,7 +97,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
     async create(account: SignedInAccount, input: CreateCycleInput, locale: Locale) {
       const opens = input.registrationOpensAt ?? null;
       const closes = input.registrationClosesAt ?? null;
-      if (opens && closes && opens >= closes) throw adminErrors.invalidWindow();
+      if (opens && closes && opens >= closes) throw cycleErrors.invalidWindow();
       const slug = input.slug ?? (await freeSlug(slugify(input.title)));
       const now = clock();
       const id = await inTransaction(db, async (trx) => {
@@ -114,8 +119,8 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
           created_at: now,
           updated_at: now,
         });
-        if (!newId) throw adminErrors.slugTaken();
-        await repo.assignOrganiser(trx, newId, account.id);
+        if (!newId) throw cycleErrors.slugTaken();
+        await accessRepo.assignOrganiser(trx, newId, account.id);
         return newId;
       });
       return get(id, locale);
@@ -128,14 +133,14 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
         const cycle = await cyclesRepo.lockById(trx, id);
         if (!cycle) throw errors.notFound();
         if (patch.slug !== undefined && patch.slug !== cycle.slug) {
-          if (cycle.publication === 'published' || patch.publication === 'published') throw adminErrors.slugLocked();
-          if (await repo.slugExists(trx, patch.slug)) throw adminErrors.slugTaken();
+          if (cycle.publication === 'published' || patch.publication === 'published') throw cycleErrors.slugLocked();
+          if (await repo.slugExists(trx, patch.slug)) throw cycleErrors.slugTaken();
         }
         const opens = patch.registrationOpensAt !== undefined ? patch.registrationOpensAt : cycle.registration_opens_at;
         const closes = patch.registrationClosesAt !== undefined ? patch.registrationClosesAt : cycle.registration_closes_at;
-        if (opens && closes && new Date(opens) >= new Date(closes)) throw adminErrors.invalidWindow();
+        if (opens && closes && new Date(opens) >= new Date(closes)) throw cycleErrors.invalidWindow();
         if (patch.capacity !== undefined && patch.capacity < cycle.seats_taken) {
-          throw adminErrors.capacityBelowSeatsTaken(cycle.seats_taken);
+          throw cycleErrors.capacityBelowSeatsTaken(cycle.seats_taken);
         }
         const publishing = patch.publication === 'published' && cycle.publication !== 'published';
         await repo.updateCycle(
@@ -162,21 +167,19 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
         );
         // Seats freed by a raise go to the head of the waiting list, in arrival order, right now.
         if (patch.capacity === undefined || patch.capacity <= cycle.capacity) return [];
-        const ids = await repo.inArrivalOrder(trx, await registrationsRepo.promoteFromWaitlist(trx, id, now));
-        for (const r of ids) await notifier.registrationPromoted(trx, r);
-        return ids;
+        return deps.promote(trx, id, now);
       });
       return { ...(await get(id, locale)), promoted };
     },
 
     async assignOrganiser(cycleId: string, accountId: string) {
       const account = isUuid(accountId) ? await findAccount(db, accountId) : undefined;
-      if (!account) throw adminErrors.accountNotFound();
-      await repo.assignOrganiser(db, cycleId, accountId);
+      if (!account) throw authErrors.accountNotFound();
+      await accessRepo.assignOrganiser(db, cycleId, accountId);
     },
 
     async unassignOrganiser(cycleId: string, accountId: string) {
-      if (!isUuid(accountId) || !(await repo.unassignOrganiser(db, cycleId, accountId))) throw adminErrors.accountNotFound();
+      if (!isUuid(accountId) || !(await accessRepo.unassignOrganiser(db, cycleId, accountId))) throw authErrors.accountNotFound();
     },
   };
 }

@@ -1,7 +1,7 @@
-// Inputs and outputs of the organiser API about cycles and registrations.
+// Inputs and outputs of cycle management (cycles.manage.ts), the organiser API's /api/admin/cycles.
 import { z } from 'zod';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
-import { optionalText, PersonFields, RegistrationSchema, text } from '../registrations/registrations.schemas.ts';
+import { optionalText, text } from '../../lib/text.schemas.ts';
 
 const moment = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const slug = z
@@ -9,8 +9,6 @@ const slug = z
   .trim()
   .max(120)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and single hyphens');
-
-export const IdParams = z.object({ id: z.string().max(64) });
 
 export const OrganiserSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
 
@@ -66,47 +64,5 @@ export type UpdateCycleInput = z.infer<typeof UpdateCycleBody>;
 
 export const CycleUpdatedSchema = AdminCycleSchema.extend({
   /** Registrations confirmed from the waiting list by this change (a capacity raise). */
-  promoted: z.array(z.uuid()),
-});
-
-export const AttendanceSummarySchema = z.object({
-  /** Sessions held so far: not cancelled and already started. */
-  held: z.number().int(),
-  attended: z.number().int(),
-  /** attended / held, 0-100, rounded; null before the first session is held. */
-  percent: z.number().nullable(),
-  sessions: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
-});
-
-export const AdminRegistrationSchema = RegistrationSchema.extend({
-  source: z.enum(['web', 'organiser', 'walk_in']),
-  attendance: AttendanceSummarySchema,
-});
-export type AdminRegistrationView = z.infer<typeof AdminRegistrationSchema>;
-
-export const RegistrationListQuery = z.object({
-  status: z.enum(['confirmed', 'waitlisted', 'cancelled', 'active', 'all']).default('all'),
-  lang: z.enum(['it', 'en']).optional(),
-});
-
-export const AddRegistrationBody = z.object({
-  ...PersonFields,
-  locale: z.enum(['it', 'en']).default('it'),
-  /** walk_in: turned up at a meeting; organiser: added by the organiser (e.g. by phone). */
-  source: z.enum(['walk_in', 'organiser']).default('organiser'),
-  /** The person accepted the privacy notice (the organiser attests it). */
-  consent: z.literal(true, { error: 'must be true: the person has to accept the privacy notice' }),
-  /**
-   * When the cycle is full: false (default) puts the person on the waiting list like anyone else;
-   * true adds one seat to the capacity for them (someone physically in the room), without moving the
-   * waiting list.
-   */
-  addSeat: z.boolean().default(false),
-});
-export type AddRegistrationInput = z.infer<typeof AddRegistrationBody>;
-
-export const RegistrationChangeSchema = z.object({
-  registration: AdminRegistrationSchema,
-  /** Registrations confirmed from the waiting list by this change. */
   promoted: z.array(z.uuid()),
 });

@@ -6,14 +6,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
-import * as attendanceRepo from '../attendance/attendance.repository.ts';
-import { emptySummary, summarise } from '../attendance/attendance.summary.ts';
-import * as cyclesRepo from '../cycles/cycles.repository.ts';
-import type { cancellation } from '../registrations/registrations.cancel.ts';
-import type { SignupPipeline } from '../registrations/registrations.pipeline.ts';
-import * as repo from './admin.registrations.repository.ts';
-import type { StatusFilter } from './admin.registrations.repository.ts';
-import type { AddRegistrationInput, AdminRegistrationView } from './admin.schemas.ts';
+import type { cancellation } from './registrations.cancel.ts';
+import * as repo from './registrations.manage.repository.ts';
+import type { StatusFilter } from './registrations.manage.repository.ts';
+import type { AddRegistrationInput, AdminRegistrationView, AttendanceSummary } from './registrations.manage.schemas.ts';
+import type { SignupPipeline } from './registrations.pipeline.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -21,6 +18,11 @@ export interface AdminRegistrationsDeps {
   db: Kysely<Database>;
   pipeline: SignupPipeline;
   cancel: ReturnType<typeof cancellation>;
+  /**
+   * Each registration's attendance in a cycle at `now` (attendance.summary.ts's cycleAttendance). Passed
+   * in because attendance depends on registrations, not the other way round.
+   */
+  attendanceOf: (db: Kysely<Database>, cycleId: string, now: Date) => Promise<(registrationId: string) => AttendanceSummary>;
   clock?: () => Date;
 }
 
@@ -29,13 +31,7 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
   const clock = deps.clock ?? (() => new Date());
 
   async function list(cycleId: string, status: StatusFilter = 'all'): Promise<AdminRegistrationView[]> {
-    const [rows, sessions, marks] = await Promise.all([
-      repo.listOfCycle(db, cycleId, status),
-      cyclesRepo.sessionsOf(db, [cycleId]),
-      attendanceRepo.recordsOfCycle(db, cycleId),
-    ]);
-    const now = clock();
-    const summaries = summarise(sessions, marks, now);
+    const [rows, attendance] = await Promise.all([repo.listOfCycle(db, cycleId, status), deps.attendanceOf(db, cycleId, clock())]);
     // Waiting-list positions follow arrival order (seq); rows are already in that order.
     const waitlisted = await repo.waitlistOfCycle(db, cycleId);
     const position = new Map(waitlisted.map((r, i) => [r.id, i + 1]));
@@ -56,7 +52,7 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
       cancelledAt: iso(r.cancelled_at),
       manageUrl: null,
       calendarUrl: null,
-      attendance: summaries.get(r.id) ?? emptySummary(sessions, now),
+      attendance: attendance(r.id),
     }));
   }
 

@@ -13,7 +13,7 @@ import type { Database } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import { authErrors } from '../accounts/accounts.errors.ts';
 import type { SignedInAccount } from '../accounts/auth.service.ts';
-import * as repo from './admin.access.repository.ts';
+import * as repo from './access.repository.ts';
 
 export type ObjectRule = {
   /** Also require this role (e.g. assigning organisers to a cycle is for administrators). */

@@ -1,8 +1,7 @@
-// Errors of the organiser API about cycles and registrations, with stable machine codes.
+// Errors of cycle management (creation, changes, publication), with stable machine codes.
 import { AppError } from '../../lib/errors.ts';
 
-export const adminErrors = {
-  unknownTheme: (slug: string) => new AppError(400, 'unknown_theme', { it: `Tema sconosciuto: ${slug}.`, en: `Unknown theme: ${slug}.` }),
+export const cycleErrors = {
   slugTaken: () =>
     new AppError(409, 'slug_taken', {
       it: 'Esiste già un ciclo con questo indirizzo (slug).',
@@ -23,10 +22,4 @@ export const adminErrors = {
       it: `La capienza non può scendere sotto i posti già assegnati (${seatsTaken}). Annulla prima qualche iscrizione.`,
       en: `Capacity can’t go below the seats already taken (${seatsTaken}). Cancel some registrations first.`,
     }),
-  notConfirmed: () =>
-    new AppError(409, 'not_confirmed', {
-      it: 'Questa iscrizione non è confermata (lista d’attesa o annullata).',
-      en: 'This registration is not confirmed (waiting list or cancelled).',
-    }),
-  accountNotFound: () => new AppError(404, 'not_found', { it: 'Account non trovato.', en: 'Account not found.' }),
 };

@@ -1,0 +1,48 @@
+// Inputs and outputs of registrations as organisers see and change them (registrations.manage.ts).
+import { z } from 'zod';
+import { PersonFields, RegistrationSchema } from './registrations.schemas.ts';
+
+/** A registration's attendance, as the organiser's list shows it (computed by attendance.summary.ts). */
+export const AttendanceSummarySchema = z.object({
+  /** Sessions held so far: not cancelled and already started. */
+  held: z.number().int(),
+  attended: z.number().int(),
+  /** attended / held, 0-100, rounded; null before the first session is held. */
+  percent: z.number().nullable(),
+  sessions: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
+});
+
+export type AttendanceSummary = z.infer<typeof AttendanceSummarySchema>;
+
+export const AdminRegistrationSchema = RegistrationSchema.extend({
+  source: z.enum(['web', 'organiser', 'walk_in']),
+  attendance: AttendanceSummarySchema,
+});
+export type AdminRegistrationView = z.infer<typeof AdminRegistrationSchema>;
+
+export const RegistrationListQuery = z.object({
+  status: z.enum(['confirmed', 'waitlisted', 'cancelled', 'active', 'all']).default('all'),
+  lang: z.enum(['it', 'en']).optional(),
+});
+
+export const AddRegistrationBody = z.object({
+  ...PersonFields,
+  locale: z.enum(['it', 'en']).default('it'),
+  /** walk_in: turned up at a meeting; organiser: added by the organiser (e.g. by phone). */
+  source: z.enum(['walk_in', 'organiser']).default('organiser'),
+  /** The person accepted the privacy notice (the organiser attests it). */
+  consent: z.literal(true, { error: 'must be true: the person has to accept the privacy notice' }),
+  /**
+   * When the cycle is full: false (default) puts the person on the waiting list like anyone else;
+   * true adds one seat to the capacity for them (someone physically in the room), without moving the
+   * waiting list.
+   */
+  addSeat: z.boolean().default(false),
+});
+export type AddRegistrationInput = z.infer<typeof AddRegistrationBody>;
+
+export const RegistrationChangeSchema = z.object({
+  registration: AdminRegistrationSchema,
+  /** Registrations confirmed from the waiting list by this change. */
+  promoted: z.array(z.uuid()),
+});
