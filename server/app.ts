@@ -17,7 +17,8 @@ import { calendarsService, type CalendarsService } from './modules/calendars/cal
 import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
 import { mailService, type MailService } from './modules/mail/mail.service.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
-import { queueNotifier } from './modules/notifications/notifications.queue.ts';
+import { queueNotifier } from './modules/mail/mail.notifier.ts';
+import { publicMaterials } from './modules/materials/materials.access.ts';
 import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
 import { ReadCache } from './modules/cache/cache.service.ts';
 import { startCacheListener, type CacheListener } from './modules/cache/cache.listener.ts';
@@ -181,10 +182,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Sign-ups already queued are decided (and answered) before the pool closes.
   app.addHook('preClose', () => pipeline.close());
   const cancel = cancellation({ db: app.db, notifier, clock: opts.clock });
-  const cycles = cyclesService(app.db, opts.clock, config.publicUrl);
+  const cycles = cyclesService(app.db, opts.clock);
   const calendars = calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock });
   app.decorate('services', {
-    reads: publicReads({ cache: readCache, cycles, calendars }),
+    reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(app.db, config.publicUrl, cycleId) }),
     cycles,
     registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, limits, clock: opts.clock }),
     calendars,

@@ -8,8 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Locale } from '../../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
-import type { CatalogueSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
-import { CycleListQuery, SlugParams, type CycleDetailSchema } from '../modules/cycles/cycles.schemas.ts';
+import type { CatalogueSchema, CycleDetailSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
+import { CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';
 
 export type FacadeResult<T> =
   { ok: true; value: T } | { ok: false; status: number; code: string; message: string; fields?: { field: string; message: string }[]; reason?: string };

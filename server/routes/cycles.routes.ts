@@ -2,8 +2,8 @@
 // with an ETag, so a client holding the current copy gets 304.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requestLocale } from '../lib/locale.ts';
-import { CatalogueSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
-import { CycleDetailSchema, CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';
+import { CatalogueSchema, CycleDetailSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
+import { CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 import { sendCachedJson } from './http-cache.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_ALPHABET } from '../../server/modules/certificates/certificates.code.ts';
 import { certificatesService } from '../../server/modules/certificates/certificates.service.ts';
 import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
-import { queueNotifier } from '../../server/modules/notifications/notifications.queue.ts';
+import { queueNotifier } from '../../server/modules/mail/mail.notifier.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';

@@ -2,7 +2,7 @@
 // in arrival order, and a refused person never fails the others (nor writes anything).
 import { AppError } from '../../server/lib/errors.ts';
 import { tokenKit } from '../../server/lib/tokens.ts';
-import { queueNotifier } from '../../server/modules/notifications/notifications.queue.ts';
+import { queueNotifier } from '../../server/modules/mail/mail.notifier.ts';
 import { signupPipeline, type SignupLimits, type SignupRequest } from '../../server/modules/registrations/registrations.pipeline.ts';
 import { activeAmong } from '../../server/modules/registrations/registrations.repository.ts';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';

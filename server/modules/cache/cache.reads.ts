@@ -8,11 +8,14 @@ import { z } from 'zod';
 import type { Locale } from '../../../db/schema.ts';
 import type { CalendarsService, Feed } from '../calendars/calendars.service.ts';
 import type { When } from '../cycles/cycles.repository.ts';
-import { CycleDetailSchema, CycleSchema } from '../cycles/cycles.schemas.ts';
+import { CycleSchema } from '../cycles/cycles.schemas.ts';
 import type { CyclesService } from '../cycles/cycles.service.ts';
+import { MaterialSchema, type MaterialView } from '../materials/materials.schemas.ts';
 import { EVERY_CYCLE, GLOBAL, ONE_CYCLE, type ReadCache } from './cache.service.ts';
 
 export const CatalogueSchema = z.object({ items: z.array(CycleSchema) });
+/** GET /api/cycles/:slug: the cycle with its public materials. */
+export const CycleDetailSchema = CycleSchema.extend({ materials: z.array(MaterialSchema) });
 export const ThemesSchema = z.object({ items: z.array(z.object({ slug: z.string(), name: z.string() })) });
 
 /** A cached JSON answer: the value (frozen: it is shared by every reader), its bytes and their ETag. */
@@ -39,7 +42,15 @@ function cachedJson<S extends z.ZodType>(schema: S, raw: z.output<S>): CachedJso
   return { value: deepFreeze(value), body, etag };
 }
 
-export function publicReads(deps: { cache: ReadCache; cycles: CyclesService; calendars: CalendarsService }) {
+export interface PublicReadsDeps {
+  cache: ReadCache;
+  cycles: CyclesService;
+  calendars: CalendarsService;
+  /** A cycle's public materials (materials.access.ts publicMaterials). */
+  publicMaterials: (cycleId: string) => Promise<MaterialView[]>;
+}
+
+export function publicReads(deps: PublicReadsDeps) {
   const { cache, cycles, calendars } = deps;
   return {
     cache,
@@ -55,7 +66,10 @@ export function publicReads(deps: { cache: ReadCache; cycles: CyclesService; cal
     cycle(slug: string, locale: Locale): Promise<CachedJson<z.output<typeof CycleDetailSchema>>> {
       return cache.get(
         `cycle:${locale}:${slug}`,
-        async () => cachedJson(CycleDetailSchema, await cycles.getBySlug(slug, locale)),
+        async () => {
+          const cycle = await cycles.getBySlug(slug, locale);
+          return cachedJson(CycleDetailSchema, { ...cycle, materials: await deps.publicMaterials(cycle.id) });
+        },
         (c) => ONE_CYCLE(c.value.id),
       );
     },

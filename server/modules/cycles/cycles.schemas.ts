@@ -1,7 +1,6 @@
 // The public shapes of cycles and sessions (docs/http-api.md), as zod schemas: routes use them as response
 // schemas, so nothing that is not listed here can leak out.
 import { z } from 'zod';
-import { MaterialSchema } from '../materials/materials.schemas.ts';
 
 export const SessionSchema = z.object({
   id: z.uuid(),
@@ -43,9 +42,6 @@ export const CycleSchema = z.object({
   sessions: z.array(SessionSchema),
 });
 
-/** GET /api/cycles/:slug: the cycle with its public materials. */
-export const CycleDetailSchema = CycleSchema.extend({ materials: z.array(MaterialSchema) });
-
 export const CycleListQuery = z.object({
   when: z.enum(['upcoming', 'past', 'all']).default('upcoming'),
   theme: z.string().max(80).optional(),
@@ -55,5 +51,4 @@ export const CycleListQuery = z.object({
 export const SlugParams = z.object({ slug: z.string().min(1).max(200) });
 
 export type CycleView = z.infer<typeof CycleSchema>;
-export type CycleDetailView = z.infer<typeof CycleDetailSchema>;
 export type SessionView = z.infer<typeof SessionSchema>;

@@ -3,10 +3,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
-import { publicMaterials } from '../materials/materials.access.ts';
 import * as repo from './cycles.repository.ts';
 import type { CycleRecord, When } from './cycles.repository.ts';
-import type { CycleDetailView, CycleView, SessionView } from './cycles.schemas.ts';
+import type { CycleView, SessionView } from './cycles.schemas.ts';
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -89,7 +88,7 @@ async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date
   return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale, 'hidden'));
 }
 
-export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date(), publicUrl = '') {
+export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
   return {
     async list(opts: { when: When; themeSlug?: string; locale: Locale }): Promise<CycleView[]> {
       const now = clock();
@@ -97,12 +96,12 @@ export function cyclesService(db: Kysely<Database>, clock: () => Date = () => ne
       return withSessions(db, rows, now, opts.locale);
     },
 
-    /** One cycle with its public materials (materials.access.ts). */
-    async getBySlug(slug: string, locale: Locale): Promise<CycleDetailView> {
+    /** One published cycle (its page adds the public materials: cache.reads.ts). */
+    async getBySlug(slug: string, locale: Locale): Promise<CycleView> {
       const row = await repo.findPublishedBySlug(db, slug);
       if (!row) throw errors.cycleNotFound();
-      const [[view], materials] = await Promise.all([withSessions(db, [row], clock(), locale), publicMaterials(db, publicUrl, row.id)]);
-      return { ...view!, materials };
+      const [view] = await withSessions(db, [row], clock(), locale);
+      return view!;
     },
 
     async themes(locale: Locale) {

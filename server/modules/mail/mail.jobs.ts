@@ -65,7 +65,7 @@ export function jobKey(p: MailPayload): string {
       return `mail:manage-links:${p.participantId}:${p.requestId}`;
     case 'personal-data-link':
       return `mail:personal-data-link:${p.requestId}`;
-    // The same key materials.mail.ts gives the jobs it enqueues in SQL: one pending mail per person and meeting.
+    // The same key mail.queue.ts gives the materials jobs it enqueues in SQL: one pending mail per person and meeting.
     case 'materials-available':
       return `mail:materials-available:${p.sessionId ?? `cycle-${p.cycleId}`}:${p.registrationId}`;
     case 'certificate-issued':

@@ -131,7 +131,7 @@ export async function enqueueOrganiserMessage(trx: Trx, message: { id: string; c
 }
 
 /**
- * The materials announcement (materials.mail.ts): one job per confirmed, not anonymised registration
+ * The materials announcement (mail.notifier.ts): one job per confirmed, not anonymised registration
  * that may see the material, run at `runAt`. Keyed by person and meeting (or cycle, for a material of the whole cycle)
  * and replacing: uploads one after another make one pending job, hence one mail. "May see" is the SQL
  * form of materials.access.ts maySee: public and registered materials go to every confirmed person,

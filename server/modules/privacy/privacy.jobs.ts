@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
 import { certificatesService } from '../certificates/certificates.service.ts';
-import { queueNotifier } from '../notifications/notifications.queue.ts';
+import { queueNotifier } from '../mail/mail.notifier.ts';
 import { throttlesService } from '../throttles/throttles.service.ts';
 import { housekeeping } from './privacy.housekeeping.ts';
 import { privacyService } from './privacy.service.ts';

@@ -4,10 +4,18 @@
 // due, from the sessions and the confirmed registrations as they are then.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import * as queue from '../mail/mail.queue.ts';
-import * as repo from '../mail/mail.repository.ts';
-import { enqueueMaterialMails } from '../materials/materials.mail.ts';
-import type { Notifier, SessionChange } from './notifications.service.ts';
+import type { Notifier, SessionChange } from '../notifications/notifications.service.ts';
+import * as queue from './mail.queue.ts';
+import * as repo from './mail.repository.ts';
+
+/**
+ * How long uploads are gathered before a materials announcement goes out. One job per person and
+ * meeting, keyed by both and scheduled this far ahead: the slides, the e-book and the recording uploaded
+ * one after another after a meeting replace the pending job instead of adding one, and make one mail
+ * listing them all (materials.mail.ts reads the list at send time). The payload names the newest
+ * material, which makes the send log's key new for every batch (mail.jobs.ts dedupeKey).
+ */
+export const MATERIALS_MAIL_DELAY_MS = 10 * 60_000;
 
 export interface QueueNotifierOptions {
   clock?: () => Date;
@@ -48,7 +56,8 @@ export function queueNotifier(opts: QueueNotifierOptions = {}): Notifier {
     },
 
     async materialsPublished(trx, materialId) {
-      await enqueueMaterialMails(trx, materialId, clock());
+      // Every confirmed registration that may see the material.
+      await queue.enqueueMaterialsAnnouncement(trx, materialId, new Date(clock().getTime() + MATERIALS_MAIL_DELAY_MS));
     },
 
     async certificateIssued(trx, registrationId) {
