@@ -19,6 +19,7 @@ import { mailService, type MailService } from './modules/mail/mail.service.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
 import { queueNotifier } from './modules/mail/mail.notifier.ts';
 import { publicMaterials } from './modules/materials/materials.access.ts';
+import { participantPage, type ParticipantPage } from './modules/participant/participant.page.ts';
 import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
 import { ReadCache } from './modules/cache/cache.service.ts';
 import { startCacheListener, type CacheListener } from './modules/cache/cache.listener.ts';
@@ -59,6 +60,7 @@ declare module 'fastify' {
       reads: PublicReads;
       cycles: CyclesService;
       registrations: RegistrationsService;
+      participant: ParticipantPage;
       calendars: CalendarsService;
       sessions: SessionsService;
       mail: MailService;
@@ -187,7 +189,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('services', {
     reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(app.db, config.publicUrl, cycleId) }),
     cycles,
-    registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, limits, clock: opts.clock }),
+    registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, limits }),
+    participant: participantPage({ db: app.db, publicUrl: config.publicUrl, tokens, clock: opts.clock }),
     calendars,
     sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
     mail: mailService({ db: app.db, clock: opts.clock }),

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { clientKey } from '../lib/client-address.ts';
 import { requestLocale } from '../lib/locale.ts';
 import { SlugParams } from '../modules/cycles/cycles.schemas.ts';
-import { ManageTokenRotation, RegisterBody, RegistrationEnvelope, RegistrationWithCycle, TokenParams } from '../modules/registrations/registrations.schemas.ts';
+import { RegistrationWithCycle } from '../modules/participant/participant.schemas.ts';
+import { ManageTokenRotation, RegisterBody, RegistrationEnvelope, TokenParams } from '../modules/registrations/registrations.schemas.ts';
 import { ErrorSchema } from './common.schemas.ts';
 
 const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -36,7 +37,7 @@ const registrationsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return app.services.registrations.getByToken(req.params.token, requestLocale(req));
+      return app.services.participant.get(req.params.token, requestLocale(req));
     },
   );
 

@@ -18,6 +18,11 @@ export async function recordsOfCycle(db: Executor, cycleId: string) {
 
 export type AttendanceRecord = Awaited<ReturnType<typeof recordsOfCycle>>[number];
 
+/** The person's attendance marks, one per session that has a record (absent ones included). */
+export async function marksOfRegistration(db: Executor, registrationId: string) {
+  return db.selectFrom('attendance').select(['session_id', 'present']).where('registration_id', '=', registrationId).execute();
+}
+
 export async function recordsOfSession(db: Executor, sessionId: string) {
   return db.selectFrom('attendance').select(['registration_id', 'session_id', 'present', 'method', 'marked_at']).where('session_id', '=', sessionId).execute();
 }

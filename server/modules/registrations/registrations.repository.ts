@@ -200,8 +200,3 @@ export async function promoteFromWaitlist(trx: Transaction<Database>, cycleId: s
   // RETURNING has no order: sort by arrival so notifications go out in waiting-list order.
   return rows.rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
 }
-
-/** The person's attendance marks, one per session that has a record (absent ones included). */
-export async function attendanceOf(db: Executor, registrationId: string) {
-  return db.selectFrom('attendance').select(['session_id', 'present']).where('registration_id', '=', registrationId).execute();
-}

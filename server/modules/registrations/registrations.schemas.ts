@@ -2,8 +2,6 @@
 // empty counts as absent; the e-mail address is compared and stored lower-cased.
 import { z } from 'zod';
 import { optionalText, text } from '../../lib/text.schemas.ts';
-import { CycleSchema } from '../cycles/cycles.schemas.ts';
-import { MaterialSchema } from '../materials/materials.schemas.ts';
 
 /** Who a person is, as typed at sign-up (public form and organiser's walk-in alike). */
 export const PersonFields = {
@@ -51,18 +49,5 @@ export type RegistrationView = z.infer<typeof RegistrationSchema>;
 export const RegistrationEnvelope = z.object({ registration: RegistrationSchema });
 /** POST /api/registrations/:token/manage-token: the new address of "my registration". */
 export const ManageTokenRotation = z.object({ manageUrl: z.string() });
-export const RegistrationWithCycle = z.object({
-  registration: RegistrationSchema,
-  cycle: CycleSchema,
-  /** What this person may see of the cycle's materials, with addresses for them (materials.access.ts). */
-  materials: z.array(MaterialSchema),
-  /** Set once issued: the PDF's address (carries the token) and the public verification page. */
-  certificate: z.object({ code: z.string(), url: z.string(), verifyUrl: z.string() }).nullable(),
-  /** True when the certificate can be downloaded now (issued, or eligible and issued on first request). */
-  certificateAvailable: z.boolean(),
-  /** Attendance marks taken so far (docs/http-api.md); sessions without a mark are absent from the list. */
-  attendance: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
-});
-
 // Any string: malformed tokens get the same 404 as unknown ones, never a 400 that tells them apart.
 export const TokenParams = z.object({ token: z.string() });

@@ -1,5 +1,6 @@
-// The public side of registrations: sign-up (through the pipeline every sign-up shares), the view of
-// a registration through its private link, and cancellation (the one shared with organisers). The rules
+// The public side of registrations: sign-up (through the pipeline every sign-up shares), a registration
+// as its holder sees it (the whole "my registration" page is participant.page.ts), the manage link, and
+// cancellation (the one shared with organisers). The rules
 // that decide seats live in registrations.rules.ts, the transaction in registrations.pipeline.ts, and
 // cancellation in registrations.cancel.ts.
 import type { Kysely } from 'kysely';
@@ -7,12 +8,6 @@ import type { Database, Locale } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
-import * as cyclesRepo from '../cycles/cycles.repository.ts';
-import { toCycleView } from '../cycles/cycles.service.ts';
-import type { CycleView } from '../cycles/cycles.schemas.ts';
-import { certificateSummary } from '../certificates/certificates.service.ts';
-import { materialsForRegistration } from '../materials/materials.access.ts';
-import type { MaterialView } from '../materials/materials.schemas.ts';
 import type { RegistrationLimits } from './registrations.limits.ts';
 import type { cancellation } from './registrations.cancel.ts';
 import type { SignupPipeline } from './registrations.pipeline.ts';
@@ -31,6 +26,34 @@ export function webcalUrl(httpUrl: string) {
   return httpUrl.replace(/^https?:\/\//, 'webcal://');
 }
 
+/** A registration as its holder sees it, with their own links (manage, calendar). */
+export function toRegistrationView(publicUrl: string, tokens: TokenKit, r: RegistrationRecord, position: number | null): RegistrationView {
+  const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
+  return {
+    id: r.id,
+    status: r.status,
+    waitlistPosition: r.status === 'waitlisted' ? position : null,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    organisation: r.organisation,
+    role: r.role,
+    network: r.network,
+    locale: r.locale,
+    createdAt: new Date(r.created_at).toISOString(),
+    confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+    cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
+    manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
+    calendarUrl: feed,
+    webcalUrl: webcalUrl(feed),
+  };
+}
+
+/** The place on the waiting list (1 = next), or null when not waiting. */
+export async function positionOf(db_: Kysely<Database>, r: RegistrationRecord) {
+  return r.status === 'waitlisted' ? repo.waitlistPosition(db_, r.cycle_id, r.seq) : null;
+}
+
 export interface RegistrationsDeps {
   db: Kysely<Database>;
   publicUrl: string;
@@ -39,38 +62,11 @@ export interface RegistrationsDeps {
   limits: RegistrationLimits;
   pipeline: SignupPipeline;
   cancel: ReturnType<typeof cancellation>;
-  clock?: () => Date;
 }
 
 export function registrationsService(deps: RegistrationsDeps) {
   const { db, publicUrl, tokens } = deps;
-  const clock = deps.clock ?? (() => new Date());
-
-  function view(r: RegistrationRecord, position: number | null): RegistrationView {
-    const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
-    return {
-      id: r.id,
-      status: r.status,
-      waitlistPosition: r.status === 'waitlisted' ? position : null,
-      firstName: r.first_name,
-      lastName: r.last_name,
-      email: r.email,
-      organisation: r.organisation,
-      role: r.role,
-      network: r.network,
-      locale: r.locale,
-      createdAt: new Date(r.created_at).toISOString(),
-      confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
-      cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
-      manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
-      calendarUrl: feed,
-      webcalUrl: webcalUrl(feed),
-    };
-  }
-
-  async function positionOf(db_: Kysely<Database>, r: RegistrationRecord) {
-    return r.status === 'waitlisted' ? repo.waitlistPosition(db_, r.cycle_id, r.seq) : null;
-  }
+  const view = (r: RegistrationRecord, position: number | null) => toRegistrationView(publicUrl, tokens, r, position);
 
   return {
     /** `clientKey`: the sign-up limits' key for the request's address (lib/client-address.ts). */
@@ -84,40 +80,6 @@ export function registrationsService(deps: RegistrationsDeps) {
         clientKey,
       });
       return { registration: view(record, waitlistPosition) };
-    },
-
-    async getByToken(
-      token: string,
-      locale: Locale,
-    ): Promise<{
-      registration: RegistrationView;
-      cycle: CycleView;
-      materials: MaterialView[];
-      certificate: { code: string; url: string; verifyUrl: string } | null;
-      certificateAvailable: boolean;
-      attendance: { sessionId: string; present: boolean }[];
-    }> {
-      if (!isWellFormedToken(token)) throw errors.registrationNotFound();
-      const r = await repo.findByTokenHash(db, hashToken(token));
-      if (!r) throw errors.registrationNotFound();
-      const now = clock();
-      const [cycle, sessions, position, materials, certificate, attendance] = await Promise.all([
-        cyclesRepo.findById(db, r.cycle_id),
-        cyclesRepo.sessionsOf(db, [r.cycle_id]),
-        positionOf(db, r),
-        materialsForRegistration(db, publicUrl, r, token),
-        certificateSummary(db, publicUrl, r.id, token, now),
-        repo.attendanceOf(db, r.id),
-      ]);
-      return {
-        registration: view(r, position),
-        // The link to join online is for a confirmed seat only (not the waiting list, not after cancelling).
-        cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden'),
-        materials,
-        certificate: certificate.certificate,
-        certificateAvailable: certificate.available,
-        attendance: attendance.map((a) => ({ sessionId: a.session_id, present: a.present })),
-      };
     },
 
     /**
