@@ -3,6 +3,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../../lib/db.ts';
+import { withCycle } from '../registrations/registrations.repository.ts';
 
 export async function publishedCycle(db: Executor, slug: string) {
   return db
@@ -47,23 +48,8 @@ export async function catalogueSessions(db: Executor, opts: { now: Date; themeId
 
 /** The registration a private feed belongs to, found by the SHA-256 of its calendar token, with its cycle. */
 export async function registrationByCalendarHash(db: Executor, hash: Buffer) {
-  return db
-    .selectFrom('registrations as r')
-    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
-    .select([
-      'r.id',
-      'r.status',
-      'r.locale',
-      'r.created_at',
-      'r.confirmed_at',
-      'r.cancelled_at',
-      'r.updated_at',
-      'r.calendar_token_version',
-      'r.cycle_id',
-      'c.slug as cycle_slug',
-      'c.title as cycle_title',
-      'c.updated_at as cycle_updated_at',
-    ])
+  return withCycle(db)
+    .select(['r.created_at', 'r.confirmed_at', 'r.cancelled_at', 'r.updated_at', 'r.calendar_token_version', 'c.updated_at as cycle_updated_at'])
     .where('r.calendar_token_hash', '=', hash)
     .executeTakeFirst();
 }

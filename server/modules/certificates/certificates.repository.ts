@@ -1,6 +1,7 @@
 // Every SQL statement about certificates of attendance. Executor first.
 import { sql } from 'kysely';
 import type { Executor } from '../../lib/db.ts';
+import { withCycle } from '../registrations/registrations.repository.ts';
 
 export async function findByRegistration(db: Executor, registrationId: string) {
   return db.selectFrom('certificates').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
@@ -58,21 +59,8 @@ export async function insertIfAbsent(db: Executor, c: NewCertificate) {
 
 /** What issuing needs to know about a registration and its cycle. */
 export async function registrationForCertificate(db: Executor, registrationId: string) {
-  return db
-    .selectFrom('registrations as r')
-    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
-    .select([
-      'r.id',
-      'r.status',
-      'r.first_name',
-      'r.last_name',
-      'r.locale',
-      'r.cycle_id',
-      'r.anonymised_at',
-      'c.slug as cycle_slug',
-      'c.title as cycle_title',
-      'c.attendance_threshold',
-    ])
+  return withCycle(db)
+    .select(['r.first_name', 'r.last_name', 'r.anonymised_at', 'c.attendance_threshold'])
     .where('r.id', '=', registrationId)
     .executeTakeFirst();
 }

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { RegistrationStatus } from '../../../db/schema.ts';
 import type { Executor } from '../../lib/db.ts';
+import { withCycle } from '../registrations/registrations.repository.ts';
 
 // ---- what a mail is about ---------------------------------------------------------------------------
 
@@ -22,26 +23,18 @@ export interface SessionJson {
 
 /** The registration and every session of its cycle in one round trip (the worker's hot path). */
 export async function registrationWithSessions(db: Executor, registrationId: string) {
-  const row = await db
-    .selectFrom('registrations as r')
+  const row = await withCycle(db)
     .innerJoin('participants as p', 'p.id', 'r.participant_id')
-    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
     .select([
-      'r.id',
       'r.seq',
-      'r.status',
       'r.first_name',
       'r.last_name',
-      'r.locale',
       'r.token_version',
       'r.calendar_token_version',
       'r.created_at',
       'r.confirmed_at',
       'r.cancelled_at',
-      'r.cycle_id',
       'p.email',
-      'c.slug as cycle_slug',
-      'c.title as cycle_title',
       'c.waitlist_enabled',
       sql<SessionJson[]>`(SELECT coalesce(json_agg(s ORDER BY s.starts_at, s.id), '[]') FROM sessions s WHERE s.cycle_id = r.cycle_id)`.as('sessions'),
     ])

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../../lib/db.ts';
+import { withCycle } from '../registrations/registrations.repository.ts';
 
 /** What an anonymised row says instead of a name. */
 export const ANONYMOUS = 'Anonimo';
@@ -16,29 +17,20 @@ export async function participant(db: Executor, participantId: string) {
 }
 
 function registrationRows(db: Executor) {
-  return db
-    .selectFrom('registrations as r')
-    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
-    .select([
-      'r.id',
-      'r.cycle_id',
-      'r.status',
-      'r.first_name',
-      'r.last_name',
-      'r.organisation',
-      'r.role',
-      'r.network',
-      'r.locale',
-      'r.source',
-      'r.consent_version',
-      'r.consent_at',
-      'r.created_at',
-      'r.confirmed_at',
-      'r.cancelled_at',
-      'r.cancelled_by',
-      'c.slug as cycle_slug',
-      'c.title as cycle_title',
-    ]);
+  return withCycle(db).select([
+    'r.first_name',
+    'r.last_name',
+    'r.organisation',
+    'r.role',
+    'r.network',
+    'r.source',
+    'r.consent_version',
+    'r.consent_at',
+    'r.created_at',
+    'r.confirmed_at',
+    'r.cancelled_at',
+    'r.cancelled_by',
+  ]);
 }
 
 export type RegistrationRow = Awaited<ReturnType<typeof registrationsOf>>[number];

@@ -200,3 +200,14 @@ export async function promoteFromWaitlist(trx: Transaction<Database>, cycleId: s
   // RETURNING has no order: sort by arrival so notifications go out in waiting-list order.
   return rows.rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.id);
 }
+
+/**
+ * A registration with its cycle's slug and title: the start of every query that speaks of both (mail,
+ * certificates, calendars, personal data). Each caller adds the columns it needs and its own WHERE.
+ */
+export function withCycle(db: Executor) {
+  return db
+    .selectFrom('registrations as r')
+    .innerJoin('cycles as c', 'c.id', 'r.cycle_id')
+    .select(['r.id', 'r.cycle_id', 'r.status', 'r.locale', 'c.slug as cycle_slug', 'c.title as cycle_title']);
+}
