@@ -2,17 +2,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountParams, AccountSchema, CreateAccountBody, CreatedAccountSchema, UpdateAccountBody } from '../modules/accounts/accounts.schemas.ts';
-import { ErrorSchema } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema } from './common.schemas.ts';
 
 const adminAccountsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/accounts',
     {
       config: { access: 'administrator' },
-      schema: { tags, summary: 'Every account with the cycles it runs', response: { 200: z.object({ items: z.array(AccountSchema) }), ...denied } },
+      schema: {
+        tags: adminTags,
+        summary: 'Every account with the cycles it runs',
+        response: { 200: z.object({ items: z.array(AccountSchema) }), ...accessDenied },
+      },
     },
     async () => ({ items: await app.services.accounts.list() }),
   );
@@ -22,10 +23,10 @@ const adminAccountsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'administrator' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Create an account; without a password one is generated and returned once',
         body: CreateAccountBody,
-        response: { 201: CreatedAccountSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 201: CreatedAccountSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => {
@@ -38,7 +39,7 @@ const adminAccountsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/accounts/:id',
     {
       config: { access: 'administrator' },
-      schema: { tags, summary: 'One account', params: AccountParams, response: { 200: AccountSchema, ...denied } },
+      schema: { tags: adminTags, summary: 'One account', params: AccountParams, response: { 200: AccountSchema, ...accessDenied } },
     },
     async (req) => app.services.accounts.get(req.params.id),
   );
@@ -48,11 +49,11 @@ const adminAccountsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'administrator' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Rename, change role, (de)activate or set the password; deactivation and a new password end its sessions',
         params: AccountParams,
         body: UpdateAccountBody,
-        response: { 200: AccountSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: AccountSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.accounts.update(req.params.id, req.body),

@@ -12,17 +12,14 @@ import {
   SessionParams,
 } from '../modules/attendance/attendance.schemas.ts';
 import { authOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema } from './common.schemas.ts';
 
 const adminAttendanceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/sessions/:id/attendance',
     {
       config: { access: { session: 'id' } },
-      schema: { tags, summary: 'The roster of a meeting with each mark', params: SessionParams, response: { 200: RosterSchema, ...denied } },
+      schema: { tags: adminTags, summary: 'The roster of a meeting with each mark', params: SessionParams, response: { 200: RosterSchema, ...accessDenied } },
     },
     async (req) => app.services.attendance.roster(req.params.id),
   );
@@ -32,11 +29,11 @@ const adminAttendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { session: 'id', registration: 'registrationId' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Mark one person present or absent at a meeting (roster)',
         params: MarkParams,
         body: MarkBody,
-        response: { 200: MarkSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: MarkSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.attendance.mark(req.params.id, req.params.registrationId, req.body.present, authOf(req).account.id),
@@ -47,11 +44,11 @@ const adminAttendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { session: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Check in the person whose QR code was scanned',
         params: SessionParams,
         body: QrBody,
-        response: { 200: QrCheckInSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: QrCheckInSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.attendance.checkInByQr(req.params.id, req.body.qr, authOf(req).account.id),
@@ -62,10 +59,10 @@ const adminAttendanceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { session: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'The 6-digit self check-in code of a meeting and when it is accepted',
         params: SessionParams,
-        response: { 200: CheckInCodeSchema, ...denied },
+        response: { 200: CheckInCodeSchema, ...accessDenied },
       },
     },
     async (req) => app.services.attendance.checkInCode(req.params.id),

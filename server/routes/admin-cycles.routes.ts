@@ -4,10 +4,7 @@ import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
 import { AdminCycleSchema, CreateCycleBody, CycleUpdatedSchema, UpdateCycleBody } from '../modules/cycles/cycles.manage.schemas.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 
 const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -15,7 +12,7 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'any' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'The cycles I run (every cycle for administrators), drafts included, with counts',
         querystring: z.object({ lang: z.enum(['it', 'en']).optional() }),
         response: { 200: z.object({ items: z.array(AdminCycleSchema) }), 401: ErrorSchema },
@@ -29,10 +26,10 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'any' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Create a cycle as a draft; its creator is assigned to it',
         body: CreateCycleBody,
-        response: { 201: AdminCycleSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 201: AdminCycleSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => {
@@ -44,8 +41,13 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id',
     {
-      config: { access: { cycle: 'id' } },
-      schema: { tags, summary: 'One cycle with its sessions, counts and organisers', params: IdParams, response: { 200: AdminCycleSchema, ...denied } },
+      config: managesCycle,
+      schema: {
+        tags: adminTags,
+        summary: 'One cycle with its sessions, counts and organisers',
+        params: IdParams,
+        response: { 200: AdminCycleSchema, ...accessDenied },
+      },
     },
     async (req) => app.services.adminCycles.get(scopeOf(req).cycleId, requestLocale(req)),
   );
@@ -53,13 +55,13 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/cycles/:id',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Change a cycle: texts, window, capacity (a raise confirms the waiting list in order), publication',
         params: IdParams,
         body: UpdateCycleBody,
-        response: { 200: CycleUpdatedSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: CycleUpdatedSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.adminCycles.update(scopeOf(req).cycleId, req.body, requestLocale(req)),
@@ -72,10 +74,10 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { role: 'administrator', cycle: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Assign an account to a cycle (administrators)',
         params: OrganiserParams,
-        response: { 200: AdminCycleSchema, ...denied },
+        response: { 200: AdminCycleSchema, ...accessDenied },
       },
     },
     async (req) => {
@@ -89,10 +91,10 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { role: 'administrator', cycle: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Remove an account from a cycle (administrators)',
         params: OrganiserParams,
-        response: { 204: z.null(), ...denied },
+        response: { 204: z.null(), ...accessDenied },
       },
     },
     async (req, reply) => {

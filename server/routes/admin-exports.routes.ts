@@ -4,10 +4,7 @@ import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
 import { CycleStatsSchema } from '../modules/stats/stats.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, IdParams, managesCycle } from './common.schemas.ts';
 
 const ExportQuery = z.object({
   /** semicolon for Italian Excel (comma is its decimal mark); comma otherwise. */
@@ -21,13 +18,13 @@ const adminExportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id/export.csv',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Registrations with one column per session (present/absent) and the attendance percentage, as CSV',
         params: IdParams,
         querystring: ExportQuery,
-        response: { 200: z.string().describe('text/csv, UTF-8 with BOM'), ...denied },
+        response: { 200: z.string().describe('text/csv, UTF-8 with BOM'), ...accessDenied },
       },
     },
     async (req, reply) => {
@@ -43,12 +40,12 @@ const adminExportsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id/stats',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Sign-ups over time, attendance per meeting, by territorial network and by organisation',
         params: IdParams,
-        response: { 200: CycleStatsSchema, ...denied },
+        response: { 200: CycleStatsSchema, ...accessDenied },
       },
     },
     async (req) => app.services.stats.forCycle(scopeOf(req).cycleId),

@@ -11,12 +11,10 @@ import { materialErrors } from '../modules/materials/materials.errors.ts';
 import { AdminMaterialSchema, LinkMaterialBody, MaterialIdParams, MaterialPatchBody, type LinkMaterialInput } from '../modules/materials/materials.schemas.ts';
 import type { MaterialTarget, UploadPart } from '../modules/materials/materials.service.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
+import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 import { sendDownload } from './materials.routes.ts';
 
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
-const created = { 201: AdminMaterialSchema, 400: ErrorSchema, 413: ErrorSchema, ...denied };
+const created = { 201: AdminMaterialSchema, 400: ErrorSchema, 413: ErrorSchema, ...accessDenied };
 const UploadBody = LinkMaterialBody.nullish().describe(
   'JSON {title, url, visibility} for a link; or multipart/form-data with `file`, `title` (optional) and `visibility` for a file',
 );
@@ -46,7 +44,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { session: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Add a material to a meeting: a file (multipart) or a link (JSON)',
         consumes: ['multipart/form-data', 'application/json'],
         params: IdParams,
@@ -63,9 +61,9 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cycles/:id/materials',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Add a material to the whole cycle: a file (multipart) or a link (JSON)',
         consumes: ['multipart/form-data', 'application/json'],
         params: IdParams,
@@ -82,12 +80,12 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id/materials',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Every material of a cycle, with download counts',
         params: IdParams,
-        response: { 200: z.object({ items: z.array(AdminMaterialSchema) }), ...denied },
+        response: { 200: z.object({ items: z.array(AdminMaterialSchema) }), ...accessDenied },
       },
     },
     async (req) => ({ items: await materials.listForAdmin(scopeOf(req).cycleId) }),
@@ -98,11 +96,11 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: ofMaterial },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Change a material’s title or who may see it',
         params: MaterialIdParams,
         body: MaterialPatchBody,
-        response: { 200: AdminMaterialSchema, 400: ErrorSchema, ...denied },
+        response: { 200: AdminMaterialSchema, 400: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => materials.patch(req.params.id, req.body),
@@ -112,7 +110,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/materials/:id',
     {
       config: { access: ofMaterial },
-      schema: { tags, summary: 'Remove a material (and its file)', params: MaterialIdParams, response: { 204: z.null(), ...denied } },
+      schema: { tags: adminTags, summary: 'Remove a material (and its file)', params: MaterialIdParams, response: { 204: z.null(), ...accessDenied } },
     },
     async (req, reply) => {
       await materials.remove(req.params.id);
@@ -126,10 +124,10 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: ofMaterial },
       exposeHeadRoute: false,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Download (or follow) any material of a cycle the caller runs; not counted as a download',
         params: MaterialIdParams,
-        response: { 200: z.string().describe('the file, or a 302 to a link'), ...denied },
+        response: { 200: z.string().describe('the file, or a 302 to a link'), ...accessDenied },
       },
     },
     async (req, reply) => sendDownload(reply, await materials.adminDownload(req.params.id), 'private'),

@@ -4,10 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BulkMessageInput } from '../modules/mail/mail.service.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 
 const MailLogEntry = z.object({
   id: z.string(),
@@ -29,9 +26,9 @@ const adminMessagesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cycles/:id/messages',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Write to everyone registered (by status); the same messageId is never sent twice',
         params: IdParams,
         body: BulkMessageInput,
@@ -39,7 +36,7 @@ const adminMessagesRoutes: FastifyPluginAsyncZod = async (app) => {
           202: z.object({ messageId: z.uuid(), recipients: z.number().int(), duplicate: z.boolean() }),
           400: ErrorSchema,
           409: ErrorSchema,
-          ...denied,
+          ...accessDenied,
         },
       },
     },
@@ -49,13 +46,13 @@ const adminMessagesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id/mail-log',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'The mail sent (or being sent) about this cycle, newest first',
         params: IdParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).default(500) }),
-        response: { 200: z.object({ items: z.array(MailLogEntry) }), ...denied },
+        response: { 200: z.object({ items: z.array(MailLogEntry) }), ...accessDenied },
       },
     },
     async (req) => ({ items: await app.services.mail.log({ cycleId: scopeOf(req).cycleId, limit: req.query.limit }) }),

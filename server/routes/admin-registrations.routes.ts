@@ -9,22 +9,19 @@ import {
   RegistrationListQuery,
 } from '../modules/registrations/registrations.manage.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 
 const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cycles/:id/registrations',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Registrations of a cycle in arrival order, with attendance over the sessions held',
         params: IdParams,
         querystring: RegistrationListQuery,
-        response: { 200: z.object({ items: z.array(AdminRegistrationSchema) }), ...denied },
+        response: { 200: z.object({ items: z.array(AdminRegistrationSchema) }), ...accessDenied },
       },
     },
     async (req) => ({ items: await app.services.adminRegistrations.list(scopeOf(req).cycleId, req.query.status) }),
@@ -33,13 +30,13 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cycles/:id/registrations',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Add a person (walk-in or by the organiser): confirmed if a seat is free, else waiting list or addSeat',
         params: IdParams,
         body: AddRegistrationBody,
-        response: { 201: RegistrationChangeSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 201: RegistrationChangeSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => reply.code(201).send(await app.services.adminRegistrations.add(scopeOf(req).cycleId, req.body)),
@@ -50,10 +47,10 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { registration: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Cancel a registration; a freed seat goes to the head of the waiting list',
         params: IdParams,
-        response: { 200: RegistrationChangeSchema, 409: ErrorSchema, ...denied },
+        response: { 200: RegistrationChangeSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.adminRegistrations.cancel(scopeOf(req).cycleId, req.params.id),

@@ -5,10 +5,8 @@ import { z } from 'zod';
 import { SessionSchema } from '../modules/cycles/cycles.schemas.ts';
 import { NewSessionBody, SessionPatchBody } from '../modules/sessions/sessions.schemas.ts';
 import { scopeOf } from '../plugins/auth.plugin.ts';
-import { ErrorSchema, IdParams } from './common.schemas.ts';
+import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const SessionResultSchema = SessionSchema.extend({
   /** iCalendar SEQUENCE after the change. */
   sequence: z.number().int(),
@@ -20,13 +18,13 @@ const adminSessionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cycles/:id/sessions',
     {
-      config: { access: { cycle: 'id' } },
+      config: managesCycle,
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Add a meeting to a cycle',
         params: IdParams,
         body: NewSessionBody,
-        response: { 201: SessionResultSchema, 400: ErrorSchema, ...denied },
+        response: { 201: SessionResultSchema, 400: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => {
@@ -40,11 +38,11 @@ const adminSessionsRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: { session: 'id' } },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Change a meeting: time, place, title, or status "cancelled" (everyone registered is told)',
         params: IdParams,
         body: SessionPatchBody,
-        response: { 200: SessionResultSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: SessionResultSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => {

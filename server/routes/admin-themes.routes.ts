@@ -4,10 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestLocale } from '../lib/locale.ts';
 import { CreateThemeBody, ThemeListSchema, ThemeParams, ThemeSchema, UpdateThemeBody } from '../modules/themes/themes.schemas.ts';
-import { ErrorSchema } from './common.schemas.ts';
-
-const tags = ['admin'];
-const denied = { 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+import { accessDenied, adminTags, ErrorSchema } from './common.schemas.ts';
 
 const adminThemesRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -15,7 +12,7 @@ const adminThemesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'any' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Themes a cycle can belong to, with how many cycles each has',
         querystring: z.object({ lang: z.enum(['it', 'en']).optional() }),
         response: { 200: ThemeListSchema, 401: ErrorSchema },
@@ -29,10 +26,10 @@ const adminThemesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'administrator' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Create a theme (administrators); without a position it goes last',
         body: CreateThemeBody,
-        response: { 201: ThemeSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 201: ThemeSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => reply.code(201).send(await app.services.themes.create(req.body, requestLocale(req))),
@@ -43,11 +40,11 @@ const adminThemesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'administrator' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Rename or reorder a theme (administrators); its slug changes only while no cycle belongs to it (409 theme_in_use)',
         params: ThemeParams,
         body: UpdateThemeBody,
-        response: { 200: ThemeSchema, 400: ErrorSchema, 409: ErrorSchema, ...denied },
+        response: { 200: ThemeSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req) => app.services.themes.update(req.params.slug, req.body, requestLocale(req)),
@@ -58,10 +55,10 @@ const adminThemesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'administrator' },
       schema: {
-        tags,
+        tags: adminTags,
         summary: 'Delete a theme no cycle belongs to, drafts included (administrators); 409 theme_in_use otherwise',
         params: ThemeParams,
-        response: { 204: z.null(), 409: ErrorSchema, ...denied },
+        response: { 204: z.null(), 409: ErrorSchema, ...accessDenied },
       },
     },
     async (req, reply) => {
