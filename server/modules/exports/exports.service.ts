@@ -7,8 +7,8 @@ import { errors } from '../../lib/errors.ts';
 import * as attendanceRepo from '../attendance/attendance.repository.ts';
 import { isHeld, percent } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import { listOfCycle } from '../registrations/registrations.manage.repository.ts';
 import { toCsv, type Separator } from './exports.csv.ts';
-import * as repo from './exports.repository.ts';
 
 const WORDS = {
   it: {
@@ -56,7 +56,7 @@ export function exportsService(deps: { db: Kysely<Database>; timezone: string; c
       const cycle = await cyclesRepo.findById(db, cycleId);
       if (!cycle) throw errors.notFound();
       const [rows, sessions, marks] = await Promise.all([
-        repo.sheetRows(db, cycleId, opts.include),
+        listOfCycle(db, cycleId, opts.include, 'name'),
         cyclesRepo.sessionsOf(db, [cycleId]),
         attendanceRepo.recordsOfCycle(db, cycleId),
       ]);

@@ -1,10 +1,14 @@
-// Every SQL statement of the console's registration list (registrations.manage.ts). Executor first.
+// Every SQL statement of the organisers' registration lists: the console's (registrations.manage.ts) and
+// the attendance sheet's (exports.service.ts). Executor first.
 import type { Executor } from '../../lib/db.ts';
 
 export type StatusFilter = 'confirmed' | 'waitlisted' | 'cancelled' | 'active' | 'all';
 
-/** A cycle's registrations with the person's address, in arrival order (seq). */
-export async function listOfCycle(db: Executor, cycleId: string, status: StatusFilter) {
+/**
+ * A cycle's registrations with the person's address: in arrival order (seq) for the console, by name for
+ * the attendance sheet (arrival breaking ties).
+ */
+export async function listOfCycle(db: Executor, cycleId: string, status: StatusFilter, order: 'arrival' | 'name' = 'arrival') {
   let q = db
     .selectFrom('registrations as r')
     .innerJoin('participants as p', 'p.id', 'r.participant_id')
@@ -13,6 +17,7 @@ export async function listOfCycle(db: Executor, cycleId: string, status: StatusF
     .where('r.cycle_id', '=', cycleId);
   if (status === 'active') q = q.where('r.status', '<>', 'cancelled');
   else if (status !== 'all') q = q.where('r.status', '=', status);
+  if (order === 'name') q = q.orderBy('r.last_name').orderBy('r.first_name');
   return q.orderBy('r.seq').execute();
 }
 
