@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { AppError, errors } from '../../lib/errors.ts';
+import { retryTransaction } from '../../lib/db-retry.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
@@ -103,17 +104,6 @@ interface Lane {
   running: boolean;
   /** Set while the lane's drain waits for someone to arrive (or its last batch to end). */
   wake: (() => void) | null;
-}
-
-/** Postgres codes after which the transaction certainly rolled back and may simply run again. */
-const RETRY_CODES = new Set(['40P01', '40001', '55P03']);
-/** pg-pool found no free connection in time: nothing was sent, so a retry is safe. */
-const POOL_TIMEOUT = /^timeout exceeded when trying to connect$/;
-const ATTEMPTS = 3;
-
-function isRetryable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return RETRY_CODES.has(e?.code ?? '') || POOL_TIMEOUT.test(e?.message ?? '');
 }
 
 /** A FIFO counting semaphore: lanes of different cycles take turns for the batch slots. */
@@ -206,21 +196,19 @@ export function signupPipeline(deps: PipelineDeps) {
   }
 
   async function runBatch(batch: Pending[], locked: () => void) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcomes = await execute(
+    try {
+      // A rolled-back batch runs again by the project's one retry rule (lib/db-retry.ts).
+      const outcomes = await retryTransaction(() =>
+        execute(
           batch.map((p) => p.request),
           locked,
-        );
-        batch.forEach((p, i) => settle(p, outcomes[i]!));
-        return;
-      } catch (err) {
-        if (attempt < ATTEMPTS && isRetryable(err)) continue;
-        // The transaction failed as a whole (database gone, ...): nobody was written; each person gets
-        // the contract's answer for that fault (the errors plugin maps database faults to 503).
-        for (const p of batch) settle(p, err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
+        ),
+      );
+      batch.forEach((p, i) => settle(p, outcomes[i]!));
+    } catch (err) {
+      // The transaction failed as a whole (database gone, ...): nobody was written; each person gets
+      // the contract's answer for that fault (the errors plugin maps database faults to 503).
+      for (const p of batch) settle(p, err instanceof Error ? err : new Error(String(err)));
     }
   }
 
