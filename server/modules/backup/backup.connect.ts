@@ -6,6 +6,7 @@ import { runningEmbeddedUrl, startEmbeddedPostgres } from '../../../db/embedded.
 import type { Config } from '../../config.ts';
 import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
 import { BackupError } from './backup.errors.ts';
+import { otherClients } from './backup.repository.ts';
 
 export interface Connection {
   url: string;
@@ -66,15 +67,11 @@ export async function connectForRestore(config: Config): Promise<Connection> {
   }
   const conn = config.databaseUrl ? plain(config.databaseUrl) : await connectForBackup(config);
   try {
-    const { rows } = await conn.pool.query<{ n: number; names: string }>(
-      `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(nullif(application_name, ''), client_addr::text, 'local'), ', ') AS names
-         FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-    );
-    if (rows[0]!.n > 0) {
+    const others = await otherClients(conn.pool);
+    if (others.n > 0) {
       throw new BackupError(
-        `Il database è in uso (${rows[0]!.n} connessioni: ${rows[0]!.names}): ferma Officina e il suo worker prima di ripristinare.`,
-        `The database is in use (${rows[0]!.n} connections: ${rows[0]!.names}): stop Officina and its worker before restoring.`,
+        `Il database è in uso (${others.n} connessioni: ${others.names}): ferma Officina e il suo worker prima di ripristinare.`,
+        `The database is in use (${others.n} connections: ${others.names}): stop Officina and its worker before restoring.`,
       );
     }
   } catch (err) {

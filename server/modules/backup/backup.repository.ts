@@ -4,7 +4,7 @@
 // No table is named here: a table added by a future migration (a blob table for materials, say) is
 // dumped and restored like the others. pg_dump is not used because the embedded PostgreSQL ships none
 // and an older client (Debian's 15) refuses a newer server (18); COPY through pg-copy-streams needs
-// nothing but the connection the app already has.
+// nothing but the connection the app already has. Also every other statement of backup and restore.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -205,4 +205,23 @@ export async function restoreDatabase(client: pg.ClientBase, dir: string, dump: 
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   }
+}
+
+/** The graphile-worker revision migrated into `schema` (a throw-away probe schema). */
+export async function queueRevisionIn(pool: pg.Pool, schema: string): Promise<number> {
+  return (await pool.query<{ id: number }>(`SELECT max(id)::int AS id FROM "${schema}".migrations`)).rows[0]!.id;
+}
+
+export async function dropSchema(pool: pg.Pool, schema: string): Promise<void> {
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** The other client connections to this database, and who they are (application name or address). */
+export async function otherClients(pool: pg.Pool): Promise<{ n: number; names: string }> {
+  const { rows } = await pool.query<{ n: number; names: string }>(
+    `SELECT count(*)::int AS n, string_agg(DISTINCT coalesce(nullif(application_name, ''), client_addr::text, 'local'), ', ') AS names
+       FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+  );
+  return rows[0]!;
 }

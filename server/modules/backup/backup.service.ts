@@ -18,7 +18,16 @@ import { migrateTo, migrationNames } from '../../../db/migrate.ts';
 import type { Config } from '../../config.ts';
 import { migrateQueue, workerLogger } from '../mail/mail.migrate.ts';
 import { connectForBackup, connectForRestore } from './backup.connect.ts';
-import { databaseHasRows, dumpDatabase, emptySchemas, restoreDatabase, schemaVersions, type DatabaseDump } from './backup.database.ts';
+import {
+  databaseHasRows,
+  dropSchema,
+  dumpDatabase,
+  emptySchemas,
+  queueRevisionIn,
+  restoreDatabase,
+  schemaVersions,
+  type DatabaseDump,
+} from './backup.repository.ts';
 import { BackupError } from './backup.errors.ts';
 
 const ARCHIVE_FORMAT = 1;
@@ -174,9 +183,9 @@ async function installedQueueVersion(pool: pg.Pool): Promise<number> {
   const probe = `officina_restore_probe_${randomBytes(4).toString('hex')}`;
   try {
     await runMigrations({ pgPool: pool, schema: probe, logger: workerLogger() });
-    return (await pool.query<{ id: number }>(`SELECT max(id)::int AS id FROM "${probe}".migrations`)).rows[0]!.id;
+    return await queueRevisionIn(pool, probe);
   } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS "${probe}" CASCADE`);
+    await dropSchema(pool, probe);
   }
 }
 

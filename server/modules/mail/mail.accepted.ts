@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Executor } from '../../lib/db.ts';
-import * as sendLog from './mail.log.ts';
+import * as sendLog from './mail.log.repository.ts';
 import { hostKey, processStarted } from './mail.runners.ts';
 
 interface Accepted {

@@ -1,5 +1,5 @@
 // What a mail needs to be rendered, loaded fresh at send time, and the organiser messages. The queue's
-// statements are in mail.queue.ts, the send log's in mail.log.ts. Executor first.
+// statements are in mail.queue.ts, the send log's in mail.log.repository.ts. Executor first.
 import { sql } from 'kysely';
 import type { RegistrationStatus } from '../../../db/schema.ts';
 import type { Executor } from '../../lib/db.ts';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Database, RegistrationStatus } from '../../../db/schema.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import * as queue from './mail.queue.ts';
-import * as sendLog from './mail.log.ts';
+import * as sendLog from './mail.log.repository.ts';
 import * as repo from './mail.repository.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 

@@ -23,7 +23,7 @@ import type { AcceptedJournal } from './mail.accepted.ts';
 import { THROTTLED_REASON, type MailboxCap } from './mail.cap.ts';
 import type { MailComposer } from './mail.compose.ts';
 import { MailPayload } from './mail.jobs.ts';
-import * as sendLog from './mail.log.ts';
+import * as sendLog from './mail.log.repository.ts';
 import { classifyFailure, messageIdFor, toMessage, type MailTransport } from './mail.transport.ts';
 
 export interface MailTaskDeps {
