@@ -11,8 +11,7 @@ import * as repo from './registrations.manage.repository.ts';
 import type { StatusFilter } from './registrations.manage.repository.ts';
 import type { AddRegistrationInput, AdminRegistrationView, AttendanceSummary } from './registrations.manage.schemas.ts';
 import type { SignupPipeline } from './registrations.pipeline.ts';
-
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+import { registrationFields } from './registrations.service.ts';
 
 export interface AdminRegistrationsDeps {
   db: Kysely<Database>;
@@ -36,20 +35,8 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
     const waitlisted = await repo.waitlistOfCycle(db, cycleId);
     const position = new Map(waitlisted.map((r, i) => [r.id, i + 1]));
     return rows.map((r) => ({
-      id: r.id,
-      status: r.status,
-      waitlistPosition: position.get(r.id) ?? null,
-      firstName: r.first_name,
-      lastName: r.last_name,
-      email: r.email,
-      organisation: r.organisation,
-      role: r.role,
-      network: r.network,
-      locale: r.locale,
+      ...registrationFields(r, position.get(r.id) ?? null),
       source: r.source,
-      createdAt: iso(r.created_at)!,
-      confirmedAt: iso(r.confirmed_at),
-      cancelledAt: iso(r.cancelled_at),
       manageUrl: null,
       calendarUrl: null,
       attendance: attendance(r.id),

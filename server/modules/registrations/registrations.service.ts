@@ -27,12 +27,20 @@ export function webcalUrl(httpUrl: string) {
 }
 
 /** A registration as its holder sees it, with their own links (manage, calendar). */
-export function toRegistrationView(publicUrl: string, tokens: TokenKit, r: RegistrationRecord, position: number | null): RegistrationView {
-  const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+type PersonRow = Pick<RegistrationRecord, 'id' | 'status' | 'first_name' | 'last_name' | 'email' | 'organisation' | 'role' | 'network' | 'locale'> & {
+  created_at: Date | string;
+  confirmed_at: Date | string | null;
+  cancelled_at: Date | string | null;
+};
+
+/** What the holder and the organiser both see of a registration (the links differ: each adds its own). */
+export function registrationFields(r: PersonRow, waitlistPosition: number | null) {
   return {
     id: r.id,
     status: r.status,
-    waitlistPosition: r.status === 'waitlisted' ? position : null,
+    waitlistPosition: r.status === 'waitlisted' ? waitlistPosition : null,
     firstName: r.first_name,
     lastName: r.last_name,
     email: r.email,
@@ -40,9 +48,16 @@ export function toRegistrationView(publicUrl: string, tokens: TokenKit, r: Regis
     role: r.role,
     network: r.network,
     locale: r.locale,
-    createdAt: new Date(r.created_at).toISOString(),
-    confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
-    cancelledAt: r.cancelled_at ? new Date(r.cancelled_at).toISOString() : null,
+    createdAt: iso(r.created_at)!,
+    confirmedAt: iso(r.confirmed_at),
+    cancelledAt: iso(r.cancelled_at),
+  };
+}
+
+export function toRegistrationView(publicUrl: string, tokens: TokenKit, r: RegistrationRecord, position: number | null): RegistrationView {
+  const feed = calendarUrl(publicUrl, tokens.token('calendar', r.id, r.calendar_token_version));
+  return {
+    ...registrationFields(r, position),
     manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
     calendarUrl: feed,
     webcalUrl: webcalUrl(feed),
