@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import * as repo from './materials.repository.ts';
-import { hasObject, isStorageKey, writeObject } from './materials.storage.ts';
+import { isStorageKey, writeObject } from './materials.storage.ts';
+import { hasObject } from './materials.storage.repository.ts';
 
 export interface ImportSummary {
   imported: number;

@@ -14,9 +14,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { finished, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Executor } from '../../lib/db.ts';
+import * as storageRepo from './materials.storage.repository.ts';
 
 export interface StoredObject {
   key: string;
@@ -61,7 +62,7 @@ function chunkWriter(trx: Executor, key: string): Writable & { chunks: () => num
   let pendingBytes = 0;
   let n = 0;
   const insert = async (data: Buffer) => {
-    await trx.insertInto('material_chunks').values({ key, n, data }).execute();
+    await storageRepo.insertChunk(trx, key, n, data);
     n++;
   };
   // Whole chunks leave as soon as they are complete; the write callback waits for their INSERT, so a
@@ -124,7 +125,7 @@ export async function writeObject(db: Kysely<Database>, key: string, source: Rea
       const writer = chunkWriter(trx, key);
       await pipeline(meter, writer);
       const digest = hash.digest('hex');
-      await trx.insertInto('material_objects').values({ key, size_bytes: size, sha256: digest, chunks: writer.chunks() }).execute();
+      await storageRepo.insertObject(trx, { key, size, sha256: digest, chunks: writer.chunks() });
       return digest;
     });
     return { key, size, sha256 };
@@ -150,19 +151,14 @@ function chunkReader(db: Kysely<Database>, key: string, chunks: number): Readabl
     read() {
       if (n >= chunks) return void this.push(null);
       const at = n++;
-      db.selectFrom('material_chunks')
-        .select('data')
-        .where('key', '=', key)
-        .where('n', '=', at)
-        .executeTakeFirst()
-        .then(
-          (row) => {
-            // Deleted while it was being read: the response ends short rather than with other bytes.
-            if (!row) return this.destroy(new Error(`material ${key}: chunk ${at} is gone`));
-            this.push(row.data);
-          },
-          (err: Error) => this.destroy(err),
-        );
+      storageRepo.chunk(db, key, at).then(
+        (row) => {
+          // Deleted while it was being read: the response ends short rather than with other bytes.
+          if (!row) return this.destroy(new Error(`material ${key}: chunk ${at} is gone`));
+          this.push(row.data);
+        },
+        (err: Error) => this.destroy(err),
+      );
     },
   });
 }
@@ -183,7 +179,7 @@ export function databaseStorage(db: Kysely<Database>, opts: { concurrentUploads:
   let owed = false;
   async function reclaim() {
     try {
-      await sql`VACUUM material_chunks`.execute(db);
+      await storageRepo.vacuumChunks(db);
       owed = false;
     } catch {
       owed = true;
@@ -207,23 +203,18 @@ export function databaseStorage(db: Kysely<Database>, opts: { concurrentUploads:
 
     async get(key) {
       if (!KEY.test(key)) return null;
-      const object = await db.selectFrom('material_objects').select(['size_bytes', 'chunks']).where('key', '=', key).executeTakeFirst();
+      const object = await storageRepo.findObject(db, key);
       if (!object) return null;
       return { stream: chunkReader(db, key, object.chunks), size: Number(object.size_bytes) };
     },
 
     async delete(key) {
       if (!KEY.test(key)) return;
-      await db.deleteFrom('material_objects').where('key', '=', key).execute();
+      await storageRepo.deleteObject(db, key);
       // Deleting files is how an administrator makes room: hand it back now, in the background.
       void reclaim();
     },
   };
-}
-
-/** Whether the object is stored whole (the import skips those). */
-export async function hasObject(db: Executor, key: string): Promise<boolean> {
-  return (await db.selectFrom('material_objects').select('key').where('key', '=', key).executeTakeFirst()) !== undefined;
 }
 
 function semaphore(size: number) {
