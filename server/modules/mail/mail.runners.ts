@@ -17,8 +17,18 @@
 //   elsewhere, and the send log (claim, possible_duplicate) keeps that to at most one flagged copy.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import type pg from 'pg';
+import {
+  beatRunner,
+  deleteGoneRunners,
+  deleteRunner,
+  forceUnlockWorkers,
+  jobsLockedBy,
+  orphanLockers,
+  otherRunners,
+  writeRunner,
+  type RunnerRow,
+} from '../../jobs/jobs.repository.ts';
 
 export interface LivenessTiming {
   beatMs: number;
@@ -48,14 +58,6 @@ export function processStarted(pid: number): string | null {
   } catch {
     return null;
   }
-}
-
-interface RunnerRow {
-  runner_id: string;
-  host_key: string | null;
-  pid: number;
-  pid_started: string | null;
-  stale: boolean;
 }
 
 export interface RunnerLiveness {
@@ -88,7 +90,6 @@ export function runnerLiveness(opts: {
   let stopped = false;
   let beatTimer: NodeJS.Timeout | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;
-  const stale = `make_interval(secs => ${timing.staleMs / 1000})`;
 
   // Row writes one after the other, in call order: the workers' hooks call at once, and a write of an
   // older set committing after a newer one would drop a worker that is already taking jobs.
@@ -104,12 +105,7 @@ export function runnerLiveness(opts: {
     return serially(() => writeRowNow());
   }
   async function writeRowNow(): Promise<void> {
-    await pool.query(
-      `INSERT INTO queue_runners (runner_id, worker_ids, host, host_key, pid, pid_started)
-       VALUES ($1, $2::text[], $3, $4, $5, $6)
-       ON CONFLICT (runner_id) DO UPDATE SET worker_ids = EXCLUDED.worker_ids, beat_at = now()`,
-      [runnerId, [...workerIds], os.hostname(), key, process.pid, pidStarted],
-    );
+    await writeRunner(pool, { runnerId, workerIds: [...workerIds], hostKey: key, pidStarted });
   }
 
   /** Until the database answers, or the runner stops (then the worker must not take a job: throw). */
@@ -126,8 +122,8 @@ export function runnerLiveness(opts: {
   }
 
   async function beat(): Promise<void> {
-    const r = await pool.query('UPDATE queue_runners SET beat_at = now() WHERE runner_id = $1', [runnerId]);
-    if (r.rowCount === 0 && !stopped) {
+    const present = await beatRunner(pool, runnerId);
+    if (!present && !stopped) {
       // Another runner took us for dead (we stalled longer than staleMs): our jobs may be running elsewhere.
       log('warning', `runner liveness: ${runnerId} was taken for dead by another runner; registering again`);
       await writeRow();
@@ -146,39 +142,20 @@ export function runnerLiveness(opts: {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const rows = await client.query<RunnerRow>(
-        `SELECT runner_id, host_key, pid, pid_started,
-                beat_at < now() - ${stale} AND pg_postmaster_start_time() < now() - ${stale} AS stale
-           FROM queue_runners WHERE runner_id <> $1`,
-        [runnerId],
-      );
-      const deadHere = rows.rows.filter((r) => !r.stale && !alive(r)).map((r) => r.runner_id);
+      const rows = await otherRunners(client, runnerId, timing.staleMs);
+      const deadHere = rows.filter((r) => !r.stale && !alive(r)).map((r) => r.runner_id);
       // Still stale at the moment of deletion (a beat in between saves the row), or gone from this machine.
-      const gone = await client.query<{ runner_id: string; host: string; pid: number }>(
-        `DELETE FROM queue_runners
-          WHERE runner_id <> $1
-            AND (runner_id = ANY($2::text[]) OR (beat_at < now() - ${stale} AND pg_postmaster_start_time() < now() - ${stale}))
-          RETURNING runner_id, host, pid`,
-        [runnerId, deadHere],
-      );
+      const gone = await deleteGoneRunners(client, runnerId, deadHere, timing.staleMs);
       // One snapshot for the locks and the rows still there: any lock it shows was taken after its
       // worker's row was committed, so a locked_by no row lists is a worker that is gone.
-      const orphans = await client.query<{ id: string }>(
-        `SELECT DISTINCT locked_by AS id FROM (
-           SELECT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL
-           UNION ALL
-           SELECT locked_by FROM graphile_worker._private_job_queues WHERE locked_by IS NOT NULL) l
-          WHERE NOT EXISTS (SELECT 1 FROM queue_runners r WHERE l.locked_by = ANY(r.worker_ids))`,
-      );
-      const ids = orphans.rows.map((r) => r.id);
+      const ids = await orphanLockers(client);
       let released = 0;
       if (ids.length) {
-        const n = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_by = ANY($1::text[])', [ids]);
-        released = n.rows[0]!.n;
-        await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [ids]);
+        released = await jobsLockedBy(client, ids);
+        await forceUnlockWorkers(client, ids);
       }
       await client.query('COMMIT');
-      for (const g of gone.rows) log('warning', `runner liveness: runner ${g.runner_id} (${g.host}, pid ${g.pid}) is gone`);
+      for (const g of gone) log('warning', `runner liveness: runner ${g.runner_id} (${g.host}, pid ${g.pid}) is gone`);
       if (released) log('warning', `runner liveness: released ${released} jobs of ${ids.length} workers that are gone`);
       return released;
     } catch (err) {
@@ -250,8 +227,8 @@ export function runnerLiveness(opts: {
       try {
         // Whatever our workers still hold runs at the next start (or now, on another runner).
         await client.query('BEGIN');
-        await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [[...workerIds]]);
-        await client.query('DELETE FROM queue_runners WHERE runner_id = $1', [runnerId]);
+        await forceUnlockWorkers(client, [...workerIds]);
+        await deleteRunner(client, runnerId);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
