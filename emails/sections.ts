@@ -40,5 +40,5 @@ export function greeting(firstName: string, locale: Locale): string {
 
 /** «Titolo» in Italian, “Title” in English. */
 export function quoted(title: string, locale: Locale): string {
-  return t(locale, 'email_quoted', { title });
+  return t(locale, 'quoted_title', { title });
 }

@@ -22,7 +22,7 @@ export interface Props extends PersonProps {
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, certificate: c } = props;
   const title = quoted(cycle.title, locale);
-  const hours = msg('email_certificate_hours', {
+  const hours = msg('certificate_hours', {
     count: c.hours,
     hours: new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: 2 }).format(c.hours),
   });

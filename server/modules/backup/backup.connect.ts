@@ -5,6 +5,7 @@ import pg from 'pg';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from '../../../db/embedded.ts';
 import type { Config } from '../../config.ts';
 import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import { BackupError } from './backup.errors.ts';
 
 export interface Connection {
@@ -58,10 +59,7 @@ export async function connectForRestore(config: Config): Promise<Connection> {
   if (!config.databaseUrl) {
     const running = runningEmbeddedUrl(config.dataDir);
     if (running) {
-      throw new BackupError(
-        `Officina è in esecuzione (il database in ${config.dataDir}/pg è del processo ${running.ownerPid}): fermala prima di ripristinare.`,
-        `Officina is running (the database in ${config.dataDir}/pg belongs to process ${running.ownerPid}): stop it before restoring.`,
-      );
+      throw new BackupError(msg('backup_officina_running', { dir: `${config.dataDir}/pg`, pid: running.ownerPid }));
     }
   }
   const conn = config.databaseUrl ? plain(config.databaseUrl) : await connectForBackup(config);
@@ -72,10 +70,7 @@ export async function connectForRestore(config: Config): Promise<Connection> {
         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     );
     if (rows[0]!.n > 0) {
-      throw new BackupError(
-        `Il database è in uso (${rows[0]!.n} connessioni: ${rows[0]!.names}): ferma Officina e il suo worker prima di ripristinare.`,
-        `The database is in use (${rows[0]!.n} connections: ${rows[0]!.names}): stop Officina and its worker before restoring.`,
-      );
+      throw new BackupError(msg('backup_database_in_use', { count: rows[0]!.n, names: rows[0]!.names }));
     }
   } catch (err) {
     await conn.close();
