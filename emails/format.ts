@@ -1,10 +1,7 @@
 // Dates and places as a participant reads them: always in the programme's zone (Europe/Rome by default),
 // whatever the zone of the machine that sends the mail, with Italian or English wording from Intl.
-import { t } from '../server/lib/i18n.ts';
+import { INTL_LOCALE, t } from '../server/lib/i18n.ts';
 import type { Locale, SessionInfo } from './types.ts';
-
-/** The Intl locale of each language (dates, numbers). */
-export const INTL_LOCALE: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
 
 // Building an Intl.DateTimeFormat costs far more than using one; a worker formats thousands of dates.
 const formats = new Map<string, Intl.DateTimeFormat>();

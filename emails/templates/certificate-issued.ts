@@ -1,7 +1,6 @@
 // Sent when a certificate of attendance is issued (at the end of the cycle, to each participant who
 // reached the threshold): the PDF's private address and the public page where anyone can verify it.
-import { msg, t } from '../../server/lib/i18n.ts';
-import { INTL_LOCALE } from '../format.ts';
+import { INTL_LOCALE, msg, t } from '../../server/lib/i18n.ts';
 import { button, layout, linkLine, note, paragraph } from '../layout.ts';
 import { greeting, quoted } from '../sections.ts';
 import type { Locale, PersonProps, RenderedEmail } from '../types.ts';

@@ -29,6 +29,9 @@ export function msg(key: MessageKey, params?: Params): Message {
   return params ? { key, params } : { key };
 }
 
+/** The Intl locale of each language, for dates and numbers inside texts. */
+export const INTL_LOCALE: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
+
 const CATALOGUES: Record<Locale, Record<string, string>> = { it, en };
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 // Made once: building Intl.PluralRules costs far more than using it (the same reason as web/src/lib/i18n.ts).

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../lib/db-faults.ts';
 import { AppError } from '../lib/errors.ts';
-import { msg, t, text, type Locale, type Message, type MessageKey, type Params } from '../lib/i18n.ts';
+import { msg, t, text, type Locale, type Message, type MessageKey } from '../lib/i18n.ts';
 import { requestLocale } from '../lib/locale.ts';
 
 interface FieldProblem {
@@ -33,29 +33,28 @@ interface Issue {
  */
 function fieldMessage(v: Issue, locale: Locale): string {
   const p = v.params;
-  const say = (key: MessageKey, params?: Params) => t(locale, key, params);
   switch (v.keyword) {
     case 'invalid_type':
-      if (/received undefined/.test(v.message ?? '')) return say('field_required');
-      return say('field_wrong_type', { expected: String(p.expected) });
+      if (/received undefined/.test(v.message ?? '')) return t(locale, 'field_required');
+      return t(locale, 'field_wrong_type', { expected: String(p.expected) });
     case 'too_small':
-      if (p.origin === 'string' && Number(p.minimum) <= 1) return say('field_required');
-      return say('field_too_short', { minimum: String(p.minimum) });
+      if (p.origin === 'string' && Number(p.minimum) <= 1) return t(locale, 'field_required');
+      return t(locale, 'field_too_short', { minimum: String(p.minimum) });
     case 'too_big':
-      return say(p.origin === 'string' ? 'field_too_long' : 'field_too_large', { maximum: String(p.maximum) });
+      return t(locale, p.origin === 'string' ? 'field_too_long' : 'field_too_large', { maximum: String(p.maximum) });
     case 'invalid_format':
-      if (p.format === 'email') return say('field_invalid_email');
+      if (p.format === 'email') return t(locale, 'field_invalid_email');
       // A schema's own hint (e.g. how a slug is written) says more than any generic text.
       if (p.format === 'regex' && v.message && !v.message.startsWith('Invalid')) return v.message;
-      if (p.format === 'regex') return say('field_invalid_characters');
-      return say('field_invalid_format');
+      if (p.format === 'regex') return t(locale, 'field_invalid_characters');
+      return t(locale, 'field_invalid_format');
     case 'invalid_value': {
       const values = Array.isArray(p.values) ? p.values.map((x) => JSON.stringify(x)) : [];
-      if (values.length === 1 && values[0] === 'true') return say('field_must_be_true');
-      return say('field_value_not_allowed', { values: values.join(', ') });
+      if (values.length === 1 && values[0] === 'true') return t(locale, 'field_must_be_true');
+      return t(locale, 'field_value_not_allowed', { values: values.join(', ') });
     }
     default:
-      return v.message ?? say('field_invalid');
+      return v.message ?? t(locale, 'field_invalid');
   }
 }
 

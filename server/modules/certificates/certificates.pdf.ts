@@ -6,7 +6,7 @@
 // Helvetica, which can only print Latin-1.
 import fs from 'node:fs';
 import type { Locale } from '../../../db/schema.ts';
-import { msg, t } from '../../lib/i18n.ts';
+import { INTL_LOCALE, msg, t } from '../../lib/i18n.ts';
 
 export interface CertificateContent {
   code: string;
@@ -33,11 +33,9 @@ function findFonts(): { regular: string; bold: string } | null {
 }
 const fonts = findFonts();
 
-const INTL: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
-
 function words(locale: Locale, c: CertificateContent, timezone: string) {
-  const date = new Intl.DateTimeFormat(INTL[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
-  const number = new Intl.NumberFormat(INTL[locale], { maximumFractionDigits: 2 });
+  const date = new Intl.DateTimeFormat(INTL_LOCALE[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
+  const number = new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: 2 });
   const from = date.format(c.firstAt);
   const to = date.format(c.lastAt);
   const percent = Math.round((c.attended / c.held) * 100);
