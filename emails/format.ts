@@ -1,8 +1,7 @@
 // Dates and places as a participant reads them: always in the programme's zone (Europe/Rome by default),
 // whatever the zone of the machine that sends the mail, with Italian or English wording from Intl.
+import { INTL_LOCALE, t } from '../server/lib/i18n.ts';
 import type { Locale, SessionInfo } from './types.ts';
-
-const INTL_LOCALE: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
 
 // Building an Intl.DateTimeFormat costs far more than using one; a worker formats thousands of dates.
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -47,19 +46,18 @@ export function formatWhen(start: Date, end: Date, locale: Locale, timeZone: str
 
 /** The note under a list of times, so nobody abroad misreads them. */
 export function zoneNote(locale: Locale, timeZone: string): string {
-  if (timeZone === 'Europe/Rome') return locale === 'it' ? 'Gli orari sono in ora italiana.' : 'Times are Italian time (Europe/Rome).';
-  return locale === 'it' ? `Gli orari sono nel fuso ${timeZone}.` : `Times are in the ${timeZone} time zone.`;
+  return timeZone === 'Europe/Rome' ? t(locale, 'email_zone_note_rome') : t(locale, 'email_zone_note', { zone: timeZone });
 }
 
 /** Where a meeting happens, as words: the place, the online link (or that it comes later), or both. */
 export function placeLines(s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>, locale: Locale): { label: string; value: string; href?: string }[] {
   const out: { label: string; value: string; href?: string }[] = [];
-  if (s.location) out.push({ label: locale === 'it' ? 'Luogo' : 'Place', value: s.location });
-  if (s.onlineUrl) out.push({ label: 'Online', value: s.onlineUrl, href: s.onlineUrl });
-  else if (s.online) {
-    out.push({ label: 'Online', value: locale === 'it' ? 'il link arriva agli iscritti confermati' : 'the link is sent to confirmed participants' });
-  }
-  if (out.length === 0) out.push({ label: locale === 'it' ? 'Luogo' : 'Place', value: locale === 'it' ? 'da definire' : 'to be announced' });
+  const place = t(locale, 'email_place');
+  const online = t(locale, 'email_online');
+  if (s.location) out.push({ label: place, value: s.location });
+  if (s.onlineUrl) out.push({ label: online, value: s.onlineUrl, href: s.onlineUrl });
+  else if (s.online) out.push({ label: online, value: t(locale, 'email_online_later') });
+  if (out.length === 0) out.push({ label: place, value: t(locale, 'email_place_to_be_announced') });
   return out;
 }
 

@@ -4,6 +4,7 @@
 // HTML choices: one centred column, no tables, inline styles only (Gmail drops <style> in many cases),
 // no remote images or web fonts (blocked by default and a tracking vector), system fonts, colours with
 // enough contrast (WCAG AA), links that show their address where the address matters.
+import { t, type MessageKey } from '../server/lib/i18n.ts';
 import { formatWhen, placeLines } from './format.ts';
 import type { Locale, SessionInfo, Site } from './types.ts';
 
@@ -88,8 +89,6 @@ export function inlineLink(label: string, url: string): Block {
   return { html: `<a href="${href(url)}" style="color:${BLUE}">${esc(label)}</a>`, text: `${label}: ${url}` };
 }
 
-const CANCELLED = { it: 'annullato', en: 'cancelled' };
-
 /** One meeting: title, when, where; cancelled ones struck through and marked in words (not colour alone). */
 export function sessionCard(s: SessionInfo, locale: Locale, site: Site, opts: { label?: string } = {}): Block {
   const when = formatWhen(s.startsAt, s.endsAt, locale, site.timezone);
@@ -99,7 +98,7 @@ export function sessionCard(s: SessionInfo, locale: Locale, site: Site, opts: { 
   const htmlPlaces = places
     .map((p) => `<br>${esc(p.label)}: ${p.href ? `<a href="${href(p.href)}" style="color:${BLUE};word-break:break-all">${esc(p.value)}</a>` : esc(p.value)}`)
     .join('');
-  const status = cancelled ? ` (${CANCELLED[locale]})` : '';
+  const status = cancelled ? ` (${t(locale, 'email_session_cancelled_mark')})` : '';
   return {
     html:
       `<div style="margin:0 0 12px;padding:8px 12px;border-left:3px solid ${cancelled ? '#8a8a8a' : BLUE};background:#f4f7fb">` +
@@ -116,23 +115,11 @@ export function sessionList(sessions: SessionInfo[], locale: Locale, site: Site)
 
 export type FooterKind = 'participant' | 'organiser' | 'links' | 'personal-data';
 
-const FOOTER: Record<FooterKind, Record<Locale, string>> = {
-  participant: {
-    it: 'Ricevi questa email per la tua iscrizione a un percorso formativo. È un messaggio automatico: per favore non rispondere. Per rivedere o annullare l’iscrizione usa la pagina «La mia iscrizione».',
-    en: 'You are receiving this email because of your registration for a training programme. It was sent automatically: please do not reply. To review or cancel your registration, use your “My registration” page.',
-  },
-  organiser: {
-    it: 'Questo messaggio è stato scritto dagli organizzatori del percorso e inviato tramite Officina alle persone iscritte. Per favore non rispondere a questa email.',
-    en: 'This message was written by the organisers of the programme and sent through Officina to the people registered. Please do not reply to this email.',
-  },
-  links: {
-    it: 'Ricevi questa email perché è stato chiesto di rinviare i link delle iscrizioni legate a questo indirizzo. Se non l’hai chiesto tu, puoi ignorarla: nessuno può vedere i link senza accedere alla tua casella.',
-    en: 'You are receiving this email because someone asked to resend the registration links of this address. If it was not you, you can ignore it: nobody can see the links without access to your mailbox.',
-  },
-  'personal-data': {
-    it: 'Ricevi questa email perché è stato chiesto un link ai dati personali legati a questo indirizzo. Se non l’hai chiesto tu, puoi ignorarla: il link scade da solo e nessuno può usarlo senza accedere alla tua casella.',
-    en: 'You are receiving this email because someone asked for a link to the personal data linked to this address. If it was not you, you can ignore it: the link expires by itself and nobody can use it without access to your mailbox.',
-  },
+const FOOTER: Record<FooterKind, MessageKey> = {
+  participant: 'email_footer_participant',
+  organiser: 'email_footer_organiser',
+  links: 'email_footer_links',
+  'personal-data': 'email_footer_personal_data',
 };
 
 export interface LayoutInput {
@@ -150,7 +137,7 @@ export interface LayoutInput {
 export function layout(input: LayoutInput): { html: string; text: string } {
   const { locale, site } = input;
   const blocks = input.greeting ? [paragraph(input.greeting), ...input.blocks] : input.blocks;
-  const footer = FOOTER[input.footer][locale];
+  const footer = t(locale, FOOTER[input.footer]);
   const home = site.publicUrl;
   const html =
     `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +

@@ -1,5 +1,6 @@
 // Sent after a meeting when its materials (slides, e-books, recordings) are published: the links.
 // The links are what the materials issue hands over: absolute, and already checking the viewer's right.
+import { t } from '../../server/lib/i18n.ts';
 import { formatDate } from '../format.ts';
 import { bulletList, button, inlineLink, layout, paragraph } from '../layout.ts';
 import { greeting, quoted } from '../sections.ts';
@@ -13,38 +14,24 @@ export interface Props extends PersonProps {
 
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, session } = props;
-  const it = locale === 'it';
+  const title = quoted(cycle.title, locale);
   const subject = session
-    ? it
-      ? `Materiali disponibili: ${session.title} (${cycle.title})`
-      : `Materials available: ${session.title} (${cycle.title})`
-    : it
-      ? `Materiali disponibili: ${cycle.title}`
-      : `Materials available: ${cycle.title}`;
+    ? t(locale, 'email_materials_subject_session', { session: session.title, cycle: cycle.title })
+    : t(locale, 'email_materials_subject', { cycle: cycle.title });
   const intro = session
-    ? it
-      ? `sono disponibili i materiali dell’incontro «${session.title}» di ${formatDate(session.startsAt, locale, site.timezone)}, nel percorso ${quoted(cycle.title, locale)}:`
-      : `The materials of the meeting “${session.title}” of ${formatDate(session.startsAt, locale, site.timezone)}, in ${quoted(cycle.title, locale)}, are available:`
-    : it
-      ? `sono disponibili nuovi materiali del percorso ${quoted(cycle.title, locale)}:`
-      : `New materials of ${quoted(cycle.title, locale)} are available:`;
+    ? t(locale, 'email_materials_intro_session', { session: session.title, date: formatDate(session.startsAt, locale, site.timezone), cycle: title })
+    : t(locale, 'email_materials_intro', { cycle: title });
   const body = layout({
     locale,
     site,
-    title: it ? 'I materiali sono disponibili' : 'The materials are available',
-    preheader: it
-      ? `${props.materials.length} nuovi materiali per ${quoted(cycle.title, locale)}.`
-      : `${props.materials.length} new materials for ${quoted(cycle.title, locale)}.`,
+    title: t(locale, 'email_materials_title'),
+    preheader: t(locale, 'email_materials_preheader', { count: props.materials.length, cycle: title }),
     greeting: greeting(props.firstName, locale),
     blocks: [
       paragraph(intro),
       bulletList(props.materials.map((m) => inlineLink(m.title, m.url))),
-      paragraph(
-        it
-          ? 'Trovi tutti i materiali anche nella pagina «La mia iscrizione». I link sono personali: non inoltrare questa email.'
-          : 'You will also find all the materials on your “My registration” page. The links are personal: please do not forward this email.',
-      ),
-      button(it ? 'La mia iscrizione' : 'My registration', props.manageUrl),
+      paragraph(t(locale, 'email_materials_where')),
+      button(t(locale, 'email_my_registration'), props.manageUrl),
     ],
     footer: 'participant',
   });

@@ -2,6 +2,7 @@
 // person downloads everything held about the address or erases it. Sent only to the address itself,
 // which is what makes the link safe: a manage token proves nothing about the address (anyone can sign up
 // with any address), the mailbox does.
+import { t } from '../../server/lib/i18n.ts';
 import { formatTime } from '../format.ts';
 import { button, layout, note, paragraph } from '../layout.ts';
 import type { Locale, RenderedEmail, Site } from '../types.ts';
@@ -16,28 +17,18 @@ export interface Props {
 
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { site } = props;
-  const it = locale === 'it';
-  const subject = it ? 'Il link ai tuoi dati personali' : 'The link to your personal data';
-  const until = formatTime(props.expiresAt, locale, site.timezone);
+  const subject = t(locale, 'email_personal_data_subject');
   const body = layout({
     locale,
     site,
     title: subject,
-    preheader: it ? 'Scarica o cancella i dati legati al tuo indirizzo, come richiesto.' : 'Download or erase the data linked to your address, as requested.',
-    greeting: it ? 'Buongiorno,' : 'Hello,',
+    preheader: t(locale, 'email_personal_data_preheader'),
+    greeting: t(locale, 'email_greeting_anonymous'),
     blocks: [
-      paragraph(
-        it
-          ? 'ecco il link che hai chiesto. Dalla pagina puoi scaricare in un file tutti i dati che conserviamo legati a questo indirizzo, in ogni ciclo, oppure cancellarli tutti.'
-          : 'Here is the link you asked for. From its page you can download in one file all the data we hold linked to this address, in every cycle, or erase them all.',
-      ),
-      button(it ? 'Apri la pagina dei tuoi dati' : 'Open the page of your data', props.url),
-      paragraph(
-        it
-          ? `Il link funziona per un’ora, fino alle ${until}, e smette di funzionare dopo una cancellazione. Poi puoi chiederne uno nuovo.`
-          : `The link works for one hour, until ${until}, and stops working after an erasure. After that you can ask for a new one.`,
-      ),
-      note(it ? 'Il link è personale: non inoltrare questa email.' : 'The link is personal: please do not forward this email.'),
+      paragraph(t(locale, 'email_personal_data_intro')),
+      button(t(locale, 'email_personal_data_open'), props.url),
+      paragraph(t(locale, 'email_personal_data_validity', { until: formatTime(props.expiresAt, locale, site.timezone) })),
+      note(t(locale, 'email_link_personal')),
     ],
     footer: 'personal-data',
   });

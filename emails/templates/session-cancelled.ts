@@ -1,5 +1,6 @@
 // Sent when an organiser cancels a meeting. People with a seat get METHOD:CANCEL for that event; people
 // on the waiting list are told too (the programme they wait for changed).
+import { t } from '../../server/lib/i18n.ts';
 import { button, layout, note, paragraph, sessionCard } from '../layout.ts';
 import { greeting, quoted } from '../sections.ts';
 import { zoneNote } from '../format.ts';
@@ -14,43 +15,23 @@ export interface Props extends PersonProps {
 
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, session } = props;
-  const it = locale === 'it';
-  const subject = it ? `Incontro annullato: ${session.title} (${cycle.title})` : `Meeting cancelled: ${session.title} (${cycle.title})`;
   const cancelled = { ...session, status: 'cancelled' as const };
   const body = layout({
     locale,
     site,
-    title: it ? 'Un incontro è stato annullato' : 'A meeting has been cancelled',
-    preheader: it ? `${session.title} non si terrà.` : `${session.title} will not take place.`,
+    title: t(locale, 'email_session_cancelled_title'),
+    preheader: t(locale, 'email_session_cancelled_preheader', { session: session.title }),
     greeting: greeting(props.firstName, locale),
     blocks: [
-      paragraph(
-        it
-          ? `ti informiamo che gli organizzatori del percorso ${quoted(cycle.title, locale)} hanno annullato questo incontro:`
-          : `We are sorry to let you know that the organisers of ${quoted(cycle.title, locale)} have cancelled this meeting:`,
-      ),
+      paragraph(t(locale, 'email_session_cancelled_intro', { cycle: quoted(cycle.title, locale) })),
       sessionCard(cancelled, locale, site),
       note(zoneNote(locale, site.timezone)),
-      paragraph(
-        it
-          ? 'Gli altri incontri restano confermati, salvo diversa comunicazione. Se l’incontro verrà recuperato in un’altra data, te lo scriveremo.'
-          : 'The other meetings stay as planned unless we tell you otherwise. If the meeting is rescheduled, we will write to you.',
-      ),
-      ...(props.calendarAttached
-        ? [paragraph(it ? 'L’allegato segna l’evento come annullato nel tuo calendario.' : 'The attachment marks the event as cancelled in your calendar.')]
-        : []),
-      ...(props.waitlisted
-        ? [
-            paragraph(
-              it
-                ? 'Sei ancora in lista d’attesa per il percorso: se si libera un posto riceverai un’email.'
-                : 'You are still on the waiting list for the programme: if a seat frees up you will get an email.',
-            ),
-          ]
-        : []),
-      button(it ? 'La mia iscrizione' : 'My registration', props.manageUrl),
+      paragraph(t(locale, 'email_session_cancelled_others')),
+      ...(props.calendarAttached ? [paragraph(t(locale, 'email_session_cancelled_calendar'))] : []),
+      ...(props.waitlisted ? [paragraph(t(locale, 'email_session_cancelled_waitlisted'))] : []),
+      button(t(locale, 'email_my_registration'), props.manageUrl),
     ],
     footer: 'participant',
   });
-  return { subject, ...body };
+  return { subject: t(locale, 'email_session_cancelled_subject', { session: session.title, cycle: cycle.title }), ...body };
 }

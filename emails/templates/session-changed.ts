@@ -1,5 +1,6 @@
 // Sent when an organiser moves a meeting or changes its place or link: what it was, what it is now.
 // The calendar attachment (METHOD:REQUEST, higher SEQUENCE) moves the same event in the person's calendar.
+import { t } from '../../server/lib/i18n.ts';
 import { formatWhen, placeLines, zoneNote } from '../format.ts';
 import { type Block, button, esc, heading, layout, note, paragraph, sessionCard } from '../layout.ts';
 import { greeting, quoted } from '../sections.ts';
@@ -16,23 +17,22 @@ export interface Props extends PersonProps {
 /** "was → now" lines for what actually changed (time, place, link), in both parts. */
 function changes(props: Props, locale: Locale): Block {
   const { site, session: now, previous: was } = props;
-  const it = locale === 'it';
   const rows: { label: string; was: string; now: string }[] = [];
   if (was.status === 'cancelled' && now.status === 'scheduled') {
-    rows.push({ label: it ? 'Stato' : 'Status', was: it ? 'annullato' : 'cancelled', now: it ? 'confermato' : 'going ahead' });
+    rows.push({ label: t(locale, 'email_changed_status'), was: t(locale, 'email_changed_status_was'), now: t(locale, 'email_changed_status_now') });
   }
   const whenWas = formatWhen(was.startsAt, was.endsAt, locale, site.timezone);
   const whenNow = formatWhen(now.startsAt, now.endsAt, locale, site.timezone);
-  if (whenWas !== whenNow) rows.push({ label: it ? 'Quando' : 'When', was: whenWas, now: whenNow });
+  if (whenWas !== whenNow) rows.push({ label: t(locale, 'email_changed_when'), was: whenWas, now: whenNow });
   const place = (s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'online'>) =>
     placeLines(s, locale)
       .map((p) => `${p.label}: ${p.value}`)
       .join(' · ');
   if ((was.location ?? '') !== (now.location ?? '') || (was.onlineUrl ?? '') !== (now.onlineUrl ?? '')) {
-    rows.push({ label: it ? 'Dove' : 'Where', was: place(was), now: place(now) });
+    rows.push({ label: t(locale, 'email_changed_where'), was: place(was), now: place(now) });
   }
-  const before = it ? 'prima' : 'before';
-  const after = it ? 'ora' : 'now';
+  const before = t(locale, 'email_changed_before');
+  const after = t(locale, 'email_changed_after');
   return {
     html: rows
       .map(
@@ -46,68 +46,31 @@ function changes(props: Props, locale: Locale): Block {
   };
 }
 
+const SUBJECT = { reinstated: 'email_changed_subject_reinstated', moved: 'email_changed_subject_moved', changed: 'email_changed_subject' } as const;
+const TITLE = { reinstated: 'email_changed_title_reinstated', moved: 'email_changed_title_moved', changed: 'email_changed_title' } as const;
+
 export function render(props: Props, locale: Locale): RenderedEmail {
   const { cycle, site, session } = props;
-  const it = locale === 'it';
   const moved = props.previous.startsAt.getTime() !== session.startsAt.getTime() || props.previous.endsAt.getTime() !== session.endsAt.getTime();
   const reinstated = props.previous.status === 'cancelled';
-  const what = reinstated
-    ? it
-      ? 'Incontro di nuovo in programma'
-      : 'Meeting back on'
-    : moved
-      ? it
-        ? 'Incontro spostato'
-        : 'Meeting moved'
-      : it
-        ? 'Incontro modificato'
-        : 'Meeting changed';
-  const subject = `${what}: ${session.title} (${cycle.title})`;
+  const kind = reinstated ? 'reinstated' : moved ? 'moved' : 'changed';
   const body = layout({
     locale,
     site,
-    title: reinstated
-      ? it
-        ? 'Un incontro annullato torna in programma'
-        : 'A cancelled meeting is back on'
-      : moved
-        ? it
-          ? 'Un incontro è stato spostato'
-          : 'A meeting has been moved'
-        : it
-          ? 'Un incontro è cambiato'
-          : 'A meeting has changed',
-    preheader: it
-      ? `${session.title}: ${formatWhen(session.startsAt, session.endsAt, locale, site.timezone)}.`
-      : `${session.title}: ${formatWhen(session.startsAt, session.endsAt, locale, site.timezone)}.`,
+    title: t(locale, TITLE[kind]),
+    preheader: t(locale, 'email_changed_preheader', { session: session.title, when: formatWhen(session.startsAt, session.endsAt, locale, site.timezone) }),
     greeting: greeting(props.firstName, locale),
     blocks: [
-      paragraph(
-        it
-          ? `gli organizzatori del percorso ${quoted(cycle.title, locale)} hanno modificato un incontro. Ecco cosa cambia:`
-          : `The organisers of ${quoted(cycle.title, locale)} have changed a meeting. This is what changes:`,
-      ),
+      paragraph(t(locale, 'email_changed_intro', { cycle: quoted(cycle.title, locale) })),
       changes(props, locale),
-      heading(it ? 'L’incontro aggiornato' : 'The updated meeting'),
+      heading(t(locale, 'email_changed_updated_heading')),
       sessionCard(session, locale, site),
       note(zoneNote(locale, site.timezone)),
-      ...(props.calendarAttached
-        ? [
-            paragraph(
-              it
-                ? 'L’allegato aggiorna l’evento nel tuo calendario; se hai attivato l’abbonamento al calendario personale, quello si aggiorna da solo.'
-                : 'The attachment updates the event in your calendar; if you subscribed to your personal calendar, it updates by itself.',
-            ),
-          ]
-        : []),
-      paragraph(
-        it
-          ? 'Se con la nuova data non puoi partecipare, puoi annullare l’iscrizione dalla tua pagina.'
-          : 'If you cannot attend on the new date, you can cancel your registration from your page.',
-      ),
-      button(it ? 'La mia iscrizione' : 'My registration', props.manageUrl),
+      ...(props.calendarAttached ? [paragraph(t(locale, 'email_changed_calendar'))] : []),
+      paragraph(t(locale, 'email_changed_cancel')),
+      button(t(locale, 'email_my_registration'), props.manageUrl),
     ],
     footer: 'participant',
   });
-  return { subject, ...body };
+  return { subject: t(locale, SUBJECT[kind], { session: session.title, cycle: cycle.title }), ...body };
 }

@@ -23,6 +23,7 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import type { AccountRole, Database } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../lib/errors.ts';
+import { text } from '../lib/i18n.ts';
 import { processLogger } from '../lib/log.ts';
 import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 import * as repo from '../modules/accounts/accounts.repository.ts';
@@ -54,7 +55,7 @@ async function passwordFrom(values: { password?: string; 'password-stdin'?: bool
   if (given === undefined) return { password: generatePassword(), generated: true };
   if (given.length > PASSWORD_MAX) throw new UsageError(`the password must be at most ${PASSWORD_MAX} characters long`);
   const weakness = await passwordWeakness(given, person);
-  if (weakness) throw new UsageError(`the password ${weakness.en}`);
+  if (weakness) throw new UsageError(`the password ${text('en', weakness)}`);
   return { password: given, generated: false };
 }
 

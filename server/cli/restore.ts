@@ -3,6 +3,7 @@
 // than this code, and a database that already holds rows unless --force (which replaces everything).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
+import { text } from '../lib/i18n.ts';
 import { BackupError } from '../modules/backup/backup.errors.ts';
 import { restore } from '../modules/backup/backup.service.ts';
 
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     `restore: ${positionals[0]} (Officina ${manifest.officina}, ${manifest.createdAt}) — ${manifest.tables.length} tabelle/tables, ` +
       `${rows} righe/rows, ${manifest.materials.files} file, chiave/key: ${manifest.secretKey}`,
   );
-  for (const note of notes) console.log(`restore: ${note.it}\nrestore: ${note.en}`);
+  for (const note of notes) console.log(`restore: ${text('it', note)}\nrestore: ${text('en', note)}`);
   return 0;
 }
 

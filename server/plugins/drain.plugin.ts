@@ -11,6 +11,7 @@
 import net from 'node:net';
 import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { msg } from '../lib/i18n.ts';
 import { sendError } from './errors.plugin.ts';
 
 declare module 'fastify' {
@@ -33,10 +34,7 @@ export default fp(
       if (draining) {
         reply.raw.shouldKeepAlive = false;
         reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        return sendError(reply, req, 503, 'service_unavailable', {
-          it: 'Il servizio si sta riavviando. Riprova tra qualche secondo.',
-          en: 'The service is restarting. Please try again in a few seconds.',
-        });
+        return sendError(reply, req, 503, 'service_unavailable', msg('error_restarting'));
       }
       const res = reply.raw;
       running.add(res);

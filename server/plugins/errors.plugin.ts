@@ -4,7 +4,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../lib/db-faults.ts';
-import { AppError, type Localized } from '../lib/errors.ts';
+import { AppError } from '../lib/errors.ts';
+import { msg, t, text, type Locale, type Message, type MessageKey } from '../lib/i18n.ts';
 import { requestLocale } from '../lib/locale.ts';
 
 interface FieldProblem {
@@ -12,32 +13,12 @@ interface FieldProblem {
   message: string;
 }
 
-const FASTIFY_CODES: Record<string, { status: number; code: string; text: Localized }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    code: 'unsupported_media_type',
-    text: { it: 'Formato della richiesta non supportato: usa application/json.', en: 'Unsupported request format: use application/json.' },
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
-    code: 'validation_error',
-    text: { it: 'Il corpo della richiesta è vuoto.', en: 'The request body is empty.' },
-  },
-  FST_ERR_CTP_INVALID_JSON_BODY: {
-    status: 400,
-    code: 'invalid_json',
-    text: { it: 'Il corpo della richiesta non è JSON valido.', en: 'The request body is not valid JSON.' },
-  },
-  FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: 413,
-    code: 'payload_too_large',
-    text: { it: 'La richiesta è troppo grande.', en: 'The request is too large.' },
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: 400,
-    code: 'bad_request',
-    text: { it: 'Lunghezza della richiesta non valida.', en: 'Invalid request length.' },
-  },
+const FASTIFY_CODES: Record<string, { status: number; code: string; text: MessageKey }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', text: 'error_unsupported_media_type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'validation_error', text: 'error_empty_body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', text: 'error_invalid_json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', text: 'error_payload_too_large' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', text: 'error_invalid_content_length' },
 };
 
 interface Issue {
@@ -50,47 +31,43 @@ interface Issue {
  * zod writes its messages in English; the person reading them may not. The common issue kinds get a
  * short text in the request's language; anything rarer keeps zod's wording.
  */
-function fieldMessage(v: Issue, locale: 'it' | 'en'): string {
+function fieldMessage(v: Issue, locale: Locale): string {
   const p = v.params;
-  const say = (it: string, en: string) => (locale === 'it' ? it : en);
   switch (v.keyword) {
     case 'invalid_type':
-      if (/received undefined/.test(v.message ?? '')) return say('obbligatorio', 'required');
-      return say(`tipo non valido (atteso ${String(p.expected)})`, `wrong type (expected ${String(p.expected)})`);
+      if (/received undefined/.test(v.message ?? '')) return t(locale, 'field_required');
+      return t(locale, 'field_wrong_type', { expected: String(p.expected) });
     case 'too_small':
-      if (p.origin === 'string' && Number(p.minimum) <= 1) return say('obbligatorio', 'required');
-      return say(`troppo corto (minimo ${String(p.minimum)})`, `too short (at least ${String(p.minimum)})`);
+      if (p.origin === 'string' && Number(p.minimum) <= 1) return t(locale, 'field_required');
+      return t(locale, 'field_too_short', { minimum: String(p.minimum) });
     case 'too_big':
-      return p.origin === 'string'
-        ? say(`troppo lungo (massimo ${String(p.maximum)} caratteri)`, `too long (at most ${String(p.maximum)} characters)`)
-        : say(`troppo grande (massimo ${String(p.maximum)})`, `too large (at most ${String(p.maximum)})`);
+      return t(locale, p.origin === 'string' ? 'field_too_long' : 'field_too_large', { maximum: String(p.maximum) });
     case 'invalid_format':
-      if (p.format === 'email') return say('indirizzo email non valido', 'not a valid email address');
+      if (p.format === 'email') return t(locale, 'field_invalid_email');
       // A schema's own hint (e.g. how a slug is written) says more than any generic text.
       if (p.format === 'regex' && v.message && !v.message.startsWith('Invalid')) return v.message;
-      if (p.format === 'regex') return say('contiene caratteri non ammessi', 'contains characters that are not allowed');
-      return say('formato non valido', 'invalid format');
+      if (p.format === 'regex') return t(locale, 'field_invalid_characters');
+      return t(locale, 'field_invalid_format');
     case 'invalid_value': {
       const values = Array.isArray(p.values) ? p.values.map((x) => JSON.stringify(x)) : [];
-      if (values.length === 1 && values[0] === 'true') return say('deve essere true (accettazione obbligatoria)', 'must be true (acceptance required)');
-      return say(`valore non ammesso (ammessi: ${values.join(', ')})`, `value not allowed (allowed: ${values.join(', ')})`);
+      if (values.length === 1 && values[0] === 'true') return t(locale, 'field_must_be_true');
+      return t(locale, 'field_value_not_allowed', { values: values.join(', ') });
     }
     default:
-      return v.message ?? say('non valido', 'invalid');
+      return v.message ?? t(locale, 'field_invalid');
   }
 }
 
-function describeFields(fields: FieldProblem[], locale: 'it' | 'en'): string {
-  const list = fields.map((f) => `${f.field} (${f.message})`).join('; ');
-  return locale === 'it' ? `Dati non validi. Controlla: ${list}.` : `Invalid data. Check: ${list}.`;
+function describeFields(fields: FieldProblem[], locale: Locale): string {
+  return t(locale, 'error_invalid_data', { list: fields.map((f) => `${f.field} (${f.message})`).join('; ') });
 }
 
-export function sendError(reply: FastifyReply, req: FastifyRequest, status: number, code: string, text: Localized, extra: Record<string, unknown> = {}) {
+export function sendError(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: Message, extra: Record<string, unknown> = {}) {
   const locale = requestLocale(req);
   return reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .send({ statusCode: status, code, message: text[locale], ...extra });
+    .send({ statusCode: status, code, message: text(locale, message), ...extra });
 }
 
 /**
@@ -101,9 +78,9 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, status: numb
  */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return sendError(reply, req, 404, 'not_found', { it: 'Nessuna risorsa a questo indirizzo.', en: 'Nothing at this address.' });
+    return sendError(reply, req, 404, 'not_found', msg('error_bad_url'));
   }
-  return sendError(reply, req, 400, 'bad_request', { it: 'Richiesta non valida.', en: 'Bad request.' });
+  return sendError(reply, req, 400, 'bad_request', msg('error_bad_request'));
 }
 
 export default fp(
@@ -128,37 +105,25 @@ export default fp(
         });
       }
       const known = err.code ? FASTIFY_CODES[err.code] : undefined;
-      if (known) return sendError(reply, req, known.status, known.code, known.text);
+      if (known) return sendError(reply, req, known.status, known.code, msg(known.text));
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         if (status === 429) {
-          return sendError(reply, req, 429, 'rate_limited', {
-            it: 'Troppe richieste: riprova tra poco.',
-            en: 'Too many requests: try again shortly.',
-          });
+          return sendError(reply, req, 429, 'rate_limited', msg('error_too_many_requests'));
         }
-        return sendError(reply, req, status, 'bad_request', { it: 'Richiesta non valida.', en: 'Bad request.' });
+        return sendError(reply, req, status, 'bad_request', msg('error_bad_request'));
       }
       if (isDatabaseUnavailable(err)) {
         req.log.warn({ err }, 'database unavailable');
         reply.header('retry-after', '5');
-        return sendError(reply, req, 503, 'service_unavailable', {
-          it: 'Il servizio è momentaneamente non disponibile o sovraccarico. Riprova tra qualche secondo.',
-          en: 'The service is briefly unavailable or overloaded. Please try again in a few seconds.',
-        });
+        return sendError(reply, req, 503, 'service_unavailable', msg('error_database_unavailable'));
       }
       req.log.error({ err }, 'unhandled error');
-      return sendError(reply, req, status >= 500 ? status : 500, 'internal_error', {
-        it: 'Si è verificato un errore interno. Riprova tra qualche minuto.',
-        en: 'An internal error occurred. Please try again in a few minutes.',
-      });
+      return sendError(reply, req, status >= 500 ? status : 500, 'internal_error', msg('error_internal'));
     });
 
     app.setNotFoundHandler((req, reply) =>
-      sendError(reply, req, 404, 'not_found', {
-        it: `Nessuna risorsa a questo indirizzo (${req.method} ${req.url.split('?')[0]}).`,
-        en: `Nothing at this address (${req.method} ${req.url.split('?')[0]}).`,
-      }),
+      sendError(reply, req, 404, 'not_found', msg('error_no_route', { method: req.method, path: req.url.split('?')[0]! })),
     );
   },
   { name: 'errors' },

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Locale } from '../../db/schema.ts';
 import { AppError } from '../lib/errors.ts';
+import { text } from '../lib/i18n.ts';
 import type { CatalogueSchema, CycleDetailSchema, ThemesSchema } from '../modules/cache/cache.reads.ts';
 import { CycleListQuery, SlugParams } from '../modules/cycles/cycles.schemas.ts';
 
@@ -38,7 +39,7 @@ export function webFacade(app: FastifyInstance): WebFacade {
     try {
       return { ok: true, value: (await read()).value };
     } catch (err) {
-      if (err instanceof AppError) return { ok: false, status: err.statusCode, code: err.code, message: err.text[locale], ...err.details };
+      if (err instanceof AppError) return { ok: false, status: err.statusCode, code: err.code, message: text(locale, err.text), ...err.details };
       return viaRoute<T>(url, locale);
     }
   }

@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { msg } from '../lib/i18n.ts';
 import type { ObjectRule } from '../modules/access/access.rules.ts';
 import { materialErrors } from '../modules/materials/materials.errors.ts';
 import { AdminMaterialSchema, LinkMaterialBody, MaterialIdParams, MaterialPatchBody, type LinkMaterialInput } from '../modules/materials/materials.schemas.ts';
@@ -35,7 +36,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
       materials.checkDeclaredLength(req.headers['content-length']);
       return materials.uploadFile(target, req.parts() as AsyncIterable<UploadPart>, accountId);
     }
-    if (!body) throw materialErrors.invalid('body', 'un file (multipart) o un link {title, url}', 'a file (multipart) or a link {title, url}');
+    if (!body) throw materialErrors.invalid('body', msg('material_file_or_link'));
     return materials.addLink(target, body, accountId);
   }
 

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../lib/errors.ts';
+import { msg } from '../lib/i18n.ts';
 import { outboxListPage, outboxMessageHtml, outboxMessagePage } from '../modules/mail/mail.devpages.ts';
 import { readOutboxRaw } from '../modules/mail/mail.outbox.ts';
 
@@ -15,7 +16,7 @@ const Params = z.object({ id: z.string().max(40) });
 const Html = z.string();
 /** The outbox pages: their own inline style and the message preview frame, nothing else. */
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; frame-ancestors 'none'";
-const messageNotFound = () => notFound({ it: 'Messaggio non trovato.', en: 'Message not found.' });
+const messageNotFound = () => notFound(msg('error_dev_message_not_found'));
 
 /** The machine's own address, reached directly (a request relayed by a proxy carries X-Forwarded-For). */
 function fromThisMachine(ip: string, forwarded: unknown): boolean {

@@ -1,6 +1,7 @@
 // "Send me my links" (docs/http-api.md): always 202 with the same body, whether or not the address is known.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { text } from '../lib/i18n.ts';
 import { requestLocale } from '../lib/locale.ts';
 import { ACCEPTED } from '../modules/links/links.service.ts';
 import { PersonFields } from '../modules/registrations/registrations.schemas.ts';
@@ -22,7 +23,7 @@ const linksRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       await app.services.links.request(req.body.email, req.ip);
       reply.header('cache-control', 'no-store');
-      return reply.code(202).send({ status: 'accepted' as const, message: ACCEPTED[requestLocale(req)] });
+      return reply.code(202).send({ status: 'accepted' as const, message: text(requestLocale(req), ACCEPTED) });
     },
   );
 };

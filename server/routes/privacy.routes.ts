@@ -4,6 +4,7 @@
 // unknown, malformed, expired and used tokens are the same 404.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { text } from '../lib/i18n.ts';
 import { requestLocale } from '../lib/locale.ts';
 import { PERSONAL_DATA_REQUEST_ACCEPTED } from '../modules/privacy/privacy.service.ts';
 import { ErasureResultSchema, PersonalDataRequestAccepted, PersonalDataSchema, RegistrationDataSchema } from '../modules/privacy/privacy.schemas.ts';
@@ -55,7 +56,7 @@ const privacyRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       await app.services.privacy.requestPersonLink(req.body.email, req.ip);
       reply.header('cache-control', 'no-store');
-      return reply.code(202).send({ status: 'accepted' as const, message: PERSONAL_DATA_REQUEST_ACCEPTED[requestLocale(req)] });
+      return reply.code(202).send({ status: 'accepted' as const, message: text(requestLocale(req), PERSONAL_DATA_REQUEST_ACCEPTED) });
     },
   );
 

@@ -1,6 +1,7 @@
 // The sign-up pipeline with batches that mix good and bad sign-ups: one transaction decides everyone
 // in arrival order, and a refused person never fails the others (nor writes anything).
 import { AppError } from '../../server/lib/errors.ts';
+import { msg } from '../../server/lib/i18n.ts';
 import { tokenKit } from '../../server/lib/tokens.ts';
 import { queueNotifier } from '../../server/modules/mail/mail.notifier.ts';
 import { signupPipeline, type SignupLimits, type SignupRequest } from '../../server/modules/registrations/registrations.pipeline.ts';
@@ -60,7 +61,7 @@ describe('a batch with valid, duplicate, closed, refused and full items', () => 
     const limited = 'troppe.volte@comune.example.it';
     const limits: SignupLimits = {
       async consume(_trx, requests) {
-        return requests.map((r) => (r.person.email === limited ? new AppError(429, 'rate_limited', { it: 'Troppe.', en: 'Too many.' }) : null));
+        return requests.map((r) => (r.person.email === limited ? new AppError(429, 'rate_limited', msg('error_too_many_requests')) : null));
       },
     };
     const p = pipeline(limits);

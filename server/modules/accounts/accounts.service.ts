@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { AccountRole, Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
+import { msg, text } from '../../lib/i18n.ts';
 import { authErrors } from './accounts.errors.ts';
 import * as repo from './accounts.repository.ts';
 import type { AccountView, CreateAccountInput, UpdateAccountInput } from './accounts.schemas.ts';
@@ -54,7 +55,7 @@ export async function ensureBootstrapAdministrator(
   const existing = await repo.findByEmail(db, address);
   if (existing) return { id: existing.id, created: false };
   const weakness = await passwordWeakness(password, { email: address });
-  if (weakness) throw new Error(`ADMIN_PASSWORD ${weakness.en}: choose another one`);
+  if (weakness) throw new Error(`ADMIN_PASSWORD ${text('en', weakness)}: choose another one`);
   const id = await repo.insert(db, { email: address, name: 'Amministratore', role: 'administrator', passwordHash: await hashPassword(password), now });
   // Another app node starting at the same moment created it first: theirs stands.
   if (!id) return { id: (await repo.findByEmail(db, address))!.id, created: false };
@@ -90,7 +91,7 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
 
   async function get(id: string): Promise<AccountView> {
     const row = UUID.test(id) ? await repo.findById(db, id) : undefined;
-    if (!row) throw errors.notFound({ it: 'Account non trovato.', en: 'Account not found.' });
+    if (!row) throw errors.notFound(msg('error_account_not_found'));
     return (await views([row]))[0]!;
   }
 

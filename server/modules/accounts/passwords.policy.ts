@@ -8,7 +8,7 @@
 // A password must need at least 10^8 guesses (zxcvbn score 3), the library's own line for "safely
 // unguessable" behind a slow hash such as ours. Words of this site and of the person (their address and
 // name) count as known to the attacker.
-import type { Localized } from '../../lib/errors.ts';
+import { msg, type Message } from '../../lib/i18n.ts';
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 200;
@@ -37,14 +37,11 @@ function wordsOf(...texts: (string | undefined)[]): string[] {
  * Why this password may not be used, in both languages, or null when it may. Length is checked by the
  * schemas (a 400 validation_error naming the field); this adds the check against common passwords.
  */
-export async function passwordWeakness(password: string, person: { email?: string; name?: string } = {}): Promise<Localized | null> {
+export async function passwordWeakness(password: string, person: { email?: string; name?: string } = {}): Promise<Message | null> {
   if (password.length < PASSWORD_MIN) {
-    return { it: `deve avere almeno ${PASSWORD_MIN} caratteri`, en: `must be at least ${PASSWORD_MIN} characters long` };
+    return msg('password_too_short', { min: PASSWORD_MIN });
   }
   const score = (await load())(password, [...SITE_WORDS, ...wordsOf(person.email, person.name)]);
   if (score >= MIN_SCORE) return null;
-  return {
-    it: 'è troppo comune o facile da indovinare (parole note, sequenze di tastiera, ripetizioni); meglio una frase di più parole',
-    en: 'is too common or easy to guess (known words, keyboard sequences, repeats); a phrase of several words works better',
-  };
+  return msg('password_too_guessable');
 }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { runningEmbeddedUrl, startEmbeddedPostgres } from '../../../db/embedded.ts';
 import type { Config } from '../../config.ts';
 import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import { BackupError } from './backup.errors.ts';
 import { otherClients } from './backup.repository.ts';
 
@@ -59,20 +60,14 @@ export async function connectForRestore(config: Config): Promise<Connection> {
   if (!config.databaseUrl) {
     const running = runningEmbeddedUrl(config.dataDir);
     if (running) {
-      throw new BackupError(
-        `Officina è in esecuzione (il database in ${config.dataDir}/pg è del processo ${running.ownerPid}): fermala prima di ripristinare.`,
-        `Officina is running (the database in ${config.dataDir}/pg belongs to process ${running.ownerPid}): stop it before restoring.`,
-      );
+      throw new BackupError(msg('backup_officina_running', { dir: `${config.dataDir}/pg`, pid: running.ownerPid }));
     }
   }
   const conn = config.databaseUrl ? plain(config.databaseUrl) : await connectForBackup(config);
   try {
     const others = await otherClients(conn.pool);
     if (others.n > 0) {
-      throw new BackupError(
-        `Il database è in uso (${others.n} connessioni: ${others.names}): ferma Officina e il suo worker prima di ripristinare.`,
-        `The database is in use (${others.n} connections: ${others.names}): stop Officina and its worker before restoring.`,
-      );
+      throw new BackupError(msg('backup_database_in_use', { count: others.n, names: others.names }));
     }
   } catch (err) {
     await conn.close();

@@ -28,6 +28,7 @@ import {
   schemaVersions,
   type DatabaseDump,
 } from './backup.repository.ts';
+import { msg, type Message } from '../../lib/i18n.ts';
 import { BackupError } from './backup.errors.ts';
 
 const ARCHIVE_FORMAT = 1;
@@ -135,16 +136,13 @@ export async function backup(config: Config, file: string): Promise<Manifest> {
 export interface RestoreResult {
   manifest: Manifest;
   /** What the operator must know: an external key to set again, an older schema to be migrated. */
-  notes: { it: string; en: string }[];
+  notes: Message[];
 }
 
 /** Refuses an archive this code can't restore, before anything is changed. */
 function checkVersions(manifest: Manifest): void {
   if (manifest.format !== ARCHIVE_FORMAT) {
-    throw new BackupError(
-      `Formato dell'archivio ${manifest.format} sconosciuto: questa versione di Officina legge il formato ${ARCHIVE_FORMAT}.`,
-      `Unknown archive format ${manifest.format}: this version of Officina reads format ${ARCHIVE_FORMAT}.`,
-    );
+    throw new BackupError(msg('backup_unknown_format', { format: manifest.format, supported: ARCHIVE_FORMAT }));
   }
   const names = migrationNames();
   const latest = names[names.length - 1]!;
@@ -153,11 +151,8 @@ function checkVersions(manifest: Manifest): void {
     const newer = schema !== null && schema > latest;
     throw new BackupError(
       newer
-        ? `L'archivio viene da una versione più recente di Officina (${manifest.officina}, schema ${schema}); questa arriva allo schema ${latest}: ripristinalo con Officina ${manifest.officina} o successiva.`
-        : `Lo schema dell'archivio (${schema ?? 'nessuno'}) non è tra le migrazioni di questa versione di Officina: ripristinalo con Officina ${manifest.officina}.`,
-      newer
-        ? `The archive comes from a newer Officina (${manifest.officina}, schema ${schema}); this one goes up to schema ${latest}: restore it with Officina ${manifest.officina} or later.`
-        : `The archive's schema (${schema ?? 'none'}) is not among this Officina's migrations: restore it with Officina ${manifest.officina}.`,
+        ? msg('backup_schema_newer', { officina: manifest.officina, schema, latest })
+        : msg('backup_schema_unknown', { schema: schema ?? msg('backup_no_schema'), officina: manifest.officina }),
     );
   }
 }
@@ -170,8 +165,7 @@ function checkQueueVersion(manifest: Manifest, installed: number | null): void {
   if (manifest.queueMigration === null || installed === manifest.queueMigration) return;
   const newer = installed === null || manifest.queueMigration > installed;
   throw new BackupError(
-    `La coda della posta nell'archivio è alla revisione ${manifest.queueMigration} di graphile-worker, questa versione di Officina installa la ${installed}: ripristinalo con Officina ${manifest.officina}${newer ? ' o successiva' : ', poi aggiorna'}.`,
-    `The archive's mail queue is at graphile-worker revision ${manifest.queueMigration}, this Officina installs revision ${installed}: restore it with Officina ${manifest.officina}${newer ? ' or later' : ', then upgrade'}.`,
+    msg(newer ? 'backup_queue_newer' : 'backup_queue_older', { archived: manifest.queueMigration, installed: String(installed), officina: manifest.officina }),
   );
 }
 
@@ -193,16 +187,13 @@ async function readManifest(dir: string): Promise<Manifest> {
   try {
     return JSON.parse(await fs.promises.readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
   } catch (err) {
-    throw new BackupError(
-      `L'archivio non contiene un manifest.json leggibile: non è un backup di Officina (${(err as Error).message}).`,
-      `The archive holds no readable manifest.json: it is not an Officina backup (${(err as Error).message}).`,
-    );
+    throw new BackupError(msg('backup_no_manifest', { reason: (err as Error).message }));
   }
 }
 
 export async function restore(config: Config, file: string, opts: { force: boolean }): Promise<RestoreResult> {
   const source = path.resolve(file);
-  if (!fs.existsSync(source)) throw new BackupError(`L'archivio ${source} non esiste.`, `The archive ${source} does not exist.`);
+  if (!fs.existsSync(source)) throw new BackupError(msg('backup_archive_missing', { path: source }));
   await fs.promises.mkdir(config.dataDir, { recursive: true });
   // Inside DATA_DIR, so the materials folder can be renamed into place.
   const stage = await fs.promises.mkdtemp(path.join(config.dataDir, '.restore-'));
@@ -215,10 +206,7 @@ export async function restore(config: Config, file: string, opts: { force: boole
     try {
       const hasRows = await databaseHasRows(conn.pool);
       if (hasRows && !opts.force) {
-        throw new BackupError(
-          'Il database non è vuoto: aggiungi --force per sostituirne tutto il contenuto con quello dell’archivio.',
-          'The database is not empty: add --force to replace all of its content with the archive’s.',
-        );
+        throw new BackupError(msg('backup_database_not_empty'));
       }
       if (hasRows) checkQueueVersion(manifest, await installedQueueVersion(conn.pool));
       await emptySchemas(conn.pool);
@@ -253,22 +241,13 @@ export async function restore(config: Config, file: string, opts: { force: boole
       await fs.promises.copyFile(path.join(stage, 'secret.key'), keyFile(config));
       await fs.promises.chmod(keyFile(config), 0o600);
       if (config.secretKey) {
-        notes.push({
-          it: 'SECRET_KEY è impostata e prevale sulla chiave ripristinata in secret.key: toglila, o i link già inviati non funzioneranno.',
-          en: 'SECRET_KEY is set and overrides the key restored to secret.key: unset it, or the links already sent will not work.',
-        });
+        notes.push(msg('backup_note_secret_key_overrides'));
       }
     } else if (manifest.secretKey === 'external') {
-      notes.push({
-        it: 'La chiave segreta non è nell’archivio: era esterna (SECRET_KEY). Imposta lo stesso valore di allora, o i link già inviati non funzioneranno.',
-        en: 'The secret key is not in the archive: it was external (SECRET_KEY). Set the same value as then, or the links already sent will not work.',
-      });
+      notes.push(msg('backup_note_secret_key_external'));
     }
     if (manifest.schemaMigration !== migrationNames().at(-1)) {
-      notes.push({
-        it: `Lo schema ripristinato (${manifest.schemaMigration}) è più vecchio di questo codice: Officina lo aggiorna al prossimo avvio.`,
-        en: `The restored schema (${manifest.schemaMigration}) is older than this code: Officina migrates it at its next start.`,
-      });
+      notes.push(msg('backup_note_schema_older', { schema: String(manifest.schemaMigration) }));
     }
     return { manifest, notes };
   } finally {

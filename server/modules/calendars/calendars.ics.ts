@@ -24,6 +24,7 @@ import ical, {
   type ICalEvent,
 } from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { t, type Locale } from '../../lib/i18n.ts';
 
 export interface IcsEvent {
   sessionId: string;
@@ -57,7 +58,7 @@ export interface IcsOptions {
   events: IcsEvent[];
   timezone: string;
   publicUrl: string;
-  locale: 'it' | 'en';
+  locale: Locale;
   /** E-mails only: the participant, written with RSVP=FALSE (nobody has to answer). */
   attendee?: IcsMailbox;
   /**
@@ -105,27 +106,6 @@ export function forRegistration(
   return { ...e, status, onlineUrl, sequence: e.sequence + bump, updatedAt: new Date(touched) };
 }
 
-const TEXT = {
-  it: {
-    cyclePage: 'Pagina del ciclo',
-    online: 'Collegamento online',
-    onlineLater: 'Online — il link arriva agli iscritti confermati',
-    cancelled: 'Questo incontro è stato annullato.',
-    tentative: 'Sei in lista d’attesa: l’incontro sarà confermato se si libera un posto.',
-    prefixCancelled: '[Annullato] ',
-    prefixTentative: '[Lista d’attesa] ',
-  },
-  en: {
-    cyclePage: 'Cycle page',
-    online: 'Online link',
-    onlineLater: 'Online — the link is sent to confirmed participants',
-    cancelled: 'This meeting has been cancelled.',
-    tentative: 'You are on the waiting list: the meeting will be confirmed if a seat frees up.',
-    prefixCancelled: '[Cancelled] ',
-    prefixTentative: '[Waiting list] ',
-  },
-} as const;
-
 /**
  * A TZDate that is already in the zone asked for: ical-generator calls withTimeZone(zone) on every date
  * it formats, and a fresh TZDate costs two Intl lookups; returning itself halves the time of a feed.
@@ -162,22 +142,22 @@ const paramSafe = (s: string) =>
     .replace(/\s+/g, ' ')
     .trim() || 'Officina';
 
-function describe(e: IcsEvent, page: string, locale: 'it' | 'en'): string {
-  const t = TEXT[locale];
+const SUMMARY = { scheduled: 'calendar_summary', cancelled: 'calendar_summary_cancelled', tentative: 'calendar_summary_tentative' } as const;
+
+function describe(e: IcsEvent, page: string, locale: Locale): string {
   const lines: string[] = [];
-  if (e.status === 'cancelled') lines.push(t.cancelled);
-  if (e.status === 'tentative') lines.push(t.tentative);
+  if (e.status === 'cancelled') lines.push(t(locale, 'calendar_cancelled'));
+  if (e.status === 'tentative') lines.push(t(locale, 'calendar_tentative'));
   if (e.status !== 'cancelled') {
-    if (e.onlineUrl) lines.push(`${t.online}: ${e.onlineUrl}`);
-    else if (e.online) lines.push(t.onlineLater);
+    if (e.onlineUrl) lines.push(t(locale, 'calendar_online_link', { url: e.onlineUrl }));
+    else if (e.online) lines.push(t(locale, 'calendar_online_later'));
   }
-  lines.push(`${t.cyclePage}: ${page}`);
+  lines.push(t(locale, 'calendar_cycle_page', { url: page }));
   return lines.join('\n');
 }
 
 export function renderCalendar(opts: IcsOptions): string {
   const { timezone, publicUrl, locale } = opts;
-  const t = TEXT[locale];
   const isMessage = opts.method === 'REQUEST' || opts.method === 'CANCEL';
   const base = publicUrl.replace(/\/+$/, '');
   const host = new URL(base).hostname;
@@ -203,7 +183,6 @@ export function renderCalendar(opts: IcsOptions): string {
     const status = opts.method === 'CANCEL' ? 'cancelled' : e.status;
     // ?lang=en takes an English reader to the English page (the site redirects and remembers it).
     const page = `${base}/cicli/${encodeURIComponent(e.cycleSlug)}${locale === 'en' ? '?lang=en' : ''}`;
-    const prefix = status === 'cancelled' ? t.prefixCancelled : status === 'tentative' ? t.prefixTentative : '';
     const ev = cal.createEvent({
       id: uidAt(e.sessionId, host),
       sequence: e.sequence,
@@ -213,7 +192,7 @@ export function renderCalendar(opts: IcsOptions): string {
       timezone,
       start: new ZonedDate(e.startsAt.getTime(), timezone),
       end: new ZonedDate(e.endsAt.getTime(), timezone),
-      summary: `${prefix}${e.cycleTitle} — ${e.sessionTitle}`,
+      summary: t(locale, SUMMARY[status], { cycle: e.cycleTitle, session: e.sessionTitle }),
       location: e.location ?? e.onlineUrl ?? (e.online ? 'Online' : null),
       url: page,
       description: describe({ ...e, status }, page, locale),

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
+import { msg, t } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { calendarUrl, webcalUrl } from '../registrations/registrations.service.ts';
 import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
@@ -75,23 +76,6 @@ export function toIcsEvent(s: SessionRow, cycle: { slug: string; title: string }
   };
 }
 
-const NAMES = {
-  it: {
-    catalogue: 'Officina — Catalogo',
-    catalogueDesc: 'Tutti gli incontri dei cicli in programma.',
-    cycleDesc: 'Gli incontri del ciclo, aggiornati automaticamente.',
-    mine: 'la mia iscrizione',
-    mineDesc: 'I tuoi incontri: spostamenti e annullamenti compaiono da soli.',
-  },
-  en: {
-    catalogue: 'Officina — Catalogue',
-    catalogueDesc: 'Every meeting of the cycles on the programme.',
-    cycleDesc: 'The meetings of the cycle, kept up to date.',
-    mine: 'my registration',
-    mineDesc: 'Your meetings: moves and cancellations show up by themselves.',
-  },
-} as const;
-
 export interface CalendarsDeps {
   db: Kysely<Database>;
   publicUrl: string;
@@ -139,8 +123,8 @@ export function calendarsService(deps: CalendarsDeps) {
         `${cycle.slug}.ics`,
         false,
         {
-          name: `${cycle.title} — Officina`,
-          description: NAMES[locale].cycleDesc,
+          name: t(locale, 'calendar_cycle_name', { cycle: cycle.title }),
+          description: t(locale, 'calendar_cycle_description'),
           locale,
           events: sessions.map((s) => withoutOnlineUrl(toIcsEvent(s, cycle))),
         },
@@ -153,7 +137,7 @@ export function calendarsService(deps: CalendarsDeps) {
       let theme: Awaited<ReturnType<typeof repo.themeBySlug>>;
       if (opts.themeSlug) {
         theme = await repo.themeBySlug(db, opts.themeSlug);
-        if (!theme) throw notFound({ it: 'Questo tema non esiste.', en: 'This theme does not exist.' });
+        if (!theme) throw notFound(msg('error_theme_feed_not_found'));
       }
       const rows = await repo.catalogueSessions(db, { now: clock(), themeId: theme?.id });
       const themeName = theme ? (locale === 'en' ? theme.name_en : theme.name_it) : null;
@@ -161,8 +145,8 @@ export function calendarsService(deps: CalendarsDeps) {
         theme ? `officina-${theme.slug}.ics` : 'officina.ics',
         false,
         {
-          name: themeName ? `Officina — ${themeName}` : NAMES[locale].catalogue,
-          description: NAMES[locale].catalogueDesc,
+          name: themeName ? t(locale, 'calendar_theme_name', { theme: themeName }) : t(locale, 'calendar_catalogue_name'),
+          description: t(locale, 'calendar_catalogue_description'),
           locale,
           events: rows.map((r) => withoutOnlineUrl(toIcsEvent(r, { slug: r.cycle_slug, title: r.cycle_title }))),
         },
@@ -187,8 +171,8 @@ export function calendarsService(deps: CalendarsDeps) {
         `${r.cycle_slug}.ics`,
         true,
         {
-          name: `${r.cycle_title} — ${NAMES[r.locale].mine}`,
-          description: NAMES[r.locale].mineDesc,
+          name: t(r.locale, 'calendar_registration_name', { cycle: r.cycle_title }),
+          description: t(r.locale, 'calendar_registration_description'),
           locale: r.locale,
           events: sessions.map((s) => forRegistration(toIcsEvent(s, cycle), who)),
         },

@@ -6,6 +6,7 @@
 // Helvetica, which can only print Latin-1.
 import fs from 'node:fs';
 import type { Locale } from '../../../db/schema.ts';
+import { INTL_LOCALE, msg, t } from '../../lib/i18n.ts';
 
 export interface CertificateContent {
   code: string;
@@ -32,38 +33,23 @@ function findFonts(): { regular: string; bold: string } | null {
 }
 const fonts = findFonts();
 
-const INTL: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
-
 function words(locale: Locale, c: CertificateContent, timezone: string) {
-  const date = new Intl.DateTimeFormat(INTL[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
-  const number = new Intl.NumberFormat(INTL[locale], { maximumFractionDigits: 2 });
+  const date = new Intl.DateTimeFormat(INTL_LOCALE[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
+  const number = new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: 2 });
   const from = date.format(c.firstAt);
   const to = date.format(c.lastAt);
   const percent = Math.round((c.attended / c.held) * 100);
   const hours = number.format(c.hours);
-  if (locale === 'it') {
-    return {
-      title: 'Attestato di partecipazione',
-      intro: 'Si attesta che',
-      attended: 'ha partecipato al percorso formativo',
-      when: from === to ? `svoltosi il ${from},` : `svoltosi dal ${from} al ${to},`,
-      record: `frequentando ${c.attended} incontri su ${c.held} (${percent}%), per un totale di ${hours} ${c.hours === 1 ? 'ora' : 'ore'}.`,
-      issued: `Rilasciato il ${date.format(c.issuedAt)}.`,
-      code: 'Codice di verifica',
-      check: 'Per verificare l’autenticità di questo attestato inquadra il codice QR o visita',
-      subject: `Attestato di partecipazione: ${c.cycleTitle}`,
-    };
-  }
   return {
-    title: 'Certificate of attendance',
-    intro: 'This is to certify that',
-    attended: 'took part in the training programme',
-    when: from === to ? `held on ${from},` : `held from ${from} to ${to},`,
-    record: `attending ${c.attended} of ${c.held} meetings (${percent}%), a total of ${hours} ${c.hours === 1 ? 'hour' : 'hours'}.`,
-    issued: `Issued on ${date.format(c.issuedAt)}.`,
-    code: 'Verification code',
-    check: 'To check that this certificate is genuine, scan the QR code or visit',
-    subject: `Certificate of attendance: ${c.cycleTitle}`,
+    title: t(locale, 'certificate_pdf_title'),
+    intro: t(locale, 'certificate_pdf_intro'),
+    attended: t(locale, 'certificate_pdf_attended'),
+    when: from === to ? t(locale, 'certificate_pdf_held_on', { date: from }) : t(locale, 'certificate_pdf_held_from_to', { from, to }),
+    record: t(locale, 'certificate_pdf_record', { attended: c.attended, held: c.held, percent, hours: msg('certificate_hours', { count: c.hours, hours }) }),
+    issued: t(locale, 'certificate_pdf_issued', { date: date.format(c.issuedAt) }),
+    code: t(locale, 'certificate_pdf_code'),
+    check: t(locale, 'certificate_pdf_check'),
+    subject: t(locale, 'certificate_pdf_subject', { cycle: c.cycleTitle }),
   };
 }
 
@@ -113,7 +99,7 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
   doc
     .font(bold)
     .fontSize(18)
-    .text(locale === 'it' ? `«${c.cycleTitle}»` : `“${c.cycleTitle}”`, { align: 'center', width });
+    .text(t(locale, 'quoted_title', { title: c.cycleTitle }), { align: 'center', width });
   doc.moveDown(0.4);
   doc.font(regular).fontSize(14).text(w.when, { align: 'center', width });
   doc.text(w.record, { align: 'center', width });

@@ -7,6 +7,7 @@ import type { Database, Locale } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
+import { t } from '../../lib/i18n.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { newCode, normaliseCode } from './certificates.code.ts';
@@ -143,7 +144,7 @@ export function certificatesService(deps: CertificatesDeps) {
         locale,
         deps.timezone,
       );
-      const fileName = `${locale === 'it' ? 'attestato' : 'certificate'}-${cert.cycle_slug}.pdf`;
+      const fileName = t(locale, 'certificate_filename', { cycle: cert.cycle_slug });
       return { pdf, fileName, code: cert.code };
     },
 

@@ -4,32 +4,42 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
+import { t } from '../../lib/i18n.ts';
 import * as attendanceRepo from '../attendance/attendance.repository.ts';
 import { isHeld, percent } from '../attendance/attendance.summary.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { listOfCycle } from '../registrations/registrations.manage.repository.ts';
 import { toCsv, type Separator } from './exports.csv.ts';
 
-const WORDS = {
-  it: {
-    head: ['Cognome', 'Nome', 'Email', 'Ente', 'Ruolo', 'Rete territoriale', 'Stato', 'Origine', 'Iscrizione'],
-    tail: ['Presenze', 'Incontri svolti', '% presenza'],
-    present: 'presente',
-    absent: 'assente',
-    cancelledSession: 'annullato',
-    status: { confirmed: 'confermata', waitlisted: 'lista d’attesa', cancelled: 'annullata' },
-    source: { web: 'sito', organiser: 'organizzazione', walk_in: 'in presenza' },
-  },
-  en: {
-    head: ['Last name', 'First name', 'Email', 'Organisation', 'Role', 'Territorial network', 'Status', 'Source', 'Registered'],
-    tail: ['Attended', 'Sessions held', 'Attendance %'],
-    present: 'present',
-    absent: 'absent',
-    cancelledSession: 'cancelled',
-    status: { confirmed: 'confirmed', waitlisted: 'waiting list', cancelled: 'cancelled' },
-    source: { web: 'website', organiser: 'organiser', walk_in: 'walk-in' },
-  },
-} as const;
+const HEAD = [
+  'export_last_name',
+  'export_first_name',
+  'export_email',
+  'export_organisation',
+  'export_role',
+  'export_network',
+  'export_status',
+  'export_source',
+  'export_registered',
+] as const;
+const TAIL = ['export_attended', 'export_held', 'export_attendance_percent'] as const;
+
+/** The sheet's words in the request language. */
+function words(locale: Locale) {
+  return {
+    head: HEAD.map((key) => t(locale, key)),
+    tail: TAIL.map((key) => t(locale, key)),
+    present: t(locale, 'export_present'),
+    absent: t(locale, 'export_absent'),
+    cancelledSession: t(locale, 'export_session_cancelled'),
+    status: {
+      confirmed: t(locale, 'export_status_confirmed'),
+      waitlisted: t(locale, 'export_status_waitlisted'),
+      cancelled: t(locale, 'export_status_cancelled'),
+    },
+    source: { web: t(locale, 'export_source_web'), organiser: t(locale, 'export_source_organiser'), walk_in: t(locale, 'export_source_walk_in') },
+  };
+}
 
 export interface ExportOptions {
   sep: Separator;
@@ -60,7 +70,7 @@ export function exportsService(deps: { db: Kysely<Database>; timezone: string; c
         cyclesRepo.sessionsOf(db, [cycleId]),
         attendanceRepo.recordsOfCycle(db, cycleId),
       ]);
-      const w = WORDS[opts.locale];
+      const w = words(opts.locale);
       const now = clock();
       const held = sessions.filter((s) => isHeld(s, now));
       const mark = new Map(marks.map((m) => [`${m.registration_id}:${m.session_id}`, m.present]));
@@ -97,8 +107,7 @@ export function exportsService(deps: { db: Kysely<Database>; timezone: string; c
           decimal(percent(attended, held.length)),
         ];
       });
-      const suffix = opts.locale === 'en' ? 'attendance' : 'presenze';
-      return { filename: `${cycle.slug}-${suffix}.csv`, body: toCsv([header, ...lines], opts.sep) };
+      return { filename: t(opts.locale, 'export_filename', { cycle: cycle.slug }), body: toCsv([header, ...lines], opts.sep) };
     },
   };
 }

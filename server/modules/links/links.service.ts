@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import * as queue from '../mail/mail.queue.ts';
 import * as repo from './links.repository.ts';
 
@@ -19,17 +20,10 @@ export const LINKS_PER_IP = 20;
 export const LINKS_WINDOW_MS = 60 * 60_000;
 
 export const linksErrors = {
-  tooMany: () =>
-    new AppError(429, 'rate_limited', {
-      it: 'Troppe richieste: riprova tra un’ora.',
-      en: 'Too many requests: please try again in an hour.',
-    }),
+  tooMany: () => new AppError(429, 'rate_limited', msg('error_links_too_many')),
 };
 
-export const ACCEPTED = {
-  it: 'Se a questo indirizzo corrispondono iscrizioni attive, riceverai a breve un’email con i link per gestirle.',
-  en: 'If this address has active registrations, you will shortly receive an email with the links to manage them.',
-};
+export const ACCEPTED = msg('links_request_accepted');
 
 /** The address as the throttle (and the erasure of that person) knows it. */
 export function emailKey(secret: Buffer, email: string): Buffer {

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, RegistrationStatus } from '../../../db/schema.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import * as queue from './mail.queue.ts';
 import * as sendLog from './mail.log.repository.ts';
 import * as repo from './mail.repository.ts';
@@ -54,19 +55,19 @@ export function mailService(deps: MailServiceDeps) {
       const parsed = BulkMessageInput.safeParse(input);
       if (!parsed.success) {
         const list = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'} (${i.message})`).join('; ');
-        throw new AppError(400, 'validation_error', { it: `Dati non validi. Controlla: ${list}.`, en: `Invalid data. Check: ${list}.` });
+        throw new AppError(400, 'validation_error', msg('error_invalid_data', { list }));
       }
       const m = parsed.data;
       const statuses = [...new Set(m.statuses)] as RegistrationStatus[];
       const messageId = m.messageId ?? contentId(cycleId, { ...m, statuses });
-      if (!z.uuid().safeParse(cycleId).success) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
+      if (!z.uuid().safeParse(cycleId).success) throw notFound(msg('error_cycle_id_not_found'));
       return inTransaction(db, async (trx) => {
-        if (!(await repo.cycleExists(trx, cycleId))) throw notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
+        if (!(await repo.cycleExists(trx, cycleId))) throw notFound(msg('error_cycle_id_not_found'));
         const created = await repo.insertOrganiserMessage(trx, { id: messageId, cycleId, subject: m.subject, body: m.body, statuses, now: clock() });
         if (!created) {
           const existing = await repo.organiserMessage(trx, messageId);
           if (!existing || existing.cycle_id !== cycleId) {
-            throw new AppError(409, 'message_id_in_use', { it: 'Questo identificativo di messaggio è già usato.', en: 'This message id is already in use.' });
+            throw new AppError(409, 'message_id_in_use', msg('error_message_id_in_use'));
           }
           return { messageId, recipients: existing.recipients, duplicate: true };
         }

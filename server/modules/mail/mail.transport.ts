@@ -3,6 +3,7 @@
 // failure means: a 4xx reply or a network error is temporary (retry later), a 5xx reply is permanent.
 import { createHash } from 'node:crypto';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { t } from '../../lib/i18n.ts';
 import type { Draft } from './mail.compose.ts';
 import { writeToOutbox } from './mail.outbox.ts';
 
@@ -118,8 +119,6 @@ export function toMessage(d: Draft, opts: { from: string; messageId: string }): 
     },
     // A text/calendar alternative with the method, plus the same as an .ics attachment (nodemailer's
     // icalEvent), so Gmail, Outlook and Apple Mail all offer to update the calendar.
-    icalEvent: d.calendar
-      ? { method: d.calendar.method, filename: d.locale === 'it' ? 'incontri.ics' : 'meetings.ics', content: d.calendar.content }
-      : undefined,
+    icalEvent: d.calendar ? { method: d.calendar.method, filename: t(d.locale, 'email_calendar_filename'), content: d.calendar.content } : undefined,
   };
 }

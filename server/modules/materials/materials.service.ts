@@ -11,6 +11,7 @@ import type { Database } from '../../../db/schema.ts';
 import { isDatabaseUnavailable } from '../../lib/db-faults.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError } from '../../lib/errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
@@ -57,16 +58,16 @@ function translate(err: unknown, maxBytes: number, whileReading: boolean): unkno
   if (err instanceof StorageFullError) return materialErrors.storageFull();
   const code = (err as { code?: unknown })?.code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return materialErrors.tooLarge(maxBytes);
-  if (code === 'FST_FILES_LIMIT') return materialErrors.invalid('file', 'un solo file per volta', 'one file at a time');
+  if (code === 'FST_FILES_LIMIT') return materialErrors.invalid('file', msg('material_one_file'));
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
-    return materialErrors.invalid('body', 'modulo multipart non valido', 'invalid multipart form');
+    return materialErrors.invalid('body', msg('material_invalid_multipart'));
   }
   // The database down or busy while the chunks were written: the contract's 503, as anywhere else.
   if (err instanceof AppError || !whileReading || isDatabaseUnavailable(err as Error)) return err;
   // Any other system call that failed (I/O error) or statement the database refused is ours: a 500. Anything
   // else raised while the body was read (a truncated form, no boundary, the client going away) is the request's fault.
   if (err instanceof Error && (typeof (err as NodeJS.ErrnoException).syscall === 'string' || 'severity' in err)) return err;
-  return materialErrors.invalid('body', 'modulo multipart non valido o incompleto', 'invalid or incomplete multipart form');
+  return materialErrors.invalid('body', msg('material_incomplete_multipart'));
 }
 
 export function materialsService(deps: MaterialsDeps) {
@@ -131,7 +132,7 @@ export function materialsService(deps: MaterialsDeps) {
           if (part.type === 'file') {
             if (part.fieldname !== 'file' || !part.file) {
               part.file?.resume();
-              throw materialErrors.invalid(part.fieldname, 'campo non previsto: il file va nel campo "file"', 'unexpected field: send the file as "file"');
+              throw materialErrors.invalid(part.fieldname, msg('material_unexpected_field'));
             }
             originalName = part.filename;
             stored = await storage.put(part.file, { maxBytes: maxUploadBytes });
@@ -140,11 +141,11 @@ export function materialsService(deps: MaterialsDeps) {
           }
         }
         reading = false;
-        if (!stored) throw materialErrors.invalid('file', 'obbligatorio', 'required');
+        if (!stored) throw materialErrors.invalid('file', msg('field_required'));
         const parsed = FileMaterialFields.safeParse(fields);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          throw materialErrors.invalid(issue.path.join('.') || 'body', issue.message, issue.message);
+          throw materialErrors.invalid(issue.path.join('.') || 'body', issue.message);
         }
         const object = await storage.get(stored.key);
         const type = object ? await detectAllowedType(object.stream) : null;

@@ -22,6 +22,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, tokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { cycleStatus } from '../cycles/cycles.service.ts';
@@ -47,17 +48,10 @@ const LINK_REQUESTS_KEPT_MS = 24 * 3_600_000;
  */
 export const PERSONAL_DATA_LINK_TTL_MS = 60 * 60_000;
 
-export const PERSONAL_DATA_REQUEST_ACCEPTED = {
-  it: 'Se conserviamo dati legati a questo indirizzo, riceverai a breve un’email con un link personale, valido un’ora, per scaricarli o cancellarli.',
-  en: 'If we hold data linked to this address, you will shortly receive an email with a personal link, valid for one hour, to download or erase them.',
-};
+export const PERSONAL_DATA_REQUEST_ACCEPTED = msg('personal_data_request_accepted');
 
 export const privacyErrors = {
-  linkNotFound: () =>
-    notFound({
-      it: 'Link non valido o scaduto: puoi chiederne uno nuovo dalla pagina «I miei dati».',
-      en: 'This link is not valid or has expired: you can ask for a new one from the “My data” page.',
-    }),
+  linkNotFound: () => notFound(msg('error_personal_data_link_not_found')),
 };
 
 export interface PrivacyDeps {

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { Database, SessionRow } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { msg } from '../../lib/i18n.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { toSessionView } from '../cycles/cycles.service.ts';
 import type { SessionView } from '../cycles/cycles.schemas.ts';
@@ -20,12 +21,12 @@ import { NewSessionInput, SessionPatchInput, type NewSessionData, type SessionPa
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const sessionNotFound = () => notFound({ it: 'Incontro non trovato.', en: 'Session not found.' });
-const cycleNotFound = () => notFound({ it: 'Ciclo non trovato.', en: 'Cycle not found.' });
+const sessionNotFound = () => notFound(msg('error_session_not_found'));
+const cycleNotFound = () => notFound(msg('error_cycle_id_not_found'));
 
 function invalid(fields: { field: string; message: string }[]) {
   const list = fields.map((f) => `${f.field} (${f.message})`).join('; ');
-  return new AppError(400, 'validation_error', { it: `Dati non validi. Controlla: ${list}.`, en: `Invalid data. Check: ${list}.` }, { fields });
+  return new AppError(400, 'validation_error', msg('error_invalid_data', { list }), { fields });
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -109,10 +110,7 @@ export function sessionsService(deps: SessionsDeps) {
         // A cancelled meeting is changed only by bringing it back; editing it while it stays cancelled
         // would send "changed" notices about a meeting that is not happening.
         if (current.status === 'cancelled' && next.status === 'cancelled') {
-          throw new AppError(409, 'session_cancelled', {
-            it: 'Questo incontro è annullato: per modificarlo ripristinalo (status "scheduled").',
-            en: 'This meeting is cancelled: reinstate it (status "scheduled") to change it.',
-          });
+          throw new AppError(409, 'session_cancelled', msg('error_cancelled_session_locked'));
         }
 
         const change: SessionChange = next.status === 'cancelled' ? 'cancelled' : timeChanged || placeChanged || statusChanged ? 'moved' : 'updated';
