@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { renamedPath } from '../lib/site.urls.ts';
 import { webFacade, type WebFacade } from './web.facade.ts';
 import { pageCache } from './web.pages.ts';
 
@@ -102,6 +103,9 @@ export default fp<{ enabled: boolean }>(
           if (OWN_EXACT.has(pathname) || OWN_PREFIXES.some((p) => pathname.startsWith(p))) {
             return reply.callNotFound();
           }
+          // A page address from before the paths were all Italian (a printed QR code, a sent email).
+          const moved = renamedPath(pathname);
+          if (moved !== null) return reply.redirect(moved + req.url.slice(pathname.length), req.method === 'GET' || req.method === 'HEAD' ? 301 : 308);
           // Fastify already decided who the client is (trustProxy); pass that on instead of the socket.
           req.raw.headers[ADDRESS_HEADER] = req.ip;
           reply.hijack();

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
+import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
 import { toCycleView } from '../cycles/cycles.service.ts';
@@ -21,7 +22,7 @@ import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
 
 export function manageUrl(publicUrl: string, token: string) {
-  return `${publicUrl}/iscrizione/${token}`;
+  return siteUrl(publicUrl, pagePath.registration(token));
 }
 export function calendarUrl(publicUrl: string, token: string) {
   return `${publicUrl}/ical/registrations/${token}.ics`;

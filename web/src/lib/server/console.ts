@@ -7,7 +7,7 @@
 // A missing or expired session turns into a redirect to the sign-in page, which brings the person
 // back to where they were; 403 and 404 become the console's error page.
 import { error, redirect, type Cookies } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import type { Locale } from '$lib/paraglide/runtime.js';
 import { ApiError, send } from '$lib/server/api';
@@ -38,7 +38,7 @@ export { PRIVATE_HEADERS as CONSOLE_HEADERS };
 
 /** Only our own console addresses are followed after sign-in (no open redirect, no way out by ".."). */
 export function safeNext(next: string | null, locale: Locale): string {
-  const fallback = href('/console', locale);
+  const fallback = href(pagePath.console.home(), locale);
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
   let url: URL;
   try {
@@ -55,7 +55,7 @@ export function signInUrl(event: ConsoleEvent, extra: Record<string, string> = {
   // After a form post the address to come back to is the page, not its action (?/name).
   const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
   const q = new URLSearchParams({ next: back, ...extra });
-  return `${href('/console/accedi', event.locals.locale)}?${q}`;
+  return `${href(pagePath.console.signIn(), event.locals.locale)}?${q}`;
 }
 
 const csrfOf = new WeakMap<ConsoleEvent, Promise<string>>();
