@@ -101,7 +101,7 @@ describe('send me my links', () => {
   });
 
   it('English: the page, the answer and no violations', async () => {
-    const res = await page.goto(`${t.baseUrl}/en/link`);
+    const res = await page.goto(`${t.baseUrl}/en/recupera-link`);
     expect(res?.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').innerText()).toBe('Get your links again');
@@ -124,7 +124,7 @@ describe('send me my links', () => {
     await page.goto(`${t.baseUrl}/`);
     expect(await page.locator('footer a', { hasText: 'Hai perso il link della tua iscrizione?' }).getAttribute('href')).toBe('/recupera-link');
     await page.goto(`${t.baseUrl}/en/`);
-    expect(await page.locator('footer a', { hasText: 'Lost the link to your registration?' }).getAttribute('href')).toBe('/en/link');
+    expect(await page.locator('footer a', { hasText: 'Lost the link to your registration?' }).getAttribute('href')).toBe('/en/recupera-link');
 
     const res = await page.goto(`${t.baseUrl}/iscrizione/link-sbagliato`);
     expect(res?.status()).toBe(404);

@@ -72,6 +72,13 @@ describe('/verifica', () => {
     expect(loose.headers.get('location')).toBe(`/verifica/${code}`);
   });
 
+  it('the address in certificates printed before the paths were Italian (/verify/<code>) still opens it', async () => {
+    const res = await fetch(`${t.baseUrl}/verify/${code}`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`${t.baseUrl}/verifica/${code}`);
+    expect(await res.text()).toContain(code);
+  });
+
   it('a forged code says there is no certificate with it (404), with the form to try again', async () => {
     const res = await page.goto(`${t.baseUrl}/verifica/${forged}`);
     expect(res?.status()).toBe(404);
