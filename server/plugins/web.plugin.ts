@@ -31,7 +31,7 @@ export interface OfficinaWebBridge {
     payload?: string;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
   services: WebFacade;
-  config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
+  config: { publicUrl: string; timezone: string; privacyVersion: string; signInCookie: string };
   /** The app's pino logger, so the pages' own error lines are JSON like every other line. */
   log: { error(fields: object, message: string): void };
 }
@@ -67,7 +67,7 @@ export default fp<{ enabled: boolean }>(
         timezone: app.config.timezone,
         privacyVersion: app.config.privacyVersion,
         // The pages forward the organiser's cookie under the name the API reads (auth.plugin.ts).
-        sessionCookie: app.sessionCookie.name,
+        signInCookie: app.signInCookie.name,
       },
     };
     globalThis.__officinaWeb = bridge;

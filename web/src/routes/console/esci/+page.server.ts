@@ -1,4 +1,4 @@
-// Sign-out: a form post from the console bar (a link would let any page sign people out). The session
+// Sign-out: a form post from the console bar (a link would let any page sign people out). The sign-in
 // ends server-side; the cookie goes.
 import { redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';

@@ -5,7 +5,7 @@ import { href, pagePath } from '$lib/i18n';
 import { siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem } from '$lib/server/console-forms';
-import { SESSION_FIELDS, checkSession, readSession, sessionFormName, sessionValues } from '$lib/server/console-session';
+import { SESSION_FIELDS, checkSession, readSession, sessionFormName, sessionValues } from '$lib/server/console-session-form';
 import type { Roster } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
