@@ -59,7 +59,7 @@ export function siteUrl(publicUrl: string, path: string): string {
  * with a permanent redirect to its new one (server/plugins/web.plugin.ts), with the rest of the path
  * and the query kept. Old prefix -> new prefix, matched on whole path segments.
  */
-export const RENAMED_PATHS: ReadonlyArray<readonly [string, string]> = [
+const RENAMED_PATHS: ReadonlyArray<readonly [string, string]> = [
   ['/verify', '/verifica'],
   ['/link', '/recupera-link'],
   ['/check-in', '/presenza'],
