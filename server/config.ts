@@ -98,9 +98,9 @@ const schema = z.object({
   ALLOW_DEVELOPMENT_MODE: flag.optional(),
   // The OpenAPI reference (/api/docs) is for administrators in production unless this makes it public.
   API_DOCS_PUBLIC: flag.optional(),
-  // An organiser's session ends after this many minutes without a request (OWASP ASVS 3.3.2 at level 2:
-  // 30 minutes, as NIST SP 800-63B asks of AAL2). The roster page keeps a session in use alive with a
-  // request every 5 minutes while the organiser works (SessionKeepAlive.svelte), hence the floor of 10;
+  // An organiser's sign-in ends after this many minutes without a request (OWASP ASVS 3.3.2 at level 2:
+  // 30 minutes, as NIST SP 800-63B asks of AAL2). The roster page keeps a sign-in in use alive with a
+  // request every 5 minutes while the organiser works (SignInKeepAlive.svelte), hence the floor of 10;
   // 12 h after sign-in it ends anyway.
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(10).max(720).default(30),
   // Public sign-ups (and, separately, cancellations) one client address may make per 10 minutes. Generous:

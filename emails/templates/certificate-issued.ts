@@ -10,7 +10,7 @@ export interface Props extends PersonProps {
     code: string;
     /** The PDF (carries the private token). */
     downloadUrl: string;
-    /** The public verification page (/verify/<code>). */
+    /** The public verification page (/verifica/<code>). */
     verifyUrl: string;
     attendedSessions: number;
     heldSessions: number;

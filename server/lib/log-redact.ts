@@ -11,7 +11,7 @@ const TOKEN_LIKE = /^[A-Za-z0-9_-]{32,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isTokenLike = (text: string) => TOKEN_LIKE.test(text) && !UUID.test(text);
 /** Segments that follow these are credentials even when short (a certificate's 12-character code). */
-const SECRET_AFTER = new Set(['iscrizione', 'registrations', 'verify', 'certificates', 'dati', 'personal-data']);
+const SECRET_AFTER = new Set(['iscrizione', 'registrations', 'verifica', 'verify', 'certificates', 'dati', 'personal-data']);
 /** Query parameters that carry a token or a code. */
 const SECRET_PARAMS = new Set(['t', 'token', 'code']);
 const FILE_SUFFIX = /\.(ics|pdf|png|svg|json)$/;

@@ -1,9 +1,9 @@
-// Sign-in sessions, CSRF protection, roles and cycle ownership for every route that declares an access
+// Sign-ins ("sign-in" in code, the auth_sessions table; "session" is a meeting), CSRF protection, roles and cycle ownership for every route that declares an access
 // rule (route `config.access`, see server/modules/access/access.rules.ts). Every route under /api/admin
 // is guarded: one that forgets to declare a rule is treated as 'administrator' (fail closed).
 //
 // The scheme, for the console and any script:
-// - POST /api/auth/login {email, password} sets the session cookie (HttpOnly, SameSite=Lax, Path=/)
+// - POST /api/auth/login {email, password} sets the sign-in cookie (HttpOnly, SameSite=Lax, Path=/)
 //   holding 256 random bits; PostgreSQL keeps only their SHA-256. In production it is Secure and named
 //   `__Host-officina_session`: browsers accept that prefix only from a secure origin, on Path=/ and
 //   without Domain, so no sibling subdomain or plain-http page can plant or overwrite it (OWASP ASVS
@@ -12,7 +12,7 @@
 //   The answer (and GET /api/auth/me) carries `csrfToken`.
 // - Every POST/PUT/PATCH/DELETE made with that cookie (all of /api/admin, /api/auth/logout,
 //   /api/auth/password) must send the token back in the `x-csrf-token` header, or gets 403
-//   `csrf_invalid`. The token is HMAC(server secret, session id): a page on another site can neither
+//   `csrf_invalid`. The token is HMAC(server secret, sign-in id): a page on another site can neither
 //   read it nor compute it. In addition, a request whose Origin header (or, without one,
 //   Sec-Fetch-Site: cross-site) names another site gets 403 `origin_not_allowed`; login is checked too.
 // - No cookie or an unknown one: 401 `unauthenticated`; idle for SESSION_IDLE_MINUTES (30 by default)
@@ -24,8 +24,8 @@ import { authErrors } from '../modules/accounts/accounts.errors.ts';
 import { ABSOLUTE_MS, type AuthContext } from '../modules/accounts/auth.service.ts';
 import { resolveScope, type AccessRule, type Scope } from '../modules/access/access.rules.ts';
 
-/** The session cookie's name: `__Host-` only where the cookie is Secure, as browsers require. */
-export function sessionCookieName(secure: boolean): string {
+/** The sign-in cookie's name: `__Host-` only where the cookie is Secure, as browsers require. */
+export function signInCookieName(secure: boolean): string {
   return secure ? '__Host-officina_session' : 'officina_session';
 }
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -62,7 +62,7 @@ export default fp(
     app.decorateRequest('auth', null);
     app.decorateRequest('scope', null);
     const secure = app.config.isProduction;
-    const name = sessionCookieName(secure);
+    const name = signInCookieName(secure);
     const publicOrigin = new URL(app.config.publicUrl).origin;
 
     function originAllowed(req: FastifyRequest): boolean {
@@ -73,10 +73,10 @@ export default fp(
       return origin === publicOrigin || origin === `${req.protocol}://${req.host}`;
     }
 
-    app.decorate('sessionCookie', {
+    app.decorate('signInCookie', {
       name,
-      set(reply: FastifyReply, sessionId: string) {
-        reply.setCookie(name, sessionId, {
+      set(reply: FastifyReply, signInId: string) {
+        reply.setCookie(name, signInId, {
           httpOnly: true,
           sameSite: 'lax',
           secure,
@@ -108,11 +108,11 @@ export default fp(
       }
       reply.header('cache-control', 'no-store');
 
-      const sessionId = req.cookies[name];
-      if (!sessionId) throw authErrors.unauthenticated();
-      const result = await app.services.auth.authenticate(sessionId);
+      const signInId = req.cookies[name];
+      if (!signInId) throw authErrors.unauthenticated();
+      const result = await app.services.auth.authenticate(signInId);
       if (!result.ok) {
-        app.sessionCookie.clear(reply);
+        app.signInCookie.clear(reply);
         throw result.reason === 'expired' ? authErrors.sessionExpired() : authErrors.unauthenticated();
       }
       req.auth = result.auth;
@@ -138,6 +138,6 @@ export default fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    sessionCookie: { name: string; set(reply: FastifyReply, sessionId: string): void; clear(reply: FastifyReply): void };
+    signInCookie: { name: string; set(reply: FastifyReply, signInId: string): void; clear(reply: FastifyReply): void };
   }
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { renamedPath } from '../lib/site.urls.ts';
 import { webFacade, type WebFacade } from './web.facade.ts';
 import { pageCache } from './web.pages.ts';
 
@@ -30,7 +31,7 @@ export interface OfficinaWebBridge {
     payload?: string;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
   services: WebFacade;
-  config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
+  config: { publicUrl: string; timezone: string; privacyVersion: string; signInCookie: string };
   /** The app's pino logger, so the pages' own error lines are JSON like every other line. */
   log: { error(fields: object, message: string): void };
 }
@@ -66,7 +67,7 @@ export default fp<{ enabled: boolean }>(
         timezone: app.config.timezone,
         privacyVersion: app.config.privacyVersion,
         // The pages forward the organiser's cookie under the name the API reads (auth.plugin.ts).
-        sessionCookie: app.sessionCookie.name,
+        signInCookie: app.signInCookie.name,
       },
     };
     globalThis.__officinaWeb = bridge;
@@ -102,6 +103,9 @@ export default fp<{ enabled: boolean }>(
           if (OWN_EXACT.has(pathname) || OWN_PREFIXES.some((p) => pathname.startsWith(p))) {
             return reply.callNotFound();
           }
+          // A page address from before the paths were all Italian (a printed QR code, a sent email).
+          const moved = renamedPath(pathname);
+          if (moved !== null) return reply.redirect(moved + req.url.slice(pathname.length), req.method === 'GET' || req.method === 'HEAD' ? 301 : 308);
           // Fastify already decided who the client is (trustProxy); pass that on instead of the socket.
           req.raw.headers[ADDRESS_HEADER] = req.ip;
           reply.hijack();

@@ -20,7 +20,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       // A new id at every sign-in; whatever session the browser held before is ended.
-      const previous = req.cookies[app.sessionCookie.name];
+      const previous = req.cookies[app.signInCookie.name];
       const result = await app.services.auth.login({
         email: req.body.email,
         password: req.body.password,
@@ -28,7 +28,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         userAgent: req.headers['user-agent'] ?? null,
       });
       if (previous) await app.services.auth.logout(previous);
-      app.sessionCookie.set(reply, result.sessionId);
+      app.signInCookie.set(reply, result.signInId);
       reply.header('cache-control', 'no-store');
       return { account: result.account, csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString() };
     },
@@ -45,8 +45,8 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await app.services.auth.logout(authOf(req).sessionId);
-      app.sessionCookie.clear(reply);
+      await app.services.auth.logout(authOf(req).signInId);
+      app.signInCookie.clear(reply);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,5 @@
 // Certificates of attendance: the PDF for the participant behind a token, and the public verification
-// of a code (what the /verify page shows).
+// of a code (what the /verifica page shows).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TokenParams } from '../modules/registrations/registrations.schemas.ts';

@@ -104,7 +104,7 @@ describe('console pages (administrator)', () => {
     { name: 'session-day', path: () => `/console/incontri/${sessionId}` },
     { name: 'session-change', path: () => `/console/incontri/${sessionId}/modifica` },
     { name: 'session-code', path: () => `/console/incontri/${sessionId}/codice` },
-    { name: 'accounts', path: () => '/console/account' },
+    { name: 'accounts', path: () => '/console/utenti' },
     { name: 'themes', path: () => '/console/temi' },
     { name: 'theme-edit', path: () => `/console/temi?modifica=${w.themeSlug}` },
     { name: 'password', path: () => '/console/password' },
@@ -188,7 +188,7 @@ describe('signed out, organiser and participant pages', () => {
       await screenshots(p, 'console-signin-error');
 
       await signInThroughPage(p, t.baseUrl, w.organiser);
-      await check(p, '/console/account', 'forbidden', { status: 403 });
+      await check(p, '/console/utenti', 'forbidden', { status: 403 });
       expect(await p.locator('h1').innerText()).toBe('Non hai accesso a questa pagina');
     } finally {
       await ctx.close();
@@ -201,14 +201,14 @@ describe('signed out, organiser and participant pages', () => {
       const p = await ctx.newPage();
       await check(p, `/iscrizione/${token}`, 'participant-registration');
       expect(await p.locator(`#checkin-${sessionId}`).count()).toBe(1);
-      await check(p, `/check-in/${sessionId}?t=${token}`, 'participant-checkin');
-      await check(p, `/en/check-in/${sessionId}?t=${token}`, 'participant-checkin-en', { lang: 'en', shot: false });
-      await p.goto(`${t.baseUrl}/check-in/${sessionId}?t=${token}`);
+      await check(p, `/presenza/${sessionId}?t=${token}`, 'participant-checkin');
+      await check(p, `/en/presenza/${sessionId}?t=${token}`, 'participant-checkin-en', { lang: 'en', shot: false });
+      await p.goto(`${t.baseUrl}/presenza/${sessionId}?t=${token}`);
       await p.fill('#code', '12');
       await p.click('#checkin-submit');
       await p.locator('#code-error').waitFor();
       await expectNoViolations(p, 'check-in error', { noSideScroll: true });
-      await check(p, `/check-in/${sessionId}`, 'participant-checkin-no-link');
+      await check(p, `/presenza/${sessionId}`, 'participant-checkin-no-link');
     } finally {
       await ctx.close();
     }

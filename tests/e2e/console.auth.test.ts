@@ -96,7 +96,7 @@ describe('console sign-in', () => {
     expect(titles).not.toContain('Un ciclo di altri');
     expect(await page.locator('.console-bar a', { hasText: 'Account' }).count()).toBe(0);
 
-    for (const path of [`/console/cicli/${theirs.cycle.id}`, `/console/incontri/${theirs.sessions[0]!.id}`, '/console/account']) {
+    for (const path of [`/console/cicli/${theirs.cycle.id}`, `/console/incontri/${theirs.sessions[0]!.id}`, '/console/utenti']) {
       const res = await page.goto(t.baseUrl + path);
       expect(res?.status(), path).toBe(403);
       expect(await page.locator('h1').innerText()).toBe('Non hai accesso a questa pagina');
@@ -108,7 +108,7 @@ describe('console sign-in', () => {
   it('a cross-site form post to a console action is refused (SvelteKit’s origin check)', async () => {
     await signInThroughPage(page, t.baseUrl, w.admin);
     const cookie = (await context.cookies()).find((c) => c.name === 'officina_session')!;
-    const res = await fetch(`${t.baseUrl}/console/account?/create`, {
+    const res = await fetch(`${t.baseUrl}/console/utenti?/create`, {
       method: 'POST',
       headers: {
         origin: 'https://evil.example',

@@ -202,7 +202,7 @@ describe('organiser console, Italian', () => {
       const qrImage = p.locator('#registration-qr');
       expect(await qrImage.getAttribute('src')).toBe(`/api/registrations/${people[2]!.token}/qr`);
       await expect.poll(() => qrImage.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-      await Promise.all([p.waitForURL(/\/check-in\//), p.click(`#checkin-${todayId}`)]);
+      await Promise.all([p.waitForURL(/\/presenza\//), p.click(`#checkin-${todayId}`)]);
       expect(await p.locator('h1').innerText()).toBe('Registra la presenza');
       await p.fill('#code', '000000' === code ? '111111' : '000000');
       await p.click('#checkin-submit');

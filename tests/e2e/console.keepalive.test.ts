@@ -1,6 +1,6 @@
-// The roster page keeps an organiser's session alive while they work (SessionKeepAlive.svelte): with
+// The roster page keeps an organiser's sign-in alive while they work (SignInKeepAlive.svelte): with
 // the browser's clock fast-forwarded, an untouched page sends nothing, a touched one sends one
-// GET /api/auth/me per 5 minutes, and a session that ended all the same sends the person to sign in.
+// GET /api/auth/me per 5 minutes, and a sign-in that ended all the same sends the person to sign in.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';

@@ -151,7 +151,7 @@ describe('the certificate on "my registration"', () => {
     await page.reload();
     const code = (await page.locator('#certificate-code').innerText()).trim();
     expect(code).toMatch(/^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{12}$/);
-    expect(await page.locator('#certificate-verify-link').getAttribute('href')).toBe(`/verify/${code}`);
+    expect(await page.locator('#certificate-verify-link').getAttribute('href')).toBe(`/verifica/${code}`);
     await screenshots(page, 'registration-certificate-it');
 
     // The English page offers the English PDF first.
@@ -163,11 +163,11 @@ describe('the certificate on "my registration"', () => {
     expect(res.headers()['content-type']).toBe('application/pdf');
     expect(res.headers()['content-disposition']).toContain(`certificate-${ended.cycle.slug}.pdf`);
     expect((await res.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect(await page.locator('#certificate-verify-link').getAttribute('href')).toBe(`/en/verify/${code}`);
+    expect(await page.locator('#certificate-verify-link').getAttribute('href')).toBe(`/en/verifica/${code}`);
 
     // The verification page opened from there shows the holder.
     await page.click('#certificate-verify-link');
-    await page.waitForURL(new RegExp(`/en/verify/${code}$`));
+    await page.waitForURL(new RegExp(`/en/verifica/${code}$`));
     expect(await page.locator('#verify-name').innerText()).toBe(`Anna ${ended.anna.lastName}`);
   });
 });

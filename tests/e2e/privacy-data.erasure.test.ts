@@ -143,9 +143,9 @@ describe('erase my data', () => {
     const res = await page.goto(`${t.baseUrl}/iscrizione/${ended.anna.token}`);
     expect(res?.status()).toBe(404);
     expect(await page.locator('h1').innerText()).toBe('Iscrizione non trovata');
-    expect(await page.locator('#error-links').getAttribute('href')).toBe('/link');
+    expect(await page.locator('#error-links').getAttribute('href')).toBe('/recupera-link');
     expect((await page.goto(`${t.baseUrl}/iscrizione/${ended.anna.token}/dati/elimina`))?.status()).toBe(404);
-    expect((await page.goto(`${t.baseUrl}/verify/${code}`))?.status()).toBe(404);
+    expect((await page.goto(`${t.baseUrl}/verifica/${code}`))?.status()).toBe(404);
     // Her registration in the open cycle is untouched; Dario still waits.
     expect(await statusOf(annaOpen.token)).toBe('confirmed');
     expect(await statusOf(dario.token)).toBe('waitlisted');

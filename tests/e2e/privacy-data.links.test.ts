@@ -1,4 +1,4 @@
-// "Send me my links" (/link) in a real browser: the answer is the same for a known and an unknown
+// "Send me my links" (/recupera-link) in a real browser: the answer is the same for a known and an unknown
 // address (with JavaScript and without), a missing or malformed address is pointed out next to the field,
 // too many requests are refused with the API's message; the page is reachable from the footer, the
 // "registration not found" page and the "already registered" message; axe-core in both languages.
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** Fills the form, sends it and returns the answer's HTML (the same element whatever the address). */
 async function ask(p: Page, email: string, prefix = ''): Promise<string> {
-  await p.goto(`${t.baseUrl}${prefix}/link`);
+  await p.goto(`${t.baseUrl}${prefix}/recupera-link`);
   await p.fill('#email', email);
   await p.click('#links-submit');
   await p.locator('#links-sent, #links-problem').waitFor();
@@ -71,7 +71,7 @@ describe('send me my links', () => {
   });
 
   it('a missing or malformed address is pointed out next to the field, which takes focus', async () => {
-    await page.goto(`${t.baseUrl}/link`);
+    await page.goto(`${t.baseUrl}/recupera-link`);
     await page.click('#links-submit');
     await page.locator('#email-error').waitFor();
     expect(await page.locator('#email-error').innerText()).toContain('Inserisci il tuo indirizzo email.');
@@ -101,7 +101,7 @@ describe('send me my links', () => {
   });
 
   it('English: the page, the answer and no violations', async () => {
-    const res = await page.goto(`${t.baseUrl}/en/link`);
+    const res = await page.goto(`${t.baseUrl}/en/recupera-link`);
     expect(res?.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').innerText()).toBe('Get your links again');
@@ -115,26 +115,26 @@ describe('send me my links', () => {
   });
 
   it('the Italian form has no violations', async () => {
-    await page.goto(`${t.baseUrl}/link`);
+    await page.goto(`${t.baseUrl}/recupera-link`);
     await expectNoViolations(page, 'links form (it)');
     await screenshots(page, 'links-it');
   });
 
   it('is reachable from the footer, the "registration not found" page and the "already registered" message', async () => {
     await page.goto(`${t.baseUrl}/`);
-    expect(await page.locator('footer a', { hasText: 'Hai perso il link della tua iscrizione?' }).getAttribute('href')).toBe('/link');
+    expect(await page.locator('footer a', { hasText: 'Hai perso il link della tua iscrizione?' }).getAttribute('href')).toBe('/recupera-link');
     await page.goto(`${t.baseUrl}/en/`);
-    expect(await page.locator('footer a', { hasText: 'Lost the link to your registration?' }).getAttribute('href')).toBe('/en/link');
+    expect(await page.locator('footer a', { hasText: 'Lost the link to your registration?' }).getAttribute('href')).toBe('/en/recupera-link');
 
     const res = await page.goto(`${t.baseUrl}/iscrizione/link-sbagliato`);
     expect(res?.status()).toBe(404);
     await page.click('#error-links');
-    await page.waitForURL(`${t.baseUrl}/link`);
+    await page.waitForURL(`${t.baseUrl}/recupera-link`);
 
     await page.goto(`${t.baseUrl}/cicli/${slug}`);
     await fillSignup(page, { firstName: 'Zelinda', lastName: 'Rossi', email: known.email, organisation: 'Comune di Lodi', consent: true });
     await page.click('button[type=submit]');
     await page.locator('#already-registered-links').waitFor();
-    expect(await page.locator('#already-registered-links').getAttribute('href')).toBe('/link');
+    expect(await page.locator('#already-registered-links').getAttribute('href')).toBe('/recupera-link');
   });
 });

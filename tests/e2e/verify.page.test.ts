@@ -1,4 +1,4 @@
-// The public verification of certificates (/verify, /verify/<code>) in a real browser: a real code shows
+// The public verification of certificates (/verifica, /verifica/<code>) in a real browser: a real code shows
 // the holder, the cycle and the attendance; a forged one says "no certificate with this code" (404); the
 // form works without JavaScript and forgives case, spaces and dashes; axe-core in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -41,14 +41,14 @@ afterAll(async () => {
 /** A code as someone might type it from paper: lower case, in groups of four. */
 const asTyped = (c: string) => `${c.slice(0, 4)}-${c.slice(4, 8)} ${c.slice(8)}`.toLowerCase();
 
-describe('/verify', () => {
+describe('/verifica', () => {
   it('a real code, typed loosely in the form, shows the holder, the cycle and the attendance', async () => {
-    const res = await noJs.goto(`${t.baseUrl}/verify`);
+    const res = await noJs.goto(`${t.baseUrl}/verifica`);
     expect(res?.status()).toBe(200);
     expect(await noJs.locator('h1').innerText()).toBe('Verifica un attestato');
     await noJs.fill('#verify-code', asTyped(code));
     await noJs.click('#verify-submit');
-    await noJs.waitForURL(`${t.baseUrl}/verify/${code}`);
+    await noJs.waitForURL(`${t.baseUrl}/verifica/${code}`);
     expect(await noJs.locator('#verify-result h1').innerText()).toBe('Attestato valido');
     expect(await noJs.locator('#verify-result').innerText()).toContain(code);
     expect(await noJs.locator('#verify-name').innerText()).toBe(`Anna ${ended.anna.lastName}`);
@@ -63,17 +63,24 @@ describe('/verify', () => {
   });
 
   it('the verification page is not cached nor indexed, and a loose address leads to the canonical one', async () => {
-    const res = await fetch(`${t.baseUrl}/verify/${code}`, { headers: { accept: 'text/html' } });
+    const res = await fetch(`${t.baseUrl}/verifica/${code}`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-robots-tag')).toBe('noindex, nofollow');
-    const loose = await fetch(`${t.baseUrl}/verify/${code.toLowerCase()}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    const loose = await fetch(`${t.baseUrl}/verifica/${code.toLowerCase()}`, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect(loose.status).toBe(301);
-    expect(loose.headers.get('location')).toBe(`/verify/${code}`);
+    expect(loose.headers.get('location')).toBe(`/verifica/${code}`);
+  });
+
+  it('the address in certificates printed before the paths were Italian (/verify/<code>) still opens it', async () => {
+    const res = await fetch(`${t.baseUrl}/verify/${code}`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`${t.baseUrl}/verifica/${code}`);
+    expect(await res.text()).toContain(code);
   });
 
   it('a forged code says there is no certificate with it (404), with the form to try again', async () => {
-    const res = await page.goto(`${t.baseUrl}/verify/${forged}`);
+    const res = await page.goto(`${t.baseUrl}/verifica/${forged}`);
     expect(res?.status()).toBe(404);
     expect(await page.locator('#verify-result h1').innerText()).toBe('Nessun attestato con questo codice');
     expect(await page.locator('#verify-result').innerText()).toContain(forged);
@@ -86,9 +93,9 @@ describe('/verify', () => {
   });
 
   it('an empty or malformed code is pointed out next to the field', async () => {
-    await noJs.goto(`${t.baseUrl}/verify`);
+    await noJs.goto(`${t.baseUrl}/verifica`);
     await noJs.click('#verify-submit');
-    await noJs.waitForURL(/\/verify\?code=$/);
+    await noJs.waitForURL(/\/verifica\?code=$/);
     expect(await noJs.locator('#verify-code-error').innerText()).toContain('Scrivi il codice di verifica.');
     expect(await noJs.locator('#verify-code').getAttribute('aria-invalid')).toBe('true');
     expect(await noJs.locator('#verify-code').getAttribute('aria-describedby')).toBe('verify-code-hint verify-code-error');
@@ -96,7 +103,7 @@ describe('/verify', () => {
 
     await noJs.fill('#verify-code', 'ABC123');
     await noJs.click('#verify-submit');
-    await noJs.waitForURL(/\/verify\?code=ABC123$/);
+    await noJs.waitForURL(/\/verifica\?code=ABC123$/);
     expect(await noJs.locator('#verify-code-error').innerText()).toContain('12 caratteri');
     expect(await noJs.locator('#verify-code').inputValue()).toBe('ABC123');
     // axe-core needs JavaScript: the same page in the other context.
@@ -107,31 +114,31 @@ describe('/verify', () => {
   });
 
   it('English: the same pages in English, with language alternates', async () => {
-    await page.goto(`${t.baseUrl}/en/verify`);
+    await page.goto(`${t.baseUrl}/en/verifica`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').innerText()).toBe('Verify a certificate');
     await page.fill('#verify-code', code);
     await page.click('#verify-submit');
-    await page.waitForURL(`${t.baseUrl}/en/verify/${code}`);
+    await page.waitForURL(`${t.baseUrl}/en/verifica/${code}`);
     expect(await page.locator('#verify-result h1').innerText()).toBe('Valid certificate');
     expect(await page.locator('#verify-attendance').innerText()).toBe('3 of 3 meetings');
     expect(await page.locator('#verify-hours').innerText()).toBe('9 hours');
     expect(await page.locator('#verify-cycle').getAttribute('lang')).toBe('it');
-    expect(await page.locator('link[rel=alternate][hreflang=it]').getAttribute('href')).toBe(`${t.baseUrl}/verify/${code}`);
-    expect(await page.locator('link[rel=alternate][hreflang=en]').getAttribute('href')).toBe(`${t.baseUrl}/en/verify/${code}`);
+    expect(await page.locator('link[rel=alternate][hreflang=it]').getAttribute('href')).toBe(`${t.baseUrl}/verifica/${code}`);
+    expect(await page.locator('link[rel=alternate][hreflang=en]').getAttribute('href')).toBe(`${t.baseUrl}/en/verifica/${code}`);
 
-    const res = await page.goto(`${t.baseUrl}/en/verify/${forged}`);
+    const res = await page.goto(`${t.baseUrl}/en/verifica/${forged}`);
     expect(res?.status()).toBe(404);
     expect(await page.locator('#verify-result h1').innerText()).toBe('No certificate with this code');
   });
 
   for (const lang of ['it', 'en'] as const) {
-    it(`/verify and /verify/<code> (${lang}) have no axe-core violations`, async () => {
+    it(`/verifica and /verifica/<code> (${lang}) have no axe-core violations`, async () => {
       const prefix = lang === 'en' ? '/en' : '';
       for (const [name, path, status] of [
-        ['verify', '/verify', 200],
-        ['verify-valid', `/verify/${code}`, 200],
-        ['verify-not-found', `/verify/${forged}`, 404],
+        ['verify', '/verifica', 200],
+        ['verify-valid', `/verifica/${code}`, 200],
+        ['verify-not-found', `/verifica/${forged}`, 404],
       ] as const) {
         const res = await page.goto(`${t.baseUrl}${prefix}${path}`);
         expect(res?.status()).toBe(status);

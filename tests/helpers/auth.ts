@@ -41,8 +41,8 @@ export async function assign(db: Kysely<Database>, cycleId: string, accountId: s
   await db.insertInto('cycle_organisers').values({ cycle_id: cycleId, account_id: accountId }).execute();
 }
 
-/** The session cookie's `name=value` pair from a response's Set-Cookie (`__Host-` in production), or undefined. */
-export function sessionCookieOf(setCookie: string | string[] | undefined): string | undefined {
+/** The sign-in cookie's `name=value` pair from a response's Set-Cookie (`__Host-` in production), or undefined. */
+export function signInCookieOf(setCookie: string | string[] | undefined): string | undefined {
   const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   const line = all.find((c) => /^(__Host-)?officina_session=/.test(c));
   return line?.split(';')[0];
@@ -56,7 +56,7 @@ export async function signIn(app: FastifyInstance, account: TestAccount, ip = '1
     remoteAddress: ip,
   });
   expect(res.statusCode, res.body).toBe(200);
-  const cookie = sessionCookieOf(res.headers['set-cookie']);
+  const cookie = signInCookieOf(res.headers['set-cookie']);
   expect(cookie).toBeDefined();
   const csrf = res.json().csrfToken as string;
   return { account, cookie: cookie!, csrf, headers: { cookie: cookie!, 'x-csrf-token': csrf } };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, sessionCookieOf, signIn, signedIn } from '../helpers/auth.ts';
+import { createAccount, signInCookieOf, signIn, signedIn } from '../helpers/auth.ts';
 import { expectErrorShape } from '../helpers/http.ts';
 
 let t: TestApp;
@@ -41,7 +41,7 @@ describe('sign-in', () => {
     expect(body.account).toMatchObject({ id: account.id, email: account.email, role: 'organiser' });
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const id = cookieValue(sessionCookieOf(res.headers['set-cookie'])!);
+    const id = cookieValue(signInCookieOf(res.headers['set-cookie'])!);
     const rows = await t.database.db.selectFrom('auth_sessions').selectAll().where('account_id', '=', account.id).execute();
     expect(rows).toHaveLength(1);
     expect(Buffer.compare(rows[0]!.id_hash, sha256(id))).toBe(0);
@@ -115,7 +115,7 @@ describe('sign-in', () => {
       payload: { email: account.email, password: account.password },
     });
     expect(res.statusCode).toBe(200);
-    const second = sessionCookieOf(res.headers['set-cookie'])!;
+    const second = signInCookieOf(res.headers['set-cookie'])!;
     expect(second).not.toBe(first.cookie);
     expect((await me(first.cookie)).statusCode).toBe(401);
     expect((await me(second)).statusCode).toBe(200);

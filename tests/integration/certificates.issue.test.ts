@@ -168,7 +168,7 @@ describe('the certificate', () => {
     expect(flat).toContain('Welfare di comunità e co-progettazione');
     expect(flat).toContain('frequentando 3 incontri su 4 (75%), per un totale di 9 ore');
     expect(flat).toContain(code);
-    expect(flat).toContain(`${t.config.publicUrl}/verify/${code}`);
+    expect(flat).toContain(`${t.config.publicUrl}/verifica/${code}`);
   });
 
   it('keeps its code: the same certificate on every later request, in English on ?lang=en', async () => {
@@ -187,7 +187,7 @@ describe('the certificate', () => {
     expect(res.json().certificate).toEqual({
       code,
       url: `${t.config.publicUrl}/api/registrations/${holder.token}/certificate`,
-      verifyUrl: `${t.config.publicUrl}/verify/${code}`,
+      verifyUrl: `${t.config.publicUrl}/verifica/${code}`,
     });
     expect(res.json().certificateAvailable).toBe(true);
   });
@@ -294,7 +294,7 @@ describe('the periodic job', () => {
     const mail = certificateMail(yes.email)[0]!.parsed!;
     expect(mail.subject).toBe('Attestato di partecipazione: Comunicazione generativa');
     const cert = await t.database.db.selectFrom('certificates').select('code').where('registration_id', '=', yes.id).executeTakeFirstOrThrow();
-    expect(mail.text).toContain(`${t.config.publicUrl}/verify/${cert.code}`);
+    expect(mail.text).toContain(`${t.config.publicUrl}/verifica/${cert.code}`);
     const download = `${t.config.publicUrl}/api/registrations/${yes.token}/certificate`;
     expect(mail.text).toContain(download);
     expect(mail.html).toContain(`href="${download}"`);

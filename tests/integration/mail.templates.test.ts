@@ -180,7 +180,7 @@ describe('every template, in Italian and English, as it arrives', () => {
           certificate: {
             code: 'ABCD-EFGH',
             downloadUrl: `${PUBLIC_URL}/api/registrations/${tokenOf(b.manageUrl!)}/certificate`,
-            verifyUrl: `${PUBLIC_URL}/verify/ABCD-EFGH`,
+            verifyUrl: `${PUBLIC_URL}/verifica/ABCD-EFGH`,
             attendedSessions: 3,
             heldSessions: 4,
             hours: 9,

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assign, createAccount, sessionCookieOf } from '../helpers/auth.ts';
+import { assign, createAccount, signInCookieOf } from '../helpers/auth.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
@@ -74,7 +74,7 @@ beforeAll(async () => {
     body: JSON.stringify({ email: account.email, password: account.password }),
   });
   expect(login.status).toBe(200);
-  const cookie = sessionCookieOf(login.headers.getSetCookie())!;
+  const cookie = signInCookieOf(login.headers.getSetCookie())!;
   headers = { cookie, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken };
 });
 

@@ -44,7 +44,7 @@ describe('request log', () => {
       `/api/registrations/${manage}/qr?format=svg`,
       `/ical/registrations/${calendar}.ics`,
       `/iscrizione/${manage}`,
-      `/check-in/${sessionId}?t=${manage}`,
+      `/presenza/${sessionId}?t=${manage}`,
     ]) {
       const r = await fetch(`${base}${path}`);
       expect(r.status, path).toBeLessThan(500);
@@ -54,7 +54,7 @@ describe('request log', () => {
     // The log really holds these requests (so the test can't pass on an empty log)...
     expect(log).toContain('/ical/registrations/:token~');
     expect(log).toContain('/iscrizione/:token~');
-    expect(log).toMatch(/\/check-in\/[0-9a-f-]{36}\?t=:token~/);
+    expect(log).toMatch(/\/presenza\/[0-9a-f-]{36}\?t=:token~/);
     // ...and neither secret.
     expect(log).not.toContain(manage);
     expect(log).not.toContain(calendar);
@@ -63,6 +63,8 @@ describe('request log', () => {
   it('redacts tokens, certificate codes and secret query values, and keeps ordinary paths', () => {
     const tok = 'A'.repeat(43);
     expect(redactUrl(`/api/registrations/${tok}/cancel`)).toMatch(/^\/api\/registrations\/:token~[0-9a-f]{8}\/cancel$/);
+    expect(redactUrl('/verifica/ABCDEFGHJKMN')).toMatch(/^\/verifica\/:token~[0-9a-f]{8}$/);
+    // The old address (printed QR codes) is still requested, then redirected: also redacted.
     expect(redactUrl('/verify/ABCDEFGHJKMN')).toMatch(/^\/verify\/:token~[0-9a-f]{8}$/);
     expect(redactUrl(`/x?lang=en&t=${tok}`)).toMatch(/^\/x\?lang=en&t=:token~[0-9a-f]{8}$/);
     expect(redactUrl('/api/cycles/mediazione-interculturale?when=all')).toBe('/api/cycles/mediazione-interculturale?when=all');

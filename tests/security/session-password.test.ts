@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { ensureBootstrapAdministrator } from '../../server/modules/accounts/accounts.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, sessionCookieOf, signIn, signedIn, type Session } from '../helpers/auth.ts';
+import { createAccount, signInCookieOf, signIn, signedIn, type Session } from '../helpers/auth.ts';
 import { expectErrorShape } from '../helpers/http.ts';
 
 const MINUTE = 60_000;
@@ -149,7 +149,7 @@ describe('session cookie in production: __Host- prefix', () => {
     expect(line).toMatch(/; HttpOnly/);
     expect(line).not.toMatch(/Domain=/i);
 
-    const pair = sessionCookieOf(res.headers['set-cookie'])!;
+    const pair = signInCookieOf(res.headers['set-cookie'])!;
     const value = pair.split('=')[1]!;
     expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: pair } })).statusCode).toBe(200);
     // The same id under the unprefixed name (as a sibling subdomain could plant it): not a session.

@@ -35,7 +35,7 @@ declare global {
             themes(locale: Locale): Promise<OfficinaBridgeResult<{ items: Theme[] }>>;
           };
         };
-        config: { publicUrl: string; timezone: string; privacyVersion: string; sessionCookie: string };
+        config: { publicUrl: string; timezone: string; privacyVersion: string; signInCookie: string };
         /** The server's pino logger (server/plugins/web.plugin.ts). */
         log: { error(fields: object, message: string): void };
       }

@@ -84,7 +84,7 @@ export async function countOtherActiveAdministrators(db: Executor, exceptId: str
 
 // --- sign-in sessions -------------------------------------------------------------------------------
 
-export async function insertSession(
+export async function insertSignIn(
   db: Executor,
   s: { idHash: Buffer; accountId: string; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null },
 ) {
@@ -102,7 +102,7 @@ export async function insertSession(
     .execute();
 }
 
-export async function findSession(db: Executor, idHash: Buffer) {
+export async function findSignIn(db: Executor, idHash: Buffer) {
   return db
     .selectFrom('auth_sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
@@ -111,22 +111,22 @@ export async function findSession(db: Executor, idHash: Buffer) {
     .executeTakeFirst();
 }
 
-export async function touchSession(db: Executor, idHash: Buffer, now: Date) {
+export async function touchSignIn(db: Executor, idHash: Buffer, now: Date) {
   await db.updateTable('auth_sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
 }
 
-export async function deleteSession(db: Executor, idHash: Buffer) {
+export async function deleteSignIn(db: Executor, idHash: Buffer) {
   await db.deleteFrom('auth_sessions').where('id_hash', '=', idHash).execute();
 }
 
-export async function deleteSessionsOf(db: Executor, accountId: string, exceptHash?: Buffer) {
+export async function deleteSignInsOf(db: Executor, accountId: string, exceptHash?: Buffer) {
   let q = db.deleteFrom('auth_sessions').where('account_id', '=', accountId);
   if (exceptHash) q = q.where('id_hash', '<>', exceptHash);
   await q.execute();
 }
 
 /** Housekeeping: sessions past their absolute end or idle for longer than allowed. */
-export async function deleteDeadSessions(db: Executor, now: Date, idleBefore: Date): Promise<number> {
+export async function deleteDeadSignIns(db: Executor, now: Date, idleBefore: Date): Promise<number> {
   const r = await db
     .deleteFrom('auth_sessions')
     .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleBefore)]))

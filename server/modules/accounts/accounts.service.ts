@@ -30,7 +30,7 @@ export async function upsertAccountWithPassword(
     const existing = await repo.findByEmail(trx, email);
     if (existing) {
       await repo.update(trx, existing.id, { passwordHash, active: true }, now);
-      await repo.deleteSessionsOf(trx, existing.id);
+      await repo.deleteSignInsOf(trx, existing.id);
       await repo.clearFailures(trx, { email });
       return { id: existing.id, created: false };
     }
@@ -123,7 +123,7 @@ export function accountsService(deps: { db: Kysely<Database>; clock?: () => Date
         await repo.update(trx, id, { name: patch.name, role: patch.role, active: patch.active, passwordHash }, clock());
         // A new password or a deactivation must not leave an old sign-in alive; a role change applies
         // on the next request anyway (the role is read with the session).
-        if (passwordHash || patch.active === false) await repo.deleteSessionsOf(trx, id);
+        if (passwordHash || patch.active === false) await repo.deleteSignInsOf(trx, id);
       });
       return get(id);
     },

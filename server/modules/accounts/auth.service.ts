@@ -24,7 +24,7 @@ import { passwordWeakness } from './passwords.policy.ts';
 export const ABSOLUTE_MS = 12 * 3_600_000;
 /** last_seen_at is written at most once a minute per session, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
-const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+const SIGN_IN_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface SignedInAccount {
   id: string;
@@ -36,7 +36,7 @@ export interface SignedInAccount {
 export interface AuthContext {
   account: SignedInAccount;
   /** The cookie value; kept on the request only, never stored. */
-  sessionId: string;
+  signInId: string;
   csrfToken: string;
 }
 
@@ -54,7 +54,7 @@ export function authService(deps: AuthDeps) {
   const { db, tokens, idleMs } = deps;
   const clock = deps.clock ?? (() => new Date());
   const throttle = loginThrottle(db);
-  const csrfOf = (sessionId: string) => tokens.token('csrf', sessionId, 1);
+  const csrfOf = (signInId: string) => tokens.token('csrf', signInId, 1);
   const pick = (a: { id: string; email: string; name: string; role: AccountRole }): SignedInAccount => ({
     id: a.id,
     email: a.email,
@@ -83,11 +83,11 @@ export function authService(deps: AuthDeps) {
         throw authErrors.invalidCredentials();
       }
 
-      const sessionId = randomBytes(32).toString('base64url');
+      const signInId = randomBytes(32).toString('base64url');
       await inTransaction(db, async (trx) => {
         await throttle.succeeded(trx, claim);
-        await repo.insertSession(trx, {
-          idHash: hashToken(sessionId),
+        await repo.insertSignIn(trx, {
+          idHash: hashToken(signInId),
           accountId: account.id,
           now,
           expiresAt: new Date(now.getTime() + ABSOLUTE_MS),
@@ -97,16 +97,16 @@ export function authService(deps: AuthDeps) {
         await repo.update(trx, account.id, { lastLoginAt: now }, now);
       });
       // Housekeeping on the (rare) sign-in path keeps both tables small without a scheduled job.
-      await repo.deleteDeadSessions(db, now, new Date(now.getTime() - idleMs));
+      await repo.deleteDeadSignIns(db, now, new Date(now.getTime() - idleMs));
       await throttle.sweep(now);
-      return { sessionId, csrfToken: csrfOf(sessionId), account: pick(account), expiresAt: new Date(now.getTime() + ABSOLUTE_MS) };
+      return { signInId, csrfToken: csrfOf(signInId), account: pick(account), expiresAt: new Date(now.getTime() + ABSOLUTE_MS) };
     },
 
-    async authenticate(sessionId: string): Promise<AuthResult> {
-      if (!SESSION_ID_SHAPE.test(sessionId)) return { ok: false, reason: 'unknown' };
+    async authenticate(signInId: string): Promise<AuthResult> {
+      if (!SIGN_IN_ID_SHAPE.test(signInId)) return { ok: false, reason: 'unknown' };
       const now = clock();
-      const idHash = hashToken(sessionId);
-      const s = await repo.findSession(db, idHash);
+      const idHash = hashToken(signInId);
+      const s = await repo.findSignIn(db, idHash);
       if (!s) return { ok: false, reason: 'unknown' };
       const lastSeen = new Date(s.last_seen_at).getTime();
       // An ended session stays refused by the same test until sign-in's housekeeping removes it. It is not
@@ -115,12 +115,12 @@ export function authService(deps: AuthDeps) {
       if (!s.active || now >= new Date(s.expires_at) || now.getTime() - lastSeen >= idleMs) {
         return { ok: false, reason: s.active ? 'expired' : 'unknown' };
       }
-      if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await repo.touchSession(db, idHash, now);
-      return { ok: true, auth: { account: pick(s), sessionId, csrfToken: csrfOf(sessionId) } };
+      if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await repo.touchSignIn(db, idHash, now);
+      return { ok: true, auth: { account: pick(s), signInId, csrfToken: csrfOf(signInId) } };
     },
 
-    async logout(sessionId: string) {
-      await repo.deleteSession(db, hashToken(sessionId));
+    async logout(signInId: string) {
+      await repo.deleteSignIn(db, hashToken(signInId));
     },
 
     /** Own password change: checks the current one, keeps this session, ends every other. */
@@ -133,7 +133,7 @@ export function authService(deps: AuthDeps) {
       const passwordHash = await hashPassword(next);
       await inTransaction(db, async (trx) => {
         await repo.update(trx, account.id, { passwordHash }, now);
-        await repo.deleteSessionsOf(trx, account.id, hashToken(auth.sessionId));
+        await repo.deleteSignInsOf(trx, account.id, hashToken(auth.signInId));
       });
     },
   };

@@ -1,5 +1,5 @@
 // The certificate as a PDF (pdfkit), in Italian or English: who, which programme, when, how many
-// meetings and hours, the verification code and a QR code that opens the public /verify page.
+// meetings and hours, the verification code and a QR code that opens the public /verifica page.
 //
 // Fonts: DejaVu Sans when the system has it (Debian: fonts-dejavu-core), which covers the Latin,
 // Greek and Cyrillic names a programme for Ukrainian refugees' services meets; otherwise PDF's built-in

@@ -8,6 +8,7 @@ import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
 import { t } from '../../lib/i18n.ts';
+import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { newCode, normaliseCode } from './certificates.code.ts';
@@ -17,7 +18,7 @@ import * as repo from './certificates.repository.ts';
 import type { CertificateRow } from './certificates.repository.ts';
 import { assess, type Assessment } from './certificates.rules.ts';
 
-export const verifyUrl = (publicUrl: string, code: string) => `${publicUrl}/verify/${code}`;
+export const verifyUrl = (publicUrl: string, code: string) => siteUrl(publicUrl, pagePath.verify(code));
 export const certificateUrl = (publicUrl: string, token: string) => `${publicUrl}/api/registrations/${token}/certificate`;
 
 /** How long after a cycle's end the periodic job still looks for certificates to issue. */

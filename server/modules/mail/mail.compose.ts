@@ -4,6 +4,7 @@
 import type { Locale } from '../../../db/schema.ts';
 import { renderEmail, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
+import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
 import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
@@ -62,7 +63,7 @@ export function mailComposer(deps: ComposeDeps) {
   const site: Site = { publicUrl, timezone };
   const organizer = organizerFromMailFrom(deps.mailFrom);
 
-  const cycleUrl = (slug: string, locale: Locale) => `${publicUrl}/cicli/${encodeURIComponent(slug)}${locale === 'en' ? '?lang=en' : ''}`;
+  const cycleUrl = (slug: string, locale: Locale) => `${siteUrl(publicUrl, pagePath.cycle(slug))}${locale === 'en' ? '?lang=en' : ''}`;
   const links = (r: RegistrationContext) => ({
     manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', r.id, r.token_version)),
     calendarUrl: calendarUrl(publicUrl, deps.tokens.token('calendar', r.id, r.calendar_token_version)),
@@ -275,7 +276,7 @@ export function mailComposer(deps: ComposeDeps) {
     const expiresAt = t(row.expires_at);
     if (expiresAt <= now) return skip(log, 'the link expired before it could be sent', row.email);
     const token = deps.tokens.token('personal-data', row.id, 0);
-    const url = `${publicUrl}${row.locale === 'en' ? '/en' : ''}/dati/${token}`;
+    const url = siteUrl(publicUrl, `${row.locale === 'en' ? '/en' : ''}${pagePath.personalData(token)}`);
     const rendered = renderEmail('personal-data-link', { site, url, expiresAt }, row.locale);
     return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, rendered, calendar: null } };
   }

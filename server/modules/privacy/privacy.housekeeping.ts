@@ -23,7 +23,7 @@ export interface HousekeepingResult {
 
 export async function housekeeping(db: Kysely<Database>, opts: { dataDir: string; sessionIdleMs: number; now: Date }): Promise<HousekeepingResult> {
   const { now } = opts;
-  const sessions = await accountsRepo.deleteDeadSessions(db, now, new Date(now.getTime() - opts.sessionIdleMs));
+  const sessions = await accountsRepo.deleteDeadSignIns(db, now, new Date(now.getTime() - opts.sessionIdleMs));
   const throttles = await accountsRepo.deleteOldThrottles(db, new Date(now.getTime() - DAY_MS), now);
   const outboxMessages = await purgeOutbox(path.join(opts.dataDir, 'mail'), new Date(now.getTime() - OUTBOX_KEPT_MS));
   const queueErrors = await scrubQueueErrors(db);

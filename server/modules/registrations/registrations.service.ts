@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
+import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import type { RegistrationLimits } from './registrations.limits.ts';
 import type { cancellation } from './registrations.cancel.ts';
@@ -16,7 +17,7 @@ import type { RegistrationRecord } from './registrations.repository.ts';
 import type { RegisterInput, RegistrationView } from './registrations.schemas.ts';
 
 export function manageUrl(publicUrl: string, token: string) {
-  return `${publicUrl}/iscrizione/${token}`;
+  return siteUrl(publicUrl, pagePath.registration(token));
 }
 export function calendarUrl(publicUrl: string, token: string) {
   return `${publicUrl}/ical/registrations/${token}.ics`;

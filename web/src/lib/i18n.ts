@@ -3,6 +3,9 @@
 // the API reads too (server/lib/locale.ts); hooks.server.ts applies it.
 import { deLocalizeHref, getLocale, localizeHref, locales, type Locale } from '$lib/paraglide/runtime.js';
 
+// The page paths the server also writes into mail, PDFs and calendars: links are href(pagePath.x(...)).
+export { pagePath } from '../../../server/lib/site.urls';
+
 export const LANG_COOKIE = 'officina_lang';
 export const LANG_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 
@@ -22,7 +25,7 @@ function tidy(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** An internal link in the current page's language (e.g. href('/cicli/x') -> '/en/cicli/x'). */
+/** An internal link in the current page's language (e.g. href(pagePath.cycle('x')) -> '/en/cicli/x'). */
 export function href(path: string, locale: Locale = getLocale()): string {
   return tidy(localizeHref(path, { locale }));
 }

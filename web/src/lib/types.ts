@@ -71,7 +71,7 @@ export interface RegistrationWithCycle {
   cycle: Cycle;
   /** What this person may see of the cycle's materials (docs/http-api.md "Shapes"). */
   materials: Material[];
-  /** Set once issued; url is the PDF (carries the token), verifyUrl the public /verify page. */
+  /** Set once issued; url is the PDF (carries the token), verifyUrl the public /verifica page. */
   certificate: { code: string; url: string; verifyUrl: string } | null;
   /** True when the certificate PDF can be downloaded now (issued, or eligible and issued on first request). */
   certificateAvailable: boolean;

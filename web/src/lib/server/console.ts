@@ -1,26 +1,26 @@
 // The console's way to the organiser API (/api/admin, /api/auth): the same in-process call as the
-// public pages (api.ts), carrying the organiser's own session cookie. State-changing calls also carry
+// public pages (api.ts), carrying the organiser's own sign-in cookie. State-changing calls also carry
 // the CSRF token the API hands out at GET /api/auth/me (asked once per request, only when needed):
 // the browser never sees it, because every change goes through a form action of ours, and SvelteKit's
 // Origin check already refuses form posts from other sites.
 //
-// A missing or expired session turns into a redirect to the sign-in page, which brings the person
+// A missing or expired sign-in turns into a redirect to the sign-in page, which brings the person
 // back to where they were; 403 and 404 become the console's error page.
 import { error, redirect, type Cookies } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import type { Locale } from '$lib/paraglide/runtime.js';
 import { ApiError, send } from '$lib/server/api';
 import type { Me } from '$lib/components/console/types';
 
 /**
- * The name the API gives the session cookie (`__Host-officina_session` in production, see
+ * The name the API gives the sign-in cookie (`__Host-officina_session` in production, see
  * server/plugins/auth.plugin.ts). Only that name is read: falling back to the unprefixed one would let
  * a cookie planted by a sibling subdomain through. Pages running apart from the API (`vite dev`) are
  * development over http, where the name has no prefix.
  */
-function sessionCookie(): string {
-  return globalThis.__officinaWeb?.config.sessionCookie ?? 'officina_session';
+function signInCookie(): string {
+  return globalThis.__officinaWeb?.config.signInCookie ?? 'officina_session';
 }
 
 export interface ConsoleEvent {
@@ -38,7 +38,7 @@ export { PRIVATE_HEADERS as CONSOLE_HEADERS };
 
 /** Only our own console addresses are followed after sign-in (no open redirect, no way out by ".."). */
 export function safeNext(next: string | null, locale: Locale): string {
-  const fallback = href('/console', locale);
+  const fallback = href(pagePath.console.home(), locale);
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
   let url: URL;
   try {
@@ -55,14 +55,14 @@ export function signInUrl(event: ConsoleEvent, extra: Record<string, string> = {
   // After a form post the address to come back to is the page, not its action (?/name).
   const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
   const q = new URLSearchParams({ next: back, ...extra });
-  return `${href('/console/accedi', event.locals.locale)}?${q}`;
+  return `${href(pagePath.console.signIn(), event.locals.locale)}?${q}`;
 }
 
 const csrfOf = new WeakMap<ConsoleEvent, Promise<string>>();
 
 function baseHeaders(event: ConsoleEvent): Record<string, string> {
   const locale = event.locals.locale;
-  const name = sessionCookie();
+  const name = signInCookie();
   const session = event.cookies.get(name);
   return {
     accept: 'application/json',
@@ -88,7 +88,7 @@ function apiError(status: number, json: unknown): ApiError {
 
 export function consoleApi(event: ConsoleEvent) {
   function toSignIn(code: string): never {
-    event.cookies.delete(sessionCookie(), { path: '/' });
+    event.cookies.delete(signInCookie(), { path: '/' });
     redirect(303, signInUrl(event, code === 'session_expired' ? { scaduta: '1' } : {}));
   }
 
@@ -149,14 +149,14 @@ export function pageError(e: unknown): never {
   throw e;
 }
 
-/** POST /api/auth/login, then the session cookie the API chose is handed to the browser as-is. */
+/** POST /api/auth/login, then the sign-in cookie the API chose is handed to the browser as-is. */
 export async function signIn(event: ConsoleEvent, email: string, password: string): Promise<Me> {
   const headers = { ...baseHeaders(event), 'content-type': 'application/json' };
   const res = await send('POST', '/api/auth/login', headers, JSON.stringify({ email, password }));
   const json = parse(res.text);
   if (res.status !== 200) throw apiError(res.status, json);
   const lines = ([] as unknown[]).concat(res.headers['set-cookie'] ?? []).map(String);
-  const name = sessionCookie();
+  const name = signInCookie();
   const line = lines.find((l) => l.startsWith(`${name}=`));
   if (!line) throw new ApiError(500, 'no_session', m.console_error_generic());
   const [pair, ...attrs] = line.split(';').map((s) => s.trim());
@@ -172,9 +172,9 @@ export async function signIn(event: ConsoleEvent, email: string, password: strin
   return json as Me;
 }
 
-/** POST /api/auth/logout (the session ends server-side), and the cookie goes. */
+/** POST /api/auth/logout (the sign-in ends server-side), and the cookie goes. */
 export async function signOut(event: ConsoleEvent): Promise<void> {
-  if (event.cookies.get(sessionCookie())) {
+  if (event.cookies.get(signInCookie())) {
     try {
       await consoleApi(event).post('/api/auth/logout');
     } catch (e) {
@@ -182,12 +182,12 @@ export async function signOut(event: ConsoleEvent): Promise<void> {
       if (!(e instanceof ApiError) || e.status >= 500) throw e;
     }
   }
-  event.cookies.delete(sessionCookie(), { path: '/' });
+  event.cookies.delete(signInCookie(), { path: '/' });
 }
 
 /** The signed-in account, or null (no redirect): for the sign-in page itself. */
 export async function currentAccount(event: ConsoleEvent): Promise<Me['account'] | null> {
-  if (!event.cookies.get(sessionCookie())) return null;
+  if (!event.cookies.get(signInCookie())) return null;
   const res = await send('GET', '/api/auth/me', baseHeaders(event));
   if (res.status !== 200) return null;
   return (parse(res.text) as Me).account;

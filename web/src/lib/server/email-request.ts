@@ -1,4 +1,4 @@
-// The form action of the pages that mail a link to a typed address (/link, /dati): the address goes to an
+// The form action of the pages that mail a link to a typed address (/recupera-link, /dati): the address goes to an
 // API route that always answers the same (202 and one message) whether or not the address is known; the
 // page shows that message. A form action, so it works as a plain POST without JavaScript.
 import { fail, type RequestEvent } from '@sveltejs/kit';

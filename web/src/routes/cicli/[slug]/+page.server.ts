@@ -1,7 +1,7 @@
 // A cycle and its sign-up form. The form is a SvelteKit action: without JavaScript it is a plain POST
 // and a new page; with it, use:enhance does the same without a reload.
 import { error, fail, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError, apiFor } from '$lib/server/api';
 import { checkSignup, fieldErrorsFromApi, readSignup } from '$lib/server/signup';
@@ -55,6 +55,6 @@ export const actions: Actions = {
       throw e;
     }
     const token = new URL(registration.manageUrl ?? '', 'http://x').pathname.split('/').pop() ?? '';
-    redirect(303, `${href(`/iscrizione/${token}`)}?nuova=1`);
+    redirect(303, `${href(pagePath.registration(token))}?nuova=1`);
   },
 };

@@ -1,4 +1,4 @@
-// Every console page but the sign-in: without a session the person goes to sign in and comes back.
+// Every console page but the sign-in: without a live sign-in the person goes to sign in and comes back.
 import { CONSOLE_HEADERS, consoleApi } from '$lib/server/console';
 import type { Me } from '$lib/components/console/types';
 import type { LayoutServerLoad } from './$types';

@@ -1,4 +1,4 @@
-// Sign-in of organisers and administrators. The session cookie is the API's own (set by
+// Sign-in of organisers and administrators. The sign-in cookie is the API's own (set by
 // POST /api/auth/login and handed to the browser as-is); after it the person goes back to the console
 // page they asked for. Wrong password, throttling (429) and a refused origin are said in words.
 import { fail, redirect } from '@sveltejs/kit';

@@ -3,7 +3,7 @@
 // then leaves for a page that needs no token. Unknown, expired and used links are one 404 page that
 // offers to ask for a new one.
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError, apiFor } from '$lib/server/api';
 import { PRIVATE_HEADERS } from '$lib/server/registration';
@@ -49,6 +49,6 @@ export const actions: Actions = {
       linkNotFound(e);
     }
     // Only counts travel in the address: nothing that names the person.
-    redirect(303, `${href('/dati-cancellati')}?iscrizioni=${result.registrations}&annullate=${result.cancelled}&tutto=1`);
+    redirect(303, `${href(pagePath.dataErased())}?iscrizioni=${result.registrations}&annullate=${result.cancelled}&tutto=1`);
   },
 };

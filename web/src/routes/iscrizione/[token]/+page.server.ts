@@ -2,7 +2,7 @@
 // for this page) is a plain POST (cancelling has its own confirmation page), so the page ships no
 // JavaScript.
 import { error, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
 import { PRIVATE_HEADERS, loadRegistration, registrationPath, webcalOf } from '$lib/server/registration';
 import type { Actions, PageServerLoad } from './$types';
@@ -48,6 +48,6 @@ export const actions: Actions = {
       error(e.status, { code: e.status === 404 ? 'registration_not_found' : e.code, message: e.message });
     }
     const token = new URL(manageUrl).pathname.split('/').pop() ?? '';
-    redirect(303, `${href(`/iscrizione/${token}`)}?nuovo-link=1`);
+    redirect(303, `${href(pagePath.registration(token))}?nuovo-link=1`);
   },
 };

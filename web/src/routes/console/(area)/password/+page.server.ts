@@ -1,4 +1,4 @@
-// Changing one's own password (the other sessions of the account end; this one stays).
+// Changing one's own password (the account's other sign-ins end; this one stays).
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError } from '$lib/server/api';

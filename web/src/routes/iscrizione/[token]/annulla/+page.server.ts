@@ -1,21 +1,21 @@
 // The second of the two clicks that cancel: a page that says what cancelling means, with one button.
 // Without JavaScript it is a plain form POST; with it, use:enhance.
 import { error, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
 import { PRIVATE_HEADERS, loadRegistration, registrationPath } from '$lib/server/registration';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { registration, cycle } = await loadRegistration(event);
-  if (registration.status === 'cancelled') redirect(303, href(`/iscrizione/${event.params.token}`));
+  if (registration.status === 'cancelled') redirect(303, href(pagePath.registration(event.params.token)));
   return { registration, cycle, token: event.params.token };
 };
 
 export const actions: Actions = {
   default: async (event) => {
     event.setHeaders(PRIVATE_HEADERS);
-    const back = href(`/iscrizione/${event.params.token}`);
+    const back = href(pagePath.registration(event.params.token));
     try {
       await apiFor(event).post(`${registrationPath(event.params.token)}/cancel`);
     } catch (e) {

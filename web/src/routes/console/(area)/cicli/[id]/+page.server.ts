@@ -4,7 +4,7 @@ import { fail } from '@sveltejs/kit';
 import { siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, integer, text } from '$lib/server/console-forms';
-import { SESSION_FIELDS, checkSession, readSession, sessionFormName } from '$lib/server/console-session';
+import { SESSION_FIELDS, checkSession, readSession, sessionFormName } from '$lib/server/console-session-form';
 import { m } from '$lib/paraglide/messages.js';
 import type { Account, AdminCycle } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';

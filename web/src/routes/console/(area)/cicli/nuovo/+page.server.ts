@@ -1,6 +1,6 @@
 // A new cycle, saved as a draft (not in the public catalogue until published); its creator runs it.
 import { fail, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { ApiError, siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { CYCLE_FIELDS, checkCycle, emptyCycle, formName, readCycle } from '$lib/server/console-cycle';
@@ -26,6 +26,6 @@ export const actions: Actions = {
       if (e instanceof ApiError && e.code === 'slug_taken') return fail(409, { values, errors: { slug: e.message } });
       return fail(400, { values, errors: formProblem(e, CYCLE_FIELDS, formName) });
     }
-    redirect(303, `${href(`/console/cicli/${cycle.id}`, event.locals.locale)}?creato=1`);
+    redirect(303, `${href(pagePath.console.cycle(cycle.id), event.locals.locale)}?creato=1`);
   },
 };

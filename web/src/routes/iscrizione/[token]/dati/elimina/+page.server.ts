@@ -3,7 +3,7 @@
 // and then leaves for a page that needs no token (after erasure the token is unknown everywhere).
 // Without JavaScript it is a plain POST. The page also points to the whole-address erasure (/dati).
 import { error, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
 import { PRIVATE_HEADERS, loadRegistration, registrationPath } from '$lib/server/registration';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,6 +25,6 @@ export const actions: Actions = {
       error(e.status, { code: e.code, message: e.message });
     }
     // Only counts travel in the address: nothing that names the person.
-    redirect(303, `${href('/dati-cancellati')}?iscrizioni=${result.registrations}&annullate=${result.cancelled}`);
+    redirect(303, `${href(pagePath.dataErased())}?iscrizioni=${result.registrations}&annullate=${result.cancelled}`);
   },
 };

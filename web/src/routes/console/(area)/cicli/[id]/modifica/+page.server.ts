@@ -1,6 +1,6 @@
 // Editing a cycle's texts and settings (capacity has its own form on the overview).
 import { fail, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { ApiError, siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { CYCLE_FIELDS, checkCycle, cycleValues, formName, readCycle } from '$lib/server/console-cycle';
@@ -32,6 +32,6 @@ export const actions: Actions = {
       if (e instanceof ApiError && (e.code === 'slug_taken' || e.code === 'slug_locked')) return fail(409, { values, errors: { slug: e.message } });
       return fail(400, { values, errors: formProblem(e, CYCLE_FIELDS, formName) });
     }
-    redirect(303, `${href(`/console/cicli/${event.params.id}`, event.locals.locale)}?salvato=1`);
+    redirect(303, `${href(pagePath.console.cycle(event.params.id), event.locals.locale)}?salvato=1`);
   },
 };

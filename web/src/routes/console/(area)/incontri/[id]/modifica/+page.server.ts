@@ -1,11 +1,11 @@
 // Moving or cancelling a meeting. Both take two steps: the first says what will happen (everyone
 // registered is told by e-mail, and their calendars update), the second does it.
 import { fail, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem } from '$lib/server/console-forms';
-import { SESSION_FIELDS, checkSession, readSession, sessionFormName, sessionValues } from '$lib/server/console-session';
+import { SESSION_FIELDS, checkSession, readSession, sessionFormName, sessionValues } from '$lib/server/console-session-form';
 import type { Roster } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -43,7 +43,7 @@ export const actions: Actions = {
     } catch (e) {
       return fail(400, { action: 'move' as const, values, errors: formProblem(e, SESSION_FIELDS, sessionFormName) });
     }
-    redirect(303, `${href(`/console/cicli/${cycleId}`, event.locals.locale)}?spostato=1#session-${event.params.id}`);
+    redirect(303, `${href(pagePath.console.cycle(cycleId), event.locals.locale)}?spostato=1#session-${event.params.id}`);
   },
 
   restore: async (event) => {
@@ -67,6 +67,6 @@ export const actions: Actions = {
     } catch (e) {
       return fail(409, { action: 'cancel' as const, errors: formProblem(e) });
     }
-    redirect(303, `${href(`/console/cicli/${cycleId}`, event.locals.locale)}?annullato=1#session-${event.params.id}`);
+    redirect(303, `${href(pagePath.console.cycle(cycleId), event.locals.locale)}?annullato=1#session-${event.params.id}`);
   },
 };

@@ -1,8 +1,8 @@
-// /verify/<code>: the public check of a certificate (the address printed, with a QR, on every PDF).
+// /verifica/<code>: the public check of a certificate (the address printed, with a QR, on every PDF).
 // Shows only what the API returns: name, cycle and attendance. An unknown or forged code is a 404,
 // rendered by ../+error.svelte with the form to try again.
 import { error, redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError, apiFor } from '$lib/server/api';
 import type { CertificateVerification } from '$lib/types';
@@ -21,6 +21,6 @@ export const load: PageServerLoad = async (event) => {
     throw e;
   }
   // Typed in lower case or with dashes: the canonical address, so every copy of a link is the same.
-  if (certificate.code !== event.params.code) redirect(301, href(`/verify/${certificate.code}`));
+  if (certificate.code !== event.params.code) redirect(301, href(pagePath.verify(certificate.code)));
   return { certificate };
 };

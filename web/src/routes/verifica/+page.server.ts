@@ -1,7 +1,7 @@
-// /verify: the form to type a certificate's code. /verify?code=... (the form, sent without JavaScript)
-// goes to /verify/<CODE> when the code has the right shape; the API decides whether it is valid.
+// /verifica: the form to type a certificate's code. /verifica?code=... (the form, sent without JavaScript)
+// goes to /verifica/<CODE> when the code has the right shape; the API decides whether it is valid.
 import { redirect } from '@sveltejs/kit';
-import { href } from '$lib/i18n';
+import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
 import type { PageServerLoad } from './$types';
 
@@ -16,5 +16,5 @@ export const load: PageServerLoad = async ({ url }) => {
   const code = normalise(raw);
   if (!code) return { value: raw, error: m.verify_code_required() };
   if (!/^[A-Z0-9]{12}$/.test(code)) return { value: raw.slice(0, 40), error: m.verify_code_invalid() };
-  redirect(303, href(`/verify/${code}`));
+  redirect(303, href(pagePath.verify(code)));
 };
