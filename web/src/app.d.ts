@@ -1,5 +1,5 @@
 // Types shared by the pages: the error shape, what hooks put in locals, and the in-process bridge that
-// server/plugins/web.plugin.ts publishes (keep the two declarations in step).
+// server/plugins/web.plugin.ts publishes (the two declarations are held identical by $lib/api/facade.check.ts).
 import type { Locale } from '$lib/paraglide/runtime.js';
 import type { Cycle, CycleDetail, Theme } from '$lib/types';
 

@@ -4,6 +4,7 @@ import type { AdminCycle, CycleValues, FieldErrors } from '$lib/components/conso
 
 export type { CycleValues };
 import { integer, localDateTime, localInput, text } from './console-forms';
+import { CYCLE_LIMITS } from './limits';
 
 export const CYCLE_FIELDS = [
   'title',
@@ -91,10 +92,10 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked: boolean }) {
   const errors: FieldErrors = {};
   if (!v.title) errors.title = m.console_cycle_title_required();
-  else if (v.title.length > 200) errors.title = m.console_too_long({ max: 200 });
-  if (v.slug && !opts.slugLocked && (!SLUG.test(v.slug) || v.slug.length > 120)) errors.slug = m.console_cycle_slug_invalid();
+  else if (v.title.length > CYCLE_LIMITS.title) errors.title = m.console_too_long({ max: CYCLE_LIMITS.title });
+  if (v.slug && !opts.slugLocked && (!SLUG.test(v.slug) || v.slug.length > CYCLE_LIMITS.slug)) errors.slug = m.console_cycle_slug_invalid();
   if (!v.themeSlug) errors.themeSlug = m.console_cycle_theme_required();
-  if (v.location.length > 300) errors.location = m.console_too_long({ max: 300 });
+  if (v.location.length > CYCLE_LIMITS.location) errors.location = m.console_too_long({ max: CYCLE_LIMITS.location });
   const capacity = integer(v.capacity, 0, 100_000);
   if (capacity === null) errors.capacity = m.console_cycle_capacity_invalid();
   const opens = localDateTime(v.opensAt, timeZone);
@@ -104,8 +105,8 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
   if (opens && closes && Date.parse(closes) <= Date.parse(opens)) errors.closesAt = m.console_cycle_closes_before_opens();
   const threshold = v.threshold === '' ? NaN : Number(v.threshold);
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) errors.threshold = m.console_cycle_threshold_invalid();
-  if (v.summary.length > 1000) errors.summary = m.console_too_long({ max: 1000 });
-  if (v.description.length > 20_000) errors.description = m.console_too_long({ max: 20_000 });
+  if (v.summary.length > CYCLE_LIMITS.summary) errors.summary = m.console_too_long({ max: CYCLE_LIMITS.summary });
+  if (v.description.length > CYCLE_LIMITS.description) errors.description = m.console_too_long({ max: CYCLE_LIMITS.description });
   const body = {
     title: v.title,
     ...(v.slug && !opts.slugLocked ? { slug: v.slug } : {}),

@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages.js';
 import type { FieldErrors } from '$lib/components/console/types';
 import type { Session } from '$lib/types';
 import { localParts, text, zonedIso } from './console-forms';
+import { SESSION_LIMITS } from './limits';
 
 export interface SessionValues {
   title: string;
@@ -37,7 +38,7 @@ export function readSession(form: FormData): SessionValues {
 export function checkSession(v: SessionValues, timeZone: string) {
   const errors: FieldErrors = {};
   if (!v.title) errors.title = m.console_session_title_required();
-  else if (v.title.length > 200) errors.title = m.console_too_long({ max: 200 });
+  else if (v.title.length > SESSION_LIMITS.title) errors.title = m.console_too_long({ max: SESSION_LIMITS.title });
   const startsAt = zonedIso(v.date, v.start, timeZone);
   let endsAt = zonedIso(v.date, v.end, timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date) || zonedIso(v.date, '12:00', timeZone) === null) errors.date = m.console_date_invalid();
@@ -50,7 +51,7 @@ export function checkSession(v: SessionValues, timeZone: string) {
     if (v.end === '00:00') endsAt = new Date(Date.parse(endsAt) + 86_400_000).toISOString();
     else errors.end = m.console_session_end_before_start();
   }
-  if (v.location.length > 300) errors.location = m.console_too_long({ max: 300 });
+  if (v.location.length > SESSION_LIMITS.location) errors.location = m.console_too_long({ max: SESSION_LIMITS.location });
   if (v.onlineUrl && !/^https?:\/\/\S+$/i.test(v.onlineUrl)) errors.onlineUrl = m.console_url_invalid();
   const body = { title: v.title, startsAt: startsAt ?? '', endsAt: endsAt ?? '', location: v.location || null, onlineUrl: v.onlineUrl || null };
   return { errors, body };

@@ -3,11 +3,11 @@
 // everything again; this only makes the messages kind.
 import { m } from '$lib/paraglide/messages.js';
 import type { SignupField, SignupValues } from '$lib/types';
+import { SIGNUP_LIMITS } from './limits';
 
 export type FieldErrors = Partial<Record<SignupField, string>>;
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const LIMITS = { firstName: 100, lastName: 100, email: 254, organisation: 200, role: 100, network: 100 } as const;
 
 export function readSignup(form: FormData): SignupValues {
   const text = (name: string) => {
@@ -32,7 +32,7 @@ export function checkSignup(v: SignupValues): FieldErrors {
   if (!v.email) errors.email = m.error_email_required();
   else if (!EMAIL.test(v.email)) errors.email = m.error_email_invalid();
   if (!v.organisation) errors.organisation = m.error_organisation_required();
-  for (const [field, max] of Object.entries(LIMITS) as [keyof typeof LIMITS, number][]) {
+  for (const [field, max] of Object.entries(SIGNUP_LIMITS) as [keyof typeof SIGNUP_LIMITS, number][]) {
     if (!errors[field] && v[field].length > max) errors[field] = m.error_too_long({ max });
   }
   if (!v.consent) errors.consent = m.error_consent_required();
@@ -46,7 +46,7 @@ export function fieldErrorsFromApi(fields: { field: string; message: string }[])
     const name = field.split('.')[0] as SignupField;
     if (name === 'consent') errors.consent = m.error_consent_required();
     else if (name === 'email') errors.email = m.error_email_invalid();
-    else if (name in LIMITS) errors[name] = m.error_field_invalid();
+    else if (name in SIGNUP_LIMITS) errors[name] = m.error_field_invalid();
   }
   return errors;
 }

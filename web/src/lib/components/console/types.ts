@@ -1,166 +1,30 @@
-// The shapes of the organiser API the console reads (server/modules/{admin,accounts,attendance,stats,
-// materials}/*.schemas.ts are their zod definitions). The console is a client of that API like any
-// other, so it keeps its own copy of the types, as $lib/types.ts does for the public API.
-import type { Cycle, Registration, Session } from '$lib/types';
+// The shapes of the organiser API the console reads, named for the pages. They are read from the
+// generated OpenAPI types ($lib/api), never written by hand (server/modules/*/*.schemas.ts are the zod
+// definitions the document is made from).
+import type { ApiJson } from '$lib/api/api.types';
 
-export type Role = 'administrator' | 'organiser';
-
-export interface Me {
-  account: { id: string; email: string; name: string; role: Role };
-  csrfToken: string;
-  expiresAt?: string;
-}
-
-export interface Organiser {
-  id: string;
-  name: string;
-  email: string;
-}
-
-export interface AdminCycle extends Cycle {
-  publication: 'draft' | 'published';
-  publishedAt: string | null;
-  attendanceThreshold: number;
-  createdAt: string;
-  counts: { confirmed: number; waitlisted: number; cancelled: number };
-  organisers: Organiser[];
-}
-
-export interface AttendanceSummary {
-  held: number;
-  attended: number;
-  percent: number | null;
-  sessions: { sessionId: string; present: boolean }[];
-}
-
-export interface AdminRegistration extends Registration {
-  source: 'web' | 'organiser' | 'walk_in';
-  attendance: AttendanceSummary;
-}
-
-export interface ThemeOption {
-  slug: string;
-  name: string;
-}
-
+export type Me = ApiJson<'/api/auth/me', 'get'>;
+export type Role = Me['account']['role'];
+export type AdminCycle = ApiJson<'/api/admin/cycles/{id}', 'get'>;
+export type Organiser = AdminCycle['organisers'][number];
+export type AdminRegistration = ApiJson<'/api/admin/cycles/{id}/registrations', 'get'>['items'][number];
+export type AttendanceSummary = AdminRegistration['attendance'];
+/** A theme as the public API names it (what the cycle form offers). */
+export type ThemeOption = ApiJson<'/api/themes', 'get'>['items'][number];
 /** GET /api/admin/themes: a theme with both names and how many cycles (drafts included) belong to it. */
-export interface Theme extends ThemeOption {
-  id: string;
-  nameIt: string;
-  nameEn: string;
-  position: number;
-  cycles: number;
-}
+export type Theme = ApiJson<'/api/admin/themes', 'get'>['items'][number];
+export type Roster = ApiJson<'/api/admin/sessions/{id}/attendance', 'get'>;
+export type RosterItem = Roster['items'][number];
+export type CheckInCode = ApiJson<'/api/admin/sessions/{id}/check-in-code', 'get'>;
+export type QrCheckIn = ApiJson<'/api/admin/sessions/{id}/check-in/qr', 'post'>;
+export type CycleStats = ApiJson<'/api/admin/cycles/{id}/stats', 'get'>;
+export type StatsGroup = CycleStats['byNetwork'][number];
+export type Account = ApiJson<'/api/admin/accounts/{id}', 'get'>;
+export type MailLogEntry = ApiJson<'/api/admin/cycles/{id}/mail-log', 'get'>['items'][number];
+export type AdminMaterial = ApiJson<'/api/admin/cycles/{id}/materials', 'get'>['items'][number];
+export type Visibility = AdminMaterial['visibility'];
 
-export interface RosterItem {
-  registrationId: string;
-  firstName: string;
-  lastName: string;
-  organisation: string;
-  network: string | null;
-  status: 'confirmed' | 'waitlisted' | 'cancelled';
-  present: boolean | null;
-  method: 'roster' | 'qr' | 'code' | null;
-  markedAt: string | null;
-}
-
-export interface Roster {
-  session: Session & { cycleId: string };
-  counts: { present: number; absent: number; unmarked: number };
-  items: RosterItem[];
-}
-
-export interface CheckInCode {
-  code: string;
-  validFrom: string;
-  validUntil: string;
-}
-
-export interface QrCheckIn {
-  registration: { id: string; firstName: string; lastName: string; organisation: string };
-  present: true;
-  alreadyPresent: boolean;
-}
-
-export interface StatsGroup {
-  name: string | null;
-  participants: number;
-  attended: number;
-  possible: number;
-  percent: number | null;
-}
-
-export interface CycleStats {
-  cycleId: string;
-  generatedAt: string;
-  totals: {
-    registrations: number;
-    confirmed: number;
-    waitlisted: number;
-    cancelled: number;
-    sessionsHeld: number;
-    averageAttendancePercent: number | null;
-  };
-  signups: { date: string; count: number; cumulative: number }[];
-  attendanceBySession: {
-    sessionId: string;
-    title: string;
-    startsAt: string;
-    status: 'scheduled' | 'cancelled';
-    held: boolean;
-    present: number;
-    absent: number;
-    expected: number;
-    percent: number | null;
-  }[];
-  byNetwork: StatsGroup[];
-  byOrganisation: StatsGroup[];
-}
-
-export interface Account {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-  cycles: { id: string; slug: string; title: string }[];
-}
-
-export interface MailLogEntry {
-  id: string;
-  template: string;
-  registrationId: string | null;
-  sessionId: string | null;
-  recipient: string | null;
-  subject: string | null;
-  status: 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
-  attempts: number;
-  smtpResponse: string | null;
-  error: string | null;
-  possibleDuplicate: boolean;
-  createdAt: string;
-  sentAt: string | null;
-}
-
-export type Visibility = 'public' | 'registered' | 'attended';
-
-export interface AdminMaterial {
-  id: string;
-  cycleId: string;
-  title: string;
-  kind: 'file' | 'link';
-  visibility: Visibility;
-  sessionId: string | null;
-  url: string;
-  fileName: string | null;
-  contentType: string | null;
-  size: number | null;
-  target: string | null;
-  downloads: number;
-  createdAt: string;
-}
+// Not API shapes: console form state, shared by the form components and their server actions.
 
 /** Field errors of a console form: field name → message; `form` for a message about the whole form. */
 export type FieldErrors = Record<string, string>;

@@ -1,5 +1,6 @@
 // A cycle and its sign-up form. The form is a SvelteKit action: without JavaScript it is a plain POST
 // and a new page; with it, use:enhance does the same without a reload.
+import type { ApiJson } from '$lib/api/api.types';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
@@ -30,7 +31,7 @@ export const actions: Actions = {
 
     let registration: Registration;
     try {
-      ({ registration } = await apiFor(event).post<{ registration: Registration }>(`${cyclePath(event.params.slug)}/registrations`, {
+      ({ registration } = await apiFor(event).post<ApiJson<'/api/cycles/{slug}/registrations', 'post', 201>>(`${cyclePath(event.params.slug)}/registrations`, {
         firstName: values.firstName,
         lastName: values.lastName,
         email: values.email,

@@ -2,6 +2,7 @@
 // download from the API), and "erase everything" with a confirmation box. The erasure uses the link up,
 // then leaves for a page that needs no token. Unknown, expired and used links are one 404 page that
 // offers to ask for a new one.
+import type { ApiJson } from '$lib/api/api.types';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
@@ -44,7 +45,7 @@ export const actions: Actions = {
     if (!understood) return fail(400, { error: m.person_page_erase_confirm_required() });
     let result: { registrations: number; cancelled: number };
     try {
-      result = await apiFor(event).delete<{ registrations: number; cancelled: number }>(dataPath(event.params.token));
+      result = await apiFor(event).delete<ApiJson<'/api/personal-data/{token}', 'delete'>>(dataPath(event.params.token));
     } catch (e) {
       linkNotFound(e);
     }

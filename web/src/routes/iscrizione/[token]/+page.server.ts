@@ -1,6 +1,7 @@
 // "La mia iscrizione": reached from the confirmation, the email and bookmarks. Its one form (a new link
 // for this page) is a plain POST (cancelling has its own confirmation page), so the page ships no
 // JavaScript.
+import type { ApiJson } from '$lib/api/api.types';
 import { error, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
@@ -42,7 +43,9 @@ export const actions: Actions = {
     event.setHeaders(PRIVATE_HEADERS);
     let manageUrl: string;
     try {
-      ({ manageUrl } = await apiFor(event).post<{ manageUrl: string }>(`${registrationPath(event.params.token)}/manage-token`));
+      ({ manageUrl } = await apiFor(event).post<ApiJson<'/api/registrations/{token}/manage-token', 'post'>>(
+        `${registrationPath(event.params.token)}/manage-token`,
+      ));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       error(e.status, { code: e.status === 404 ? 'registration_not_found' : e.code, message: e.message });

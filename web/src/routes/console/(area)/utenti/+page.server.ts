@@ -1,6 +1,7 @@
 // Accounts (administrators only; the API answers 403 to anyone else): organisers and administrators,
 // a new account with its generated password shown once, (de)activation, a new password. Assigning
 // organisers to cycles is on each cycle's page.
+import type { ApiJson } from '$lib/api/api.types';
 import { randomBytes } from 'node:crypto';
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
@@ -26,7 +27,7 @@ export const actions: Actions = {
     else if (!EMAIL.test(values.email)) errors.email = m.error_email_invalid();
     if (Object.keys(errors).length > 0) return fail(400, { action: 'create' as const, values, errors });
     try {
-      const res = await consoleApi(event).post<{ account: Account; password: string | null }>('/api/admin/accounts', values);
+      const res = await consoleApi(event).post<ApiJson<'/api/admin/accounts', 'post', 201>>('/api/admin/accounts', values);
       return { action: 'create' as const, created: { name: res.account.name, email: res.account.email, password: res.password } };
     } catch (e) {
       return fail(409, { action: 'create' as const, values, errors: formProblem(e, ['name', 'email', 'role']) });

@@ -1,12 +1,13 @@
 // A cycle's overview: publication, capacity (a raise confirms the waiting list: said before it is
 // done), meetings (add; move and cancel have their own page with a confirmation), organisers.
+import type { ApiJson } from '$lib/api/api.types';
 import { fail } from '@sveltejs/kit';
 import { siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, integer, text } from '$lib/server/console-forms';
 import { SESSION_FIELDS, checkSession, readSession, sessionFormName } from '$lib/server/console-session-form';
 import { m } from '$lib/paraglide/messages.js';
-import type { Account, AdminCycle } from '$lib/components/console/types';
+import type { AdminCycle } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const cyclePath = (id: string) => `/api/admin/cycles/${encodeURIComponent(id)}`;
@@ -15,7 +16,9 @@ export const load: PageServerLoad = async (event) => {
   const { account } = await event.parent();
   // Administrators assign organisers: they need the list of accounts.
   const accounts =
-    account.role === 'administrator' ? (await consoleApi(event).get<{ items: Account[] }>('/api/admin/accounts')).items.filter((a) => a.active) : [];
+    account.role === 'administrator'
+      ? (await consoleApi(event).get<ApiJson<'/api/admin/accounts', 'get'>>('/api/admin/accounts')).items.filter((a) => a.active)
+      : [];
   const q = event.url.searchParams;
   return {
     accounts,
@@ -64,7 +67,7 @@ export const actions: Actions = {
       return { action: 'capacity' as const, confirm: { capacity, promote, from: cycle.capacity } };
     }
     try {
-      const updated = await api.patch<AdminCycle & { promoted: string[] }>(cyclePath(event.params.id), { capacity });
+      const updated = await api.patch<ApiJson<'/api/admin/cycles/{id}', 'patch'>>(cyclePath(event.params.id), { capacity });
       return { action: 'capacity' as const, done: true, capacity, promoted: updated.promoted.length };
     } catch (e) {
       return fail(409, { action: 'capacity' as const, value: raw, errors: formProblem(e) });

@@ -1,15 +1,16 @@
 // A new cycle, saved as a draft (not in the public catalogue until published); its creator runs it.
+import type { ApiJson } from '$lib/api/api.types';
 import { fail, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { ApiError, siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { CYCLE_FIELDS, checkCycle, emptyCycle, formName, readCycle } from '$lib/server/console-cycle';
 import { formProblem } from '$lib/server/console-forms';
-import type { AdminCycle, ThemeOption } from '$lib/components/console/types';
+import type { AdminCycle } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const { items } = await consoleApi(event).get<{ items: ThemeOption[] }>('/api/admin/themes');
+  const { items } = await consoleApi(event).get<ApiJson<'/api/admin/themes', 'get'>>('/api/admin/themes');
   return { themes: items, values: emptyCycle() };
 };
 

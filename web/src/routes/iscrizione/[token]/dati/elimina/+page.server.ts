@@ -2,6 +2,7 @@
 // button. The form action calls DELETE /api/registrations/:token/personal-data (that registration only)
 // and then leaves for a page that needs no token (after erasure the token is unknown everywhere).
 // Without JavaScript it is a plain POST. The page also points to the whole-address erasure (/dati).
+import type { ApiJson } from '$lib/api/api.types';
 import { error, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
@@ -18,7 +19,9 @@ export const actions: Actions = {
     event.setHeaders(PRIVATE_HEADERS);
     let result: { registrations: number; cancelled: number };
     try {
-      result = await apiFor(event).delete<{ registrations: number; cancelled: number }>(`${registrationPath(event.params.token)}/personal-data`);
+      result = await apiFor(event).delete<ApiJson<'/api/registrations/{token}/personal-data', 'delete'>>(
+        `${registrationPath(event.params.token)}/personal-data`,
+      );
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       if (e.status === 404) error(404, { code: 'registration_not_found', message: e.message });

@@ -1,11 +1,12 @@
 // The registrations of a cycle: status, waiting-list position, attendance; a person added by the
 // organiser (walk-in); cancellation by the organiser (two steps: the seat goes to the waiting list).
+import type { ApiJson } from '$lib/api/api.types';
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, text } from '$lib/server/console-forms';
-import type { AdminRegistration, FieldErrors } from '$lib/components/console/types';
+import type { FieldErrors } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const FILTERS = ['all', 'active', 'confirmed', 'waitlisted', 'cancelled'] as const;
@@ -18,7 +19,9 @@ const registrationsPath = (id: string) => `/api/admin/cycles/${encodeURIComponen
 export const load: PageServerLoad = async (event) => {
   const asked = event.url.searchParams.get('stato');
   const filter: Filter = (FILTERS as readonly string[]).includes(asked ?? '') ? (asked as Filter) : 'all';
-  const { items } = await consoleApi(event).get<{ items: AdminRegistration[] }>(`${registrationsPath(event.params.id)}?status=${filter}`);
+  const { items } = await consoleApi(event).get<ApiJson<'/api/admin/cycles/{id}/registrations', 'get'>>(
+    `${registrationsPath(event.params.id)}?status=${filter}`,
+  );
   return { registrations: items, filter };
 };
 
@@ -42,13 +45,13 @@ export const actions: Actions = {
     const id = text(form, 'registrationId');
     const api = consoleApi(event);
     if (form.get('confirm') !== 'yes') {
-      const { items } = await api.get<{ items: AdminRegistration[] }>(`${registrationsPath(event.params.id)}?status=active`);
+      const { items } = await api.get<ApiJson<'/api/admin/cycles/{id}/registrations', 'get'>>(`${registrationsPath(event.params.id)}?status=active`);
       const r = items.find((x) => x.id === id);
       if (!r) return fail(404, { action: 'cancel' as const, errors: { form: m.console_registration_gone() } });
       return { action: 'cancel' as const, confirm: { id: r.id, name: `${r.firstName} ${r.lastName}`, status: r.status } };
     }
     try {
-      const res = await api.post<{ registration: AdminRegistration; promoted: string[] }>(`/api/admin/registrations/${encodeURIComponent(id)}/cancel`);
+      const res = await api.post<ApiJson<'/api/admin/registrations/{id}/cancel', 'post'>>(`/api/admin/registrations/${encodeURIComponent(id)}/cancel`);
       return { action: 'cancel' as const, done: true, name: `${res.registration.firstName} ${res.registration.lastName}`, promoted: res.promoted.length };
     } catch (e) {
       return fail(409, { action: 'cancel' as const, errors: formProblem(e) });
@@ -66,7 +69,7 @@ export const actions: Actions = {
     if (!values.consent) errors.consent = m.console_walkin_consent_required();
     if (Object.keys(errors).length > 0) return fail(400, { action: 'walkIn' as const, values, errors });
     try {
-      const res = await consoleApi(event).post<{ registration: AdminRegistration }>(registrationsPath(event.params.id), {
+      const res = await consoleApi(event).post<ApiJson<'/api/admin/cycles/{id}/registrations', 'post', 201>>(registrationsPath(event.params.id), {
         ...values,
         role: values.role || null,
         network: values.network || null,

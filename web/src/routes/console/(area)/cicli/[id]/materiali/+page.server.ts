@@ -1,5 +1,6 @@
 // Materials of a cycle or of one meeting: a file (sent on to the API as multipart) or a link, with who
 // may see it; the list with downloads; removal in two steps.
+import type { ApiJson } from '$lib/api/api.types';
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { ApiError } from '$lib/server/api';
@@ -12,7 +13,7 @@ const VISIBILITIES: Visibility[] = ['public', 'registered', 'attended'];
 
 export const load: PageServerLoad = async (event) => {
   const api = consoleApi(event);
-  const { items } = await api.get<{ items: AdminMaterial[] }>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}/materials`);
+  const { items } = await api.get<ApiJson<'/api/admin/cycles/{id}/materials', 'get'>>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}/materials`);
   // With JavaScript, files go straight to the API (streamed, up to its own size limit, with a progress
   // bar): SvelteKit would hold a form post in memory and refuses bodies over 512 KB. The page needs the
   // session's CSRF token for that; it is the same token GET /api/auth/me gives any script of ours.
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   add: async (event) => {
     const form = await event.request.formData();
-    const cycle = await consoleApi(event).get<{ sessions: { id: string }[] }>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}`);
+    const cycle = await consoleApi(event).get<ApiJson<'/api/admin/cycles/{id}', 'get'>>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}`);
     const kind = text(form, 'kind') === 'link' ? 'link' : 'file';
     const sessionId = text(form, 'sessionId');
     const visibility = (VISIBILITIES as string[]).includes(text(form, 'visibility')) ? (text(form, 'visibility') as Visibility) : 'registered';
@@ -67,7 +68,7 @@ export const actions: Actions = {
     const id = text(form, 'materialId');
     const api = consoleApi(event);
     if (form.get('confirm') !== 'yes') {
-      const { items } = await api.get<{ items: AdminMaterial[] }>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}/materials`);
+      const { items } = await api.get<ApiJson<'/api/admin/cycles/{id}/materials', 'get'>>(`/api/admin/cycles/${encodeURIComponent(event.params.id)}/materials`);
       const found = items.find((x) => x.id === id);
       if (!found) return fail(404, { action: 'remove' as const, errors: { form: m.console_material_gone() } as FieldErrors });
       return { action: 'remove' as const, confirm: { id, title: found.title, downloads: found.downloads } };

@@ -1,11 +1,12 @@
 // Writing to everyone registered (by status), with a confirmation that says how many people will get
 // it, and the cycle's mail log. Each form carries its own message id: a double submit sends once.
+import type { ApiJson } from '$lib/api/api.types';
 import { randomUUID } from 'node:crypto';
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, text } from '$lib/server/console-forms';
-import type { AdminCycle, FieldErrors, MailLogEntry } from '$lib/components/console/types';
+import type { AdminCycle, FieldErrors } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
@@ -14,7 +15,7 @@ const cyclePath = (id: string) => `/api/admin/cycles/${encodeURIComponent(id)}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const load: PageServerLoad = async (event) => {
-  const { items } = await consoleApi(event).get<{ items: MailLogEntry[] }>(`${cyclePath(event.params.id)}/mail-log?limit=200`);
+  const { items } = await consoleApi(event).get<ApiJson<'/api/admin/cycles/{id}/mail-log', 'get'>>(`${cyclePath(event.params.id)}/mail-log?limit=200`);
   return { log: items, messageId: randomUUID() };
 };
 
@@ -42,7 +43,7 @@ export const actions: Actions = {
       return { values, confirm: { count } };
     }
     try {
-      const res = await api.post<{ messageId: string; recipients: number; duplicate: boolean }>(`${cyclePath(event.params.id)}/messages`, values);
+      const res = await api.post<ApiJson<'/api/admin/cycles/{id}/messages', 'post', 202>>(`${cyclePath(event.params.id)}/messages`, values);
       return { sent: { recipients: res.recipients, duplicate: res.duplicate } };
     } catch (e) {
       return fail(400, { values, errors: formProblem(e, ['subject', 'body', 'statuses']) });

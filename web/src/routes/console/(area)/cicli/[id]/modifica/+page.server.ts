@@ -1,16 +1,16 @@
 // Editing a cycle's texts and settings (capacity has its own form on the overview).
+import type { ApiJson } from '$lib/api/api.types';
 import { fail, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { ApiError, siteConfig } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { CYCLE_FIELDS, checkCycle, cycleValues, formName, readCycle } from '$lib/server/console-cycle';
 import { formProblem } from '$lib/server/console-forms';
-import type { ThemeOption } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { cycle } = await event.parent();
-  const { items } = await consoleApi(event).get<{ items: ThemeOption[] }>('/api/admin/themes');
+  const { items } = await consoleApi(event).get<ApiJson<'/api/admin/themes', 'get'>>('/api/admin/themes');
   return { themes: items, values: cycleValues(cycle, siteConfig().timezone) };
 };
 
@@ -20,7 +20,7 @@ export const actions: Actions = {
     const values = readCycle(await event.request.formData());
     const api = consoleApi(event);
     const path = `/api/admin/cycles/${encodeURIComponent(event.params.id)}`;
-    const current = await api.get<{ publication: string; capacity: number }>(path);
+    const current = await api.get<ApiJson<'/api/admin/cycles/{id}', 'get'>>(path);
     const slugLocked = current.publication === 'published';
     values.capacity = String(current.capacity);
     const { errors, body } = checkCycle(values, tz, { slugLocked });

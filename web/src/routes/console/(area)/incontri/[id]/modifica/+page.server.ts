@@ -1,5 +1,6 @@
 // Moving or cancelling a meeting. Both take two steps: the first says what will happen (everyone
 // registered is told by e-mail, and their calendars update), the second does it.
+import type { ApiJson } from '$lib/api/api.types';
 import { fail, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { siteConfig } from '$lib/server/api';
@@ -37,8 +38,9 @@ export const actions: Actions = {
     if (form.get('confirm') !== 'yes') return { action: 'move' as const, values, confirm: true };
     let cycleId: string;
     try {
-      const res = await consoleApi(event).patch<{ change: string | null }>(sessionPath(event.params.id), patch);
-      cycleId = (await consoleApi(event).get<{ session: { cycleId: string } }>(`${sessionPath(event.params.id)}/attendance`)).session.cycleId;
+      const res = await consoleApi(event).patch<ApiJson<'/api/admin/sessions/{id}', 'patch'>>(sessionPath(event.params.id), patch);
+      cycleId = (await consoleApi(event).get<ApiJson<'/api/admin/sessions/{id}/attendance', 'get'>>(`${sessionPath(event.params.id)}/attendance`)).session
+        .cycleId;
       if (res.change === null) return { action: 'move' as const, values, unchanged: true };
     } catch (e) {
       return fail(400, { action: 'move' as const, values, errors: formProblem(e, SESSION_FIELDS, sessionFormName) });
@@ -63,7 +65,8 @@ export const actions: Actions = {
     let cycleId: string;
     try {
       await consoleApi(event).patch(sessionPath(event.params.id), { status: 'cancelled' });
-      cycleId = (await consoleApi(event).get<{ session: { cycleId: string } }>(`${sessionPath(event.params.id)}/attendance`)).session.cycleId;
+      cycleId = (await consoleApi(event).get<ApiJson<'/api/admin/sessions/{id}/attendance', 'get'>>(`${sessionPath(event.params.id)}/attendance`)).session
+        .cycleId;
     } catch (e) {
       return fail(409, { action: 'cancel' as const, errors: formProblem(e) });
     }
