@@ -6,32 +6,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
-import { cyclesService, type CyclesService } from './modules/cycles/cycles.service.ts';
-import { registrationsService, type RegistrationsService } from './modules/registrations/registrations.service.ts';
-import { registrationLimits } from './modules/registrations/registrations.limits.ts';
-import { throttlesService } from './modules/throttles/throttles.service.ts';
-import { cancellation } from './modules/registrations/registrations.cancel.ts';
-import { signupPipeline } from './modules/registrations/registrations.pipeline.ts';
-import { signupActivity, type SignupActivity } from './modules/registrations/registrations.activity.ts';
-import { calendarsService, type CalendarsService } from './modules/calendars/calendars.service.ts';
-import { sessionsService, type SessionsService } from './modules/sessions/sessions.service.ts';
-import { mailService, type MailService } from './modules/mail/mail.service.ts';
+import type { SignupActivity } from './modules/registrations/registrations.activity.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
-import { queueNotifier } from './modules/mail/mail.notifier.ts';
-import { publicMaterials } from './modules/materials/materials.access.ts';
-import { participantPage, type ParticipantPage } from './modules/participant/participant.page.ts';
-import { organiserServices, type OrganiserServices } from './modules/admin/admin.wiring.ts';
-import { ReadCache } from './modules/cache/cache.service.ts';
+import type { ReadCache } from './modules/cache/cache.service.ts';
 import { startCacheListener, type CacheListener } from './modules/cache/cache.listener.ts';
-import { publicReads, type PublicReads } from './modules/cache/cache.reads.ts';
 import { invalidateOnLocalWrites } from './modules/cache/cache.writes.ts';
-import { participantServices, type ParticipantServices } from './modules/privacy/privacy.wiring.ts';
+import { buildServices, type Services } from './services.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import dbPlugin from './plugins/db.plugin.ts';
 import drainPlugin from './plugins/drain.plugin.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.plugin.ts';
 import headersPlugin from './plugins/headers.plugin.ts';
-import { tokenKit } from './lib/tokens.ts';
 import { redactingSerializers } from './lib/log-redact.ts';
 import webPlugin from './plugins/web.plugin.ts';
 import cyclesRoutes from './routes/cycles.routes.ts';
@@ -56,16 +41,8 @@ declare module 'fastify' {
     cacheListener: CacheListener;
     /** Whether sign-ups are being decided: the mail worker of this process waits for a quiet moment. */
     signupActivity: SignupActivity;
-    services: {
-      reads: PublicReads;
-      cycles: CyclesService;
-      registrations: RegistrationsService;
-      participant: ParticipantPage;
-      calendars: CalendarsService;
-      sessions: SessionsService;
-      mail: MailService;
-    } & OrganiserServices &
-      ParticipantServices;
+    /** Every service, built once by the composition root (services.ts). */
+    services: Services;
   }
 }
 
@@ -137,9 +114,19 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(drainPlugin);
   await app.register(dbPlugin, { connectionString: opts.databaseUrl, poolMax: config.databasePoolMax });
 
-  // Built once per app: one cache, one listening connection, closed with the app.
-  // Ages are measured on the app's clock, so a test that moves the clock also ages the cache.
-  const readCache = new ReadCache({ ttlMs: opts.readCacheTtlMs ?? 1000, now: opts.clock ? () => opts.clock!().getTime() : undefined });
+  // Every service, on the app's pool (the composition root, services.ts).
+  const built = buildServices(config, {
+    db: app.db,
+    secretKey: opts.secretKey ?? config.secretKey ?? '',
+    clock: opts.clock,
+    notifier: opts.notifier,
+    readCacheTtlMs: opts.readCacheTtlMs,
+  });
+  app.decorate('services', built.services);
+  app.decorate('signupActivity', built.activity);
+
+  // One cache per app, kept in step by one listening connection, closed with the app.
+  const { readCache } = built;
   const cacheListener = startCacheListener({ connectionString: opts.databaseUrl, cache: readCache, log: app.log });
   app.decorate('readCache', readCache);
   app.decorate('cacheListener', cacheListener);
@@ -158,56 +145,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   // This process' own writes reach its next read at once (the notification comes a moment later).
   invalidateOnLocalWrites(app.pg.pool, readCache);
-
-  const secret = Buffer.from(opts.secretKey ?? config.secretKey ?? '', 'utf8');
-  const tokens = tokenKit(secret);
-  const throttles = throttlesService({ db: app.db, secret, clock: opts.clock });
-  // Mail and reminders are enqueued in the same transaction as the change that causes them.
-  const notifier = opts.notifier ?? queueNotifier({ clock: opts.clock });
-  const limits = registrationLimits({ throttles, perAddress: config.signupLimitPerAddress });
-  const activity = signupActivity();
-  app.decorate('signupActivity', activity);
-  // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
-  // hot cycle, so half the pool is plenty and the other half stays for everything else.
-  const pipeline = signupPipeline({
-    db: app.db,
-    tokens,
-    privacyVersion: config.privacyVersion,
-    notifier,
-    clock: opts.clock,
-    queueMax: config.signupQueueMax,
-    waitMs: config.signupQueueWaitMs,
-    concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
-    limits: limits.forPipeline,
-    activity,
-  });
   // Sign-ups already queued are decided (and answered) before the pool closes.
-  app.addHook('preClose', () => pipeline.close());
-  const cancel = cancellation({ db: app.db, notifier, clock: opts.clock });
-  const cycles = cyclesService(app.db, opts.clock);
-  const calendars = calendarsService({ db: app.db, publicUrl: config.publicUrl, timezone: config.timezone, tokens, clock: opts.clock });
-  app.decorate('services', {
-    reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(app.db, config.publicUrl, cycleId) }),
-    cycles,
-    registrations: registrationsService({ db: app.db, publicUrl: config.publicUrl, tokens, pipeline, cancel, limits }),
-    participant: participantPage({ db: app.db, publicUrl: config.publicUrl, tokens, clock: opts.clock }),
-    calendars,
-    sessions: sessionsService({ db: app.db, notifier, clock: opts.clock }),
-    mail: mailService({ db: app.db, clock: opts.clock }),
-    ...organiserServices({
-      db: app.db,
-      tokens,
-      privacyVersion: config.privacyVersion,
-      timezone: config.timezone,
-      sessionIdleMs: config.sessionIdleMs,
-      notifier,
-      clock: opts.clock,
-      pipeline,
-      cancel,
-    }),
-    // Materials, certificates, "send me my links", personal data.
-    ...participantServices({ db: app.db, config, secret, notifier, clock: opts.clock }),
-  });
+  app.addHook('preClose', () => built.pipeline.close());
   await app.register(authPlugin);
 
   await app.register(swagger, {

@@ -19,7 +19,7 @@ let log = processLogger('officina');
 
 /** The rest of the server, loaded in parallel with the database's start. */
 async function loadServer() {
-  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, privacyJobs, privacyRepo, materialsImport] = await Promise.all([
+  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, services, privacyRepo, materialsImport] = await Promise.all([
     import('kysely'),
     import('pg'),
     import('../db/migrate.ts'),
@@ -29,7 +29,7 @@ async function loadServer() {
     import('./modules/accounts/accounts.service.ts'),
     import('./modules/mail/mail.migrate.ts'),
     import('./modules/mail/mail.worker.ts'),
-    import('./modules/privacy/privacy.jobs.ts'),
+    import('./services.ts'),
     import('./modules/privacy/privacy.repository.ts'),
     import('./modules/materials/materials.import.ts'),
   ]);
@@ -45,7 +45,7 @@ async function loadServer() {
     ensureBootstrapAdministrator: accounts.ensureBootstrapAdministrator,
     migrateQueue: mailMigrate.migrateQueue,
     startMailWorker: mailWorker.startMailWorker,
-    backgroundJobs: privacyJobs.backgroundJobs,
+    backgroundJobs: services.backgroundJobs,
     ensureNotice: privacyRepo.ensureNotice,
     importDiskMaterials: materialsImport.importDiskMaterials,
   };

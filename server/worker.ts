@@ -14,7 +14,7 @@ import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-err
 import { loadOrCreateSecret } from './lib/secret.ts';
 import { migrateQueue } from './modules/mail/mail.migrate.ts';
 import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
-import { backgroundJobs } from './modules/privacy/privacy.jobs.ts';
+import { backgroundJobs } from './services.ts';
 
 async function main() {
   const config = loadConfigOrExit('officina worker');
@@ -54,12 +54,13 @@ async function main() {
     } finally {
       await db.destroy();
     }
+    const secretKey = loadOrCreateSecret(config);
     worker = await startMailWorker({
       config,
       databaseUrl,
-      secretKey: loadOrCreateSecret(config),
+      secretKey,
       // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
-      ...backgroundJobs(config, loadOrCreateSecret(config)),
+      ...backgroundJobs(config, secretKey),
       log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
     });
     log.info(`sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`);

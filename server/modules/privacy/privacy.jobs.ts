@@ -9,11 +9,10 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Config } from '../../config.ts';
-import { certificatesService } from '../certificates/certificates.service.ts';
-import { queueNotifier } from '../mail/mail.notifier.ts';
-import { throttlesService } from '../throttles/throttles.service.ts';
+import type { CertificatesService } from '../certificates/certificates.service.ts';
+import type { ThrottlesService } from '../throttles/throttles.service.ts';
 import { housekeeping } from './privacy.housekeeping.ts';
-import { privacyService } from './privacy.service.ts';
+import type { PrivacyService } from './privacy.service.ts';
 
 export const RETENTION_TASK = 'privacy-retention';
 export const CERTIFICATES_TASK = 'certificates-issue';
@@ -24,13 +23,18 @@ export const BACKGROUND_CRONTAB = [
   `*/15 * * * * ${CERTIFICATES_TASK} ?max=3&jobKey=${CERTIFICATES_TASK}`,
 ].join('\n');
 
-export type BackgroundConfig = Pick<Config, 'publicUrl' | 'timezone' | 'retentionMonths' | 'dataDir' | 'sessionIdleMs'>;
+export interface BackgroundDeps {
+  /** The runner's own pool: the tasks never take the web requests' connections. */
+  db: Kysely<Database>;
+  config: Pick<Config, 'dataDir' | 'sessionIdleMs'>;
+  privacy: PrivacyService;
+  throttles: ThrottlesService;
+  certificates: CertificatesService;
+  clock?: () => Date;
+}
 
-export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, secretKey: string, clock?: () => Date): TaskList {
-  const notifier = queueNotifier({ clock });
-  const privacy = privacyService({ db, secret: Buffer.from(secretKey, 'utf8'), retentionMonths: config.retentionMonths, notifier, clock });
-  const throttles = throttlesService({ db, secret: Buffer.from(secretKey, 'utf8'), clock });
-  const certificates = certificatesService({ db, publicUrl: config.publicUrl, timezone: config.timezone, notifier, clock });
+/** The tasks, on services the composition root (server/services.ts) built on the runner's pool. */
+export function backgroundTasks({ db, config, privacy, throttles, certificates, clock }: BackgroundDeps): TaskList {
   const retention: Task = async (_payload, helpers) => {
     const r = await privacy.applyRetention();
     const counters = await throttles.purge();
@@ -45,12 +49,4 @@ export function backgroundTasks(db: Kysely<Database>, config: BackgroundConfig, 
     if (r.issued > 0) helpers.logger.info(`certificates: ${r.issued} issued`);
   };
   return { [RETENTION_TASK]: retention, [CERTIFICATES_TASK]: issue };
-}
-
-/** What server.ts and worker.ts hand to startMailWorker so the same runner runs these jobs. */
-export function backgroundJobs(config: BackgroundConfig, secretKey: string) {
-  return {
-    extraTasks: (db: Kysely<Database>) => backgroundTasks(db, config, secretKey),
-    crontab: BACKGROUND_CRONTAB,
-  };
 }
