@@ -105,19 +105,26 @@ describe('console sign-in', () => {
     expect(res?.status()).toBe(200);
   });
 
-  it('a cross-site form post to a console action is refused (SvelteKit’s origin check)', async () => {
+  it('a cross-site form post to a console action is refused (the pages’ origin check), as a page or as a script’s request', async () => {
     await signInThroughPage(page, t.baseUrl, w.admin);
     const cookie = (await context.cookies()).find((c) => c.name === 'officina_session')!;
-    const res = await fetch(`${t.baseUrl}/console/utenti?/create`, {
-      method: 'POST',
-      headers: {
-        origin: 'https://evil.example',
-        'content-type': 'application/x-www-form-urlencoded',
-        cookie: `officina_session=${cookie.value}`,
-      },
-      body: 'name=Mallory&email=mallory%40evil.example&role=administrator',
-    });
-    expect(res.status).toBe(403);
+    for (const [origin, extra] of [
+      ['https://evil.example', {}],
+      ['https://evil.example', { 'x-sveltekit-action': 'true', accept: 'application/json' }],
+      [null, {}],
+    ] as const) {
+      const res = await fetch(`${t.baseUrl}/console/utenti?/create`, {
+        method: 'POST',
+        headers: {
+          ...(origin ? { origin } : {}),
+          ...extra,
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `officina_session=${cookie.value}`,
+        },
+        body: 'name=Mallory&email=mallory%40evil.example&role=administrator',
+      });
+      expect(res.status, `${origin} ${JSON.stringify(extra)}`).toBe(403);
+    }
     const rows = await t.database.db.selectFrom('accounts').select('email').where('email', '=', 'mallory@evil.example').execute();
     expect(rows).toHaveLength(0);
   });

@@ -13,9 +13,13 @@ declare global {
       message: string;
       /** A machine code from the API (not_found, registration_closed, ...) or one of ours. */
       code?: string;
+      /** wrong_origin: the same page on the site's own address. */
+      to?: string;
     }
     interface Locals {
       locale: Locale;
+      /** Set when a form post came from another address and was refused (hooks.server.ts). */
+      refusedForm?: import('$lib/server/form-origin').RefusedForm;
     }
   }
 

@@ -8,6 +8,7 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { LANG_COOKIE, LANG_COOKIE_MAX_AGE, isLocale, localeOfPath, samePageIn } from '$lib/i18n';
 import { m } from '$lib/paraglide/messages.js';
+import { asPageRequest, refusedActionResponse, refusedForm } from '$lib/server/form-origin';
 import { redactUrl } from '../../server/lib/log-redact';
 
 function isDocumentRequest(request: Request, url: URL): boolean {
@@ -47,9 +48,15 @@ export const handle: Handle = async ({ event, resolve }) => {
   return paraglideMiddleware(request, ({ request: delocalized, locale }) => {
     event.request = delocalized;
     event.locals.locale = locale;
-    return resolve(event, {
-      transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale),
-    });
+    const render = () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+    const refused = refusedForm(delocalized, url);
+    if (!refused) return render();
+    // A form from another address: never run the action. The page's script gets an error result it
+    // shows; a plain form post gets the same page again (as a GET) with the refusal above it.
+    if (delocalized.headers.get('x-sveltekit-action') === 'true') return refusedActionResponse(refused);
+    event.locals.refusedForm = refused;
+    event.request = asPageRequest(delocalized);
+    return Promise.resolve(render()).then((page) => new Response(page.body, { status: 403, headers: page.headers }));
   }).then((response) => {
     try {
       response.headers.set('x-content-type-options', 'nosniff');

@@ -1,4 +1,4 @@
 import { siteConfig } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async () => ({ timezone: siteConfig().timezone });
+export const load: LayoutServerLoad = async ({ locals }) => ({ timezone: siteConfig().timezone, refusedForm: locals.refusedForm ?? null });
