@@ -2,6 +2,8 @@
 //   - no import cycle, between files or between modules (folders under server/modules): a module that
 //     needs something from one that depends on it gets it passed in, or the thing moves to its owner;
 //   - routes speak HTTP and call services: no route imports a repository;
+//   - modules never import the job runner (server/jobs), which imports them for their tasks; only the
+//     queue's schema (jobs.migrate.ts) is theirs to use (backups check it);
 //   - outside server/modules only the composition root (app.ts, server.ts, services.ts, worker.ts,
 //     cli/) may reach a repository; everything else goes through a service.
 // Type-only imports count: a cycle through a type is still two modules that can't be read apart.
@@ -24,6 +26,15 @@ module.exports = {
         'or pass it in from the composition root (as registrations.manage.ts gets attendanceOf).',
       from: { path: '^server/modules/[^/]+$' },
       to: { path: '^server/modules/[^/]+$', circular: true },
+    },
+    {
+      name: 'no-job-runner-in-modules',
+      severity: 'error',
+      comment:
+        'server/jobs imports the modules (and services.ts) to build their tasks: a module importing it closes a cycle. ' +
+        "Hand the module what it needs (as mail.sender.ts gets the runner's pool and signal) (server/jobs/README.md).",
+      from: { path: '^server/modules/' },
+      to: { path: '^server/jobs/', pathNot: '^server/jobs/jobs\\.migrate\\.ts$' },
     },
     {
       name: 'no-repository-in-routes',

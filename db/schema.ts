@@ -185,7 +185,7 @@ export interface MailMessagesTable {
   sent_at: Timestamp | null;
 }
 
-/** Liveness of the job runners (migration 2026-12-03T1700_queue_runners, server/modules/mail/mail.runners.ts). */
+/** Liveness of the job runners (migration 2026-12-03T1700_queue_runners, server/jobs/jobs.liveness.ts). */
 export interface QueueRunnersTable {
   runner_id: string;
   /** graphile-worker worker ids: the values of graphile_worker.jobs.locked_by. */

@@ -154,7 +154,7 @@ export type Config = Readonly<{
   /** Key the link tokens are derived from; unset: server.ts keeps one in DATA_DIR/secret.key. */
   secretKey: string | undefined;
   databasePoolMax: number;
-  /** Run the mail worker inside the server process (default); off when `npm run worker` runs it. */
+  /** Run the job runner (mail and every other background job) inside the server process (default); off when `npm run worker` runs it. */
   mailWorker: boolean;
   /** Mail jobs sent at once by one worker process. */
   mailConcurrency: number;

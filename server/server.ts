@@ -1,7 +1,7 @@
 // The only entry point: load config, start the embedded PostgreSQL if DATABASE_URL is unset, migrate,
 // seed the demo programme on an empty database, listen, and close cleanly on SIGINT/SIGTERM: HTTP stops
 // accepting and lets running requests finish (at most 10 s; requests arriving on open connections get
-// 503 with Retry-After), then the mail worker stops, then the app closes its pools, then the embedded
+// 503 with Retry-After), then the job runner stops, then the app closes its pools, then the embedded
 // database stops, so nothing acknowledged is lost and no postgres process is left behind.
 // Only what starting the database needs is imported up front; the rest of the server loads while the
 // embedded PostgreSQL starts (a separate process, and creating its cluster takes seconds).
@@ -12,14 +12,14 @@ import type { buildApp } from './app.ts';
 import { loadConfigOrExit, type Config } from './config.ts';
 import { logStreams, processLogger } from './lib/log.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
-import type { MailWorker } from './modules/mail/mail.worker.ts';
+import type { JobRunner } from './jobs/jobs.runner.ts';
 
 /** This process's own lines (start-up, supervisor, shutdown); requests are logged by the app's logger. */
 let log = processLogger('officina');
 
 /** The rest of the server, loaded in parallel with the database's start. */
 async function loadServer() {
-  const [kysely, pg, migrate, demo, app, secret, accounts, mailMigrate, mailWorker, services, privacyRepo, materialsImport] = await Promise.all([
+  const [kysely, pg, migrate, demo, app, secret, accounts, jobsMigrate, jobsRunner, privacyRepo, materialsImport] = await Promise.all([
     import('kysely'),
     import('pg'),
     import('../db/migrate.ts'),
@@ -27,9 +27,8 @@ async function loadServer() {
     import('./app.ts'),
     import('./lib/secret.ts'),
     import('./modules/accounts/accounts.service.ts'),
-    import('./modules/mail/mail.migrate.ts'),
-    import('./modules/mail/mail.worker.ts'),
-    import('./services.ts'),
+    import('./jobs/jobs.migrate.ts'),
+    import('./jobs/jobs.runner.ts'),
     import('./modules/privacy/privacy.repository.ts'),
     import('./modules/materials/materials.import.ts'),
   ]);
@@ -43,9 +42,8 @@ async function loadServer() {
     LISTEN_BACKLOG: app.LISTEN_BACKLOG,
     loadOrCreateSecret: secret.loadOrCreateSecret,
     ensureBootstrapAdministrator: accounts.ensureBootstrapAdministrator,
-    migrateQueue: mailMigrate.migrateQueue,
-    startMailWorker: mailWorker.startMailWorker,
-    backgroundJobs: services.backgroundJobs,
+    migrateQueue: jobsMigrate.migrateQueue,
+    startJobRunner: jobsRunner.startJobRunner,
     ensureNotice: privacyRepo.ensureNotice,
     importDiskMaterials: materialsImport.importDiskMaterials,
   };
@@ -64,7 +62,7 @@ async function prepareDatabase(
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
-    // The mail queue's own schema (graphile-worker), after ours.
+    // The job queue's own schema (graphile-worker), after ours.
     await migrateQueue({ pgPool: pool });
     // Materials still on this node's disk from before they moved into the database, once.
     const moved = await importDiskMaterials(db, config.dataDir, (line) => log.error(line));
@@ -100,11 +98,11 @@ async function prepareDatabase(
 /** How long running requests may take to finish once a stop is asked for. */
 const DRAIN_MS = 10_000;
 /**
- * The whole stop, after which the process exits anyway: the drain, then the mail worker with what is left
+ * The whole stop, after which the process exits anyway: the drain, then the job runner with what is left
  * (its in-flight SMTP sends are aborted and their jobs released in time), then pools and PostgreSQL.
  */
 const SHUTDOWN_BUDGET_MS = 25_000;
-/** Kept back from the mail worker's share for closing the pools and stopping the embedded database. */
+/** Kept back from the job runner's share for closing the pools and stopping the embedded database. */
 const CLOSE_RESERVE_MS = 5_000;
 
 /**
@@ -144,7 +142,7 @@ async function main() {
 
   let closing = false;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
-  let mailWorker: MailWorker | null = null;
+  let jobRunner: JobRunner | null = null;
   const shutdown = async (signal: string, code = 0) => {
     if (closing) return;
     closing = true;
@@ -160,11 +158,11 @@ async function main() {
       log.error({ err }, 'error while stopping HTTP');
     }
     try {
-      // Running mail jobs finish and are recorded before the pools close (or are aborted and released
+      // Running jobs finish and are recorded before the pools close (or are aborted and released
       // when their SMTP server hangs); queued ones wait for the next start.
-      await mailWorker?.stop({ budgetMs: Math.max(1_000, deadline - CLOSE_RESERVE_MS - Date.now()) });
+      await jobRunner?.stop({ budgetMs: Math.max(1_000, deadline - CLOSE_RESERVE_MS - Date.now()) });
     } catch (err) {
-      log.error({ err }, 'error while stopping the mail worker');
+      log.error({ err }, 'error while stopping the job runner');
     }
     try {
       await app?.close();
@@ -193,17 +191,16 @@ async function main() {
     await app.listen({ port: config.port, host: config.host, backlog: server.LISTEN_BACKLOG });
     if (config.mailWorker) {
       const log = app.log;
-      mailWorker = await server.startMailWorker({
+      // Every task of server/jobs/jobs.tasks.ts: mail, reminders, retention, certificates.
+      jobRunner = await server.startJobRunner({
         config,
         databaseUrl,
         secretKey,
-        // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
-        ...server.backgroundJobs(config, secretKey),
         // A crowd of sign-ups gets its answers first; its mails follow once it is quiet.
         yieldTo: app.signupActivity.whenMailMayRun,
         log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
       });
-      log.info(`mail worker running (${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
+      log.info(`job runner running (mail: ${config.smtpUrl ? 'SMTP' : `outbox ${path.join(config.dataDir, 'mail')}, see /dev/mail`})`);
       if (config.isProduction && !config.smtpUrl) log.warn('SMTP_URL is not set: mail is only written to DATA_DIR/mail');
     }
     log.info(`ready on ${config.publicUrl}`);

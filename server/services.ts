@@ -1,6 +1,6 @@
 // The composition root: every service the routes, the pages' facade and the background jobs use, built
 // in one place from the config and a database. app.ts calls it on the app's pool (and decorates
-// app.services with the result); the job runner calls it on its own pool (server.ts, worker.ts).
+// app.services with the result); the job runner calls it on its own pool (server/jobs/jobs.tasks.ts).
 // Building is cheap and starts nothing: no connection, no timer.
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -26,7 +26,6 @@ import { materialsService } from './modules/materials/materials.service.ts';
 import { databaseStorage } from './modules/materials/materials.storage.ts';
 import type { Notifier } from './modules/notifications/notifications.service.ts';
 import { participantPage } from './modules/participant/participant.page.ts';
-import { BACKGROUND_CRONTAB, backgroundTasks } from './modules/privacy/privacy.jobs.ts';
 import { privacyService } from './modules/privacy/privacy.service.ts';
 import { signupActivity } from './modules/registrations/registrations.activity.ts';
 import { cancellation, promoteLocked } from './modules/registrations/registrations.cancel.ts';
@@ -124,20 +123,9 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     pipeline,
     /** Whether sign-ups are being decided: the job runner of the same process waits for a quiet moment. */
     activity,
-    /** The periodic tasks (retention and housekeeping, certificates) the job runner runs beside mail. */
-    tasks: backgroundTasks({ db, config, privacy, throttles, certificates, clock }),
+    /** The throttle counters, which the daily retention job purges (server/jobs/jobs.tasks.ts). */
+    throttles,
   };
 }
 
 export type Services = ReturnType<typeof buildServices>['services'];
-
-/**
- * What server.ts and worker.ts hand to startMailWorker so its runner also runs the periodic tasks: the
- * services built on the runner's own pool, so those tasks never take the web requests' connections.
- */
-export function backgroundJobs(config: Config, secretKey: string) {
-  return {
-    extraTasks: (db: Kysely<Database>) => buildServices(config, { db, secretKey }).tasks,
-    crontab: BACKGROUND_CRONTAB,
-  };
-}

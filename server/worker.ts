@@ -1,5 +1,5 @@
-// `npm run worker`: the mail worker alone, for deployments that run it apart from the web processes
-// (then start those with MAIL_WORKER=0). Any number may run against one database: graphile-worker
+// `npm run worker`: the job runner alone (server/jobs: mail, reminders, retention, certificates), for
+// deployments that run it apart from the web processes (then start those with MAIL_WORKER=0). Any number may run against one database: graphile-worker
 // claims each job with SKIP LOCKED and the send log stops a second delivery of the same message.
 // Without DATABASE_URL it starts the embedded PostgreSQL under DATA_DIR, which only works while no
 // server holds it; point it at the server's database with DATABASE_URL.
@@ -12,9 +12,8 @@ import { loadConfigOrExit } from './config.ts';
 import { processLogger } from './lib/log.ts';
 import { surviveConnectionLoss, surviveDatabaseRejections } from './lib/pool-errors.ts';
 import { loadOrCreateSecret } from './lib/secret.ts';
-import { migrateQueue } from './modules/mail/mail.migrate.ts';
-import { startMailWorker, type MailWorker } from './modules/mail/mail.worker.ts';
-import { backgroundJobs } from './services.ts';
+import { migrateQueue } from './jobs/jobs.migrate.ts';
+import { startJobRunner, type JobRunner } from './jobs/jobs.runner.ts';
 
 async function main() {
   const config = loadConfigOrExit('officina worker');
@@ -22,7 +21,7 @@ async function main() {
   surviveDatabaseRejections(log);
 
   let embedded: EmbeddedDatabase | null = null;
-  let worker: MailWorker | null = null;
+  let worker: JobRunner | null = null;
   let closing = false;
   const shutdown = async (signal: string, code = 0) => {
     if (closing) return;
@@ -55,12 +54,11 @@ async function main() {
       await db.destroy();
     }
     const secretKey = loadOrCreateSecret(config);
-    worker = await startMailWorker({
+    // Every task of server/jobs/jobs.tasks.ts: mail, reminders, retention, certificates.
+    worker = await startJobRunner({
       config,
       databaseUrl,
       secretKey,
-      // Certificates at the end of each cycle, retention of personal data: same runner, cron-scheduled.
-      ...backgroundJobs(config, secretKey),
       log: (level, message) => (level === 'error' ? log.error(message) : level === 'warning' ? log.warn(message) : log.debug(message)),
     });
     log.info(`sending mail (${config.smtpUrl ? 'SMTP' : `outbox ${config.dataDir}/mail`}), concurrency ${config.mailConcurrency}, pid ${process.pid}`);

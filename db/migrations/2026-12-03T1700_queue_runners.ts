@@ -1,6 +1,6 @@
 // Liveness of the job runners (graphile-worker pools) that share this database, so a runner that died
 // without a goodbye (SIGKILL, crash, OOM, power) has its jobs released in seconds rather than after
-// graphile-worker's 4-hour lock timeout. See server/modules/mail/mail.runners.ts.
+// graphile-worker's 4-hour lock timeout. See server/jobs/jobs.liveness.ts.
 // Frozen in time: never import application code here, never edit after it has shipped; add a new file.
 import { type Kysely, sql } from 'kysely';
 

@@ -1,7 +1,7 @@
 // The statements of the job runners' liveness (table queue_runners, migration 2026-12-03T1700_queue_runners,
 // and graphile-worker's own lock columns). Raw pg, not Kysely: the liveness runs on its own small pool so
 // a heartbeat never waits behind a burst of jobs, and graphile_worker's tables are not in db/schema.ts.
-// Executor first; the transaction boundaries stay with the caller (mail.runners.ts).
+// Executor first; the transaction boundaries stay with the caller (jobs.liveness.ts).
 import os from 'node:os';
 import type pg from 'pg';
 

@@ -14,12 +14,12 @@ import type { Database } from '../../db/schema.ts';
 import { loadConfig } from '../../server/config.ts';
 import { tokenKit } from '../../server/lib/tokens.ts';
 import { mailComposer } from '../../server/modules/mail/mail.compose.ts';
-import { MAIL_MAX_ATTEMPTS } from '../../server/modules/mail/mail.jobs.ts';
-import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { MAIL_MAX_ATTEMPTS, MAIL_TASK } from '../../server/modules/mail/mail.jobs.ts';
+import { migrateQueue } from '../../server/jobs/jobs.migrate.ts';
 import { messageIdFor, toMessage } from '../../server/modules/mail/mail.transport.ts';
-import { startMailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { machineLine, mib, startBenchDatabase, table } from './bench.support.ts';
 import { startSinkProcess } from './mail.sink.ts';
+import { startTestRunner } from '../helpers/jobs.ts';
 
 export const name = 'mail';
 export const description = '10,000 queued mails through the worker to an SMTP sink vs nodemailer straight to the sink';
@@ -190,7 +190,8 @@ export async function run(): Promise<void> {
     let succeeded = 0;
     let failed = 0;
     t0 = performance.now();
-    const worker = await startMailWorker({ config, databaseUrl: bench.url, secretKey: SECRET });
+    // Mail alone, as the server runs it (its concurrency, 1 s poll): no reminder tick among the jobs counted.
+    const worker = await startTestRunner(config, bench.url, { concurrency: config.mailConcurrency, pollInterval: 1_000, tasks: [MAIL_TASK] });
     worker.runner.events.on('job:success', () => (succeeded += 1));
     worker.runner.events.on('job:error', () => (failed += 1));
     if (process.env.BENCH_MAIL_TRACE) traceJobs(worker);

@@ -16,7 +16,7 @@ import type { Database } from '../../db/schema.ts';
 import { seedDemoIfEmpty } from '../../db/seeds/demo.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { migrateQueue } from '../../server/jobs/jobs.migrate.ts';
 import { cpuPerRequest, cpuSample, durationSeconds, machineLine, mib, startBenchDatabase, table, warmupSeconds, type BenchDatabase } from './bench.support.ts';
 
 export const name = 'reads';

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
 import { loadConfig } from '../../server/config.ts';
-import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { migrateQueue } from '../../server/jobs/jobs.migrate.ts';
 import { ensureNotice } from '../../server/modules/privacy/privacy.repository.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { freePort, startNodeOptions, startServer, type ServerProcess } from '../helpers/server-process.ts';

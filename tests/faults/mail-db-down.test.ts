@@ -6,19 +6,19 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailService } from '../../server/modules/mail/mail.service.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { awayFromMinuteTurn } from '../helpers/minute.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
-import { insertRegistrations, logRows, queuedMailJobs, startTestWorker, workerConfig } from '../integration/mail.support.ts';
+import { insertRegistrations, logRows, queuedMailJobs, workerConfig } from '../integration/mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const OUTAGE_MS = 3_000;
 
 describe('the database down between SMTP accepting a message and the worker marking it sent', () => {
   let database: TestDatabase;
   let sink: SmtpSink;
-  let worker: MailWorker | null = null;
+  let worker: JobRunner | null = null;
   let admin: pg.Client;
   let outages = 0;
   let reopened: Promise<void> = Promise.resolve();
@@ -59,7 +59,7 @@ describe('the database down between SMTP accepting a message and the worker mark
     // The outage (OUTAGE_MS, then reconnecting) must not span a minute's turn: see helpers/minute.ts.
     await awayFromMinuteTurn();
     // One job at a time: the outage hits exactly one accepted message.
-    worker = await startTestWorker(workerConfig(sink.url), database.url, { concurrency: 1 });
+    worker = await startTestRunner(workerConfig(sink.url), database.url, { concurrency: 1 });
 
     await waitUntil(() => outages > 0, 'the outage', 20_000);
     await reopened;

@@ -6,16 +6,16 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailService } from '../../server/modules/mail/mail.service.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
-import { insertRegistrations, logRows, queuedMailJobs, startTestWorker, workerConfig } from '../integration/mail.support.ts';
+import { insertRegistrations, logRows, queuedMailJobs, workerConfig } from '../integration/mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 describe('a worker ended by a connection lost while completing its job', () => {
   let database: TestDatabase;
   let sink: SmtpSink;
-  let worker: MailWorker | null = null;
+  let worker: JobRunner | null = null;
   let holder: pg.Client;
   let killer: pg.Client;
   let held = false;
@@ -50,7 +50,7 @@ describe('a worker ended by a connection lost while completing its job', () => {
     const { cycle } = await createCycle(database.db, { capacity: 10 });
     const people = await insertRegistrations(database.db, cycle.id, 4);
     const { messageId } = await mailService({ db: database.db }).sendToCycle(cycle.id, { subject: 'Seppuku', body: 'Testo.' });
-    worker = await startTestWorker(workerConfig(sink.url), database.url, { concurrency: 1 });
+    worker = await startTestRunner(workerConfig(sink.url), database.url, { concurrency: 1 });
 
     // The worker's completeJob waits for the row lock: end that backend.
     let victims = 0;

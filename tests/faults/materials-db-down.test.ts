@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
-import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { migrateQueue } from '../../server/jobs/jobs.migrate.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
 import { testDb } from '../helpers/db-outage.ts';

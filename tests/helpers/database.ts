@@ -6,7 +6,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
-import { migrateQueue } from '../../server/modules/mail/mail.migrate.ts';
+import { migrateQueue } from '../../server/jobs/jobs.migrate.ts';
 
 export interface TestDatabase {
   url: string;

@@ -1,4 +1,4 @@
-// The standalone mail worker (`npm run worker`, server/worker.ts) as a real child process against a
+// The standalone job runner (`npm run worker`, server/worker.ts) as a real child process against a
 // test database, for the fault tests that kill or stop it.
 import { spawn } from 'node:child_process';
 import { testConfig } from './app.ts';

@@ -7,12 +7,12 @@ import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_ALPHABET } from '../../server/modules/certificates/certificates.code.ts';
 import { certificatesService } from '../../server/modules/certificates/certificates.service.ts';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { queueNotifier } from '../../server/modules/mail/mail.notifier.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
 import { markPresent, signUp, strangerToken, type Person } from './materials.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -237,7 +237,7 @@ describe('the certificate', () => {
 
 describe('the periodic job', () => {
   let sink: SmtpSink;
-  let worker: MailWorker | null = null;
+  let worker: JobRunner | null = null;
   beforeAll(async () => {
     sink = await startSmtpSink();
   });
@@ -283,12 +283,7 @@ describe('the periodic job', () => {
     expect(jobs.rows.map((j) => j.key)).not.toContain(`mail:certificate-issued:${no.id}`);
     expect((await service.issueForEndedCycles()).issued).toBe(0);
 
-    worker = await startMailWorker({
-      config: { ...t.config, smtpUrl: sink.url },
-      databaseUrl: t.database.url,
-      secretKey: t.config.secretKey!,
-      pollInterval: 100,
-    });
+    worker = await startTestRunner({ ...t.config, smtpUrl: sink.url }, t.database.url);
     const certificateMail = (email: string) => sink.to(email).filter((m) => m.parsed!.subject!.startsWith('Attestato di partecipazione'));
     await sink.waitFor(() => certificateMail(yes.email).length === 1 && certificateMail(yesToo.email).length === 1, 'two certificate mails');
     const mail = certificateMail(yes.email)[0]!.parsed!;

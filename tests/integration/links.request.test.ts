@@ -6,15 +6,15 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKS_PER_EMAIL, LINKS_PER_IP } from '../../server/modules/links/links.service.ts';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
 import { findEverywhere, signUp, type Person } from './materials.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 let t: TestApp;
 let sink: SmtpSink;
-let worker: MailWorker;
+let worker: JobRunner;
 let known: Person;
 let knownElsewhere: Person;
 let cancelled: Person;
@@ -76,7 +76,7 @@ describe('POST /api/links', () => {
   });
 
   it('mails the known address the links of her active registrations, and nobody for the unknown one', async () => {
-    worker = await startMailWorker({ config: t.config, databaseUrl: t.database.url, secretKey: t.config.secretKey!, pollInterval: 100 });
+    worker = await startTestRunner(t.config, t.database.url);
     const linksMail = () => sink.to(known.email).filter((m) => m.parsed!.subject === 'I link delle tue iscrizioni');
     await sink.waitFor(() => linksMail().length === 1, 'the links mail');
     await waitUntil(async () => (await linkJobs()).length === 0, 'both link jobs done');

@@ -5,22 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/lib/errors.ts';
 import * as queue from '../../server/modules/mail/mail.queue.ts';
 import { mailService, type MailService } from '../../server/modules/mail/mail.service.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
-import { insertRegistrations, logRows, queuedMailJobs, startTestWorker, workerConfig } from './mail.support.ts';
+import { insertRegistrations, logRows, queuedMailJobs, workerConfig } from './mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 describe('bulk messages to a cycle', () => {
   let database: TestDatabase;
   let sink: SmtpSink;
-  let worker: MailWorker;
+  let worker: JobRunner;
   let mail: MailService;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     sink = await startSmtpSink();
-    worker = await startTestWorker(workerConfig(sink.url), database.url);
+    worker = await startTestRunner(workerConfig(sink.url), database.url);
     mail = mailService({ db: database.db });
   });
   afterAll(async () => {

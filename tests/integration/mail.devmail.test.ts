@@ -3,21 +3,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { waitUntil } from '../helpers/smtp.ts';
-import { startTestWorker } from './mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 describe('/dev/mail', () => {
   let dir: string;
   let t: TestApp;
-  let worker: MailWorker;
+  let worker: JobRunner;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officina-devmail-'));
     t = await buildTestApp({ env: { NODE_ENV: 'development', DATA_DIR: dir } });
-    worker = await startTestWorker(t.config, t.database.url);
+    worker = await startTestRunner(t.config, t.database.url);
   });
   afterAll(async () => {
     await worker?.stop();

@@ -4,17 +4,17 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailService } from '../../server/modules/mail/mail.service.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { testConfig } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
-import { insertRegistrations, logRows, queuedMailJobs, startTestWorker, workerConfig } from './mail.support.ts';
+import { insertRegistrations, logRows, queuedMailJobs, workerConfig } from './mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 describe('mail under faults', () => {
   let database: TestDatabase;
   const sinks: SmtpSink[] = [];
-  const workers: MailWorker[] = [];
+  const workers: JobRunner[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -31,7 +31,7 @@ describe('mail under faults', () => {
     return s;
   }
   async function worker(s: SmtpSink, concurrency = 4) {
-    const w = await startTestWorker(workerConfig(s.url), database.url, { concurrency });
+    const w = await startTestRunner(workerConfig(s.url), database.url, { concurrency });
     workers.push(w);
     return w;
   }

@@ -5,11 +5,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionUid } from '../../server/modules/calendars/calendars.ics.ts';
 import * as queue from '../../server/modules/mail/mail.queue.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SinkMessage, type SmtpSink } from '../helpers/smtp.ts';
-import { logRows, queuedMailJobs, startTestWorker, workerConfig } from './mail.support.ts';
+import { logRows, queuedMailJobs, workerConfig } from './mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,13 +30,13 @@ function calendarOf(m: SinkMessage) {
 describe('mail that follows registrations and session changes', () => {
   let sink: SmtpSink;
   let t: TestApp;
-  let worker: MailWorker;
+  let worker: JobRunner;
   const errors: string[] = [];
 
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await buildTestApp({ env: { SMTP_URL: sink.url } });
-    worker = await startTestWorker(workerConfig(sink.url), t.database.url, { errors });
+    worker = await startTestRunner(workerConfig(sink.url), t.database.url, { errors });
   });
   afterAll(async () => {
     await worker?.stop();

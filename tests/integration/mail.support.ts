@@ -1,35 +1,14 @@
-// Shared pieces of the mail tests (not a test file itself): a worker against the test database and the
-// SMTP sink, direct inserts of many registrations (without the notifier, for bulk scenarios), and reads
+// Shared pieces of the mail tests (not a test file itself): the config of a runner sending to the SMTP
+// sink (the runner itself: tests/helpers/jobs.ts), direct inserts of many registrations (without the notifier, for bulk scenarios), and reads
 // of the queue and the send log.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Locale } from '../../db/schema.ts';
 import type { Config } from '../../server/config.ts';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
-import type { MailTransport } from '../../server/modules/mail/mail.transport.ts';
 import { testConfig } from '../helpers/app.ts';
 
 export function workerConfig(smtpUrl: string | undefined, env: Record<string, string> = {}): Config {
   return testConfig({ ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...env });
-}
-
-export async function startTestWorker(
-  config: Config,
-  databaseUrl: string,
-  opts: { concurrency?: number; transport?: MailTransport; errors?: string[] } = {},
-): Promise<MailWorker> {
-  return startMailWorker({
-    config,
-    databaseUrl,
-    secretKey: config.secretKey!,
-    concurrency: opts.concurrency ?? 4,
-    // Retries and scheduled jobs are picked up within 100 ms; new jobs arrive through LISTEN at once.
-    pollInterval: 100,
-    transport: opts.transport,
-    log: (level, message) => {
-      if (level === 'error') opts.errors?.push(message);
-    },
-  });
 }
 
 /** Registrations written straight into the database (no notifier, no mail): for bulk scenarios. */

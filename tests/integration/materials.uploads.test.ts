@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenKit } from '../../server/lib/tokens.ts';
 import { mailComposer } from '../../server/modules/mail/mail.compose.ts';
 import { MailPayload } from '../../server/modules/mail/mail.jobs.ts';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
 import { createCycle } from '../helpers/factories.ts';
@@ -26,6 +25,7 @@ import {
   tempDataDir,
   type FilePart,
 } from './materials.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const MB = 1024 * 1024;
 
@@ -240,7 +240,7 @@ describe('links and malformed requests', () => {
 
 describe('the announcement mail', () => {
   let sink: SmtpSink;
-  let worker: MailWorker | null = null;
+  let worker: JobRunner | null = null;
   beforeAll(async () => {
     sink = await startSmtpSink();
   });
@@ -308,7 +308,7 @@ describe('the announcement mail', () => {
     expect(absentMail.send && absentMail.draft.rendered.text).not.toContain('Esercitazione per chi c’era');
 
     // Delivered by the real worker to a real SMTP server once due.
-    worker = await startMailWorker({ config: testConfigFor(sink.url), databaseUrl: t.database.url, secretKey: t.config.secretKey!, pollInterval: 100 });
+    worker = await startTestRunner(testConfigFor(sink.url), t.database.url);
     await sql`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key LIKE 'mail:materials-available:%'`.execute(t.database.db);
     const materialsMails = (email: string) => sink.to(email).filter((m) => m.parsed!.subject!.startsWith('Materiali disponibili'));
     await sink.waitFor(() => materialsMails(present.email).length === 1 && materialsMails(absent.email).length === 1, 'two materials mails');

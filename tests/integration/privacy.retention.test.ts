@@ -2,23 +2,23 @@
 // tasks and crontab it is given) anonymises the personal data of cycles that ended more than
 // RETENTION_MONTHS ago. Afterwards nothing personal of the old cycle is left in any table, the counts
 // its reports show are unchanged, a recent cycle is untouched, and running it again changes nothing.
-import { parseCrontab } from 'graphile-worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
-import { BACKGROUND_CRONTAB, CERTIFICATES_TASK, RETENTION_TASK } from '../../server/modules/privacy/privacy.jobs.ts';
-import { backgroundJobs } from '../../server/services.ts';
+import { SCHEDULES, scheduledTask } from '../../server/jobs/jobs.schedules.ts';
+import { CERTIFICATES_TASK } from '../../server/modules/certificates/certificates.jobs.ts';
+import { RETENTION_TASK } from '../../server/modules/privacy/privacy.jobs.ts';
 import { tokenKit } from '../../server/lib/tokens.ts';
 import { privacyService } from '../../server/modules/privacy/privacy.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
 import { cycleMovedTo, findEverywhere, markPresent, type Person } from './materials.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const DAY = 86_400_000;
 
 let t: TestApp;
 let sink: SmtpSink;
-let worker: MailWorker;
+let worker: JobRunner;
 let old: Awaited<ReturnType<typeof cycleMovedTo>>;
 let recent: Awaited<ReturnType<typeof cycleMovedTo>>;
 /** Someone who took part in the old cycle and, with the same address, in the recent one. */
@@ -104,8 +104,7 @@ beforeAll(async () => {
 
   // The real runner, as server.ts starts it: mail plus the background tasks; it also delivers every
   // mail queued so far, so the send log holds the old participants' addresses before the job runs.
-  const jobs = backgroundJobs(t.config, t.config.secretKey!);
-  worker = await startMailWorker({ config: t.config, databaseUrl: t.database.url, secretKey: t.config.secretKey!, pollInterval: 100, ...jobs });
+  worker = await startTestRunner(t.config, t.database.url);
   await waitUntil(async () => {
     const r = await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE run_at <= now()`.execute(t.database.db);
     return Number(r.rows[0]!.n) === 0;
@@ -121,8 +120,7 @@ afterAll(async () => {
 
 describe('the retention job', () => {
   it('is on the crontab: daily retention and the certificates sweep', () => {
-    const items = parseCrontab(BACKGROUND_CRONTAB);
-    expect(items.map((i) => i.task).sort()).toEqual([CERTIFICATES_TASK, RETENTION_TASK].sort());
+    expect(SCHEDULES.map(scheduledTask)).toEqual(expect.arrayContaining([RETENTION_TASK, CERTIFICATES_TASK]));
   });
 
   it('anonymises the old cycle: nothing personal left anywhere, counts unchanged, the recent cycle untouched', async () => {

@@ -5,13 +5,13 @@
 // private feed and confirmation mail must. Needs the built pages (`npm run build`).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn } from '../helpers/auth.ts';
 import { freePort } from '../helpers/browser.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
-import { startTestWorker, workerConfig } from '../integration/mail.support.ts';
+import { workerConfig } from '../integration/mail.support.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 // Unique per run, so a match can only come from this cycle's sessions.
 const SECRET = `meet.example.org/lab-${randomBytes(6).toString('hex')}`;
@@ -28,7 +28,7 @@ interface Person {
 
 let sink: SmtpSink;
 let t: TestApp;
-let worker: MailWorker;
+let worker: JobRunner;
 let base: string;
 let slug: string;
 let cycleId: string;
@@ -72,7 +72,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   t = await buildTestApp({ web: true, env: { PUBLIC_URL: base, SMTP_URL: sink.url } });
   await t.app.listen({ port, host: '127.0.0.1' });
-  worker = await startTestWorker(workerConfig(sink.url, { PUBLIC_URL: base }), t.database.url);
+  worker = await startTestRunner(workerConfig(sink.url, { PUBLIC_URL: base }), t.database.url);
   const { cycle } = await createCycle(t.database.db, { format: 'hybrid', capacity: 2, onlineUrl: ONLINE_URL, title: 'Welfare online' });
   slug = cycle.slug;
   cycleId = cycle.id;

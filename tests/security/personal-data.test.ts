@@ -11,13 +11,13 @@ import { PERSONAL_DATA_LINK_TTL_MS } from '../../server/modules/privacy/privacy.
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
-import { startTestWorker } from '../integration/mail.support.ts';
+
 import { signUp, strangerToken, type Person } from '../integration/materials.support.ts';
-import type { MailWorker } from '../../server/modules/mail/mail.worker.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 let t: TestApp;
 let sink: SmtpSink;
-let worker: MailWorker;
+let worker: JobRunner;
 let victim: Person;
 let attacker: Person;
 let cycleA: { id: string; slug: string };
@@ -37,7 +37,7 @@ const tokenIn = (text: string) => /\/dati\/([A-Za-z0-9_-]{43})/.exec(text)![1]!;
 beforeAll(async () => {
   sink = await startSmtpSink();
   t = await buildTestApp({ env: { SMTP_URL: sink.url } });
-  worker = await startTestWorker(t.config, t.database.url);
+  worker = await startTestRunner(t.config, t.database.url);
   const a = await createCycle(t.database.db, { capacity: 10, title: 'Welfare di comunità' });
   const b = await createCycle(t.database.db, { capacity: 10, title: 'Comunicazione generativa' });
   cycleA = { id: a.cycle.id, slug: a.cycle.slug };

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNUPS_PER_EMAIL } from '../../server/modules/registrations/registrations.limits.ts';
 import { MAILBOX_CAP_PER_HOUR } from '../../server/modules/mail/mail.cap.ts';
-import { startMailWorker, type MailWorker } from '../../server/modules/mail/mail.worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { expectErrorShape, listen, request, tokenOf } from '../helpers/http.ts';
 import { startSmtpSink, waitUntil, type SmtpSink } from '../helpers/smtp.ts';
+import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 
 const DEFAULT_PER_ADDRESS = 60;
 const HOUR = 60 * 60_000;
@@ -125,13 +125,13 @@ describe('20 sign-up → cancel loops aimed at one mailbox (real SMTP)', () => {
   let t: TestApp;
   let base: string;
   let sink: SmtpSink;
-  let worker: MailWorker;
+  let worker: JobRunner;
   beforeAll(async () => {
     sink = await startSmtpSink();
     const clock = windowAlignedClock();
     t = await buildTestApp({ clock, env: { SMTP_URL: sink.url, TRUST_PROXY: '127.0.0.1' } });
     base = await listen(t.app);
-    worker = await startMailWorker({ config: t.config, databaseUrl: t.database.url, secretKey: t.config.secretKey!, pollInterval: 100, clock });
+    worker = await startTestRunner(t.config, t.database.url, { clock });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -16,7 +16,7 @@ import type pg from 'pg';
 import * as tar from 'tar';
 import { migrateTo, migrationNames } from '../../../db/migrate.ts';
 import type { Config } from '../../config.ts';
-import { migrateQueue, workerLogger } from '../mail/mail.migrate.ts';
+import { migrateQueue, workerLogger } from '../../jobs/jobs.migrate.ts';
 import { connectForBackup, connectForRestore } from './backup.connect.ts';
 import {
   databaseHasRows,

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Executor } from '../../lib/db.ts';
+import { hostKey, processStarted } from '../../lib/process-identity.ts';
 import * as sendLog from './mail.log.repository.ts';
-import { hostKey, processStarted } from './mail.runners.ts';
 
 interface Accepted {
   dedupeKey: string;

@@ -16,8 +16,8 @@
 //   A runner that stalls longer than STALE_MS (a stopped process) is taken for dead: its jobs may run
 //   elsewhere, and the send log (claim, possible_duplicate) keeps that to at most one flagged copy.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import type pg from 'pg';
+import { hostKey, processStarted } from '../lib/process-identity.ts';
 import {
   beatRunner,
   deleteGoneRunners,
@@ -28,7 +28,7 @@ import {
   otherRunners,
   writeRunner,
   type RunnerRow,
-} from '../../jobs/jobs.repository.ts';
+} from './jobs.repository.ts';
 
 export interface LivenessTiming {
   beatMs: number;
@@ -39,26 +39,6 @@ export interface LivenessTiming {
 export const LIVENESS: LivenessTiming = { beatMs: 5_000, staleMs: 30_000, sweepMs: 10_000 };
 
 type Log = (level: 'warning' | 'info', message: string) => void;
-
-/** Linux: boot id + pid namespace. Same key: /proc shows the same processes. Elsewhere: no fast path. */
-export function hostKey(): string | null {
-  try {
-    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return `${boot}/${fs.readlinkSync('/proc/self/ns/pid')}`;
-  } catch {
-    return null;
-  }
-}
-
-/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat); null: no such process. */
-export function processStarted(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export interface RunnerLiveness {
   runnerId: string;

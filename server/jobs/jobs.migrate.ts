@@ -1,5 +1,6 @@
-// graphile-worker keeps its queue in its own schema (graphile_worker) and migrates it itself. Run after
-// our Kysely migrations at start-up (server.ts, worker.ts) and for every test database.
+// graphile-worker keeps the job queue in its own schema (graphile_worker) and migrates it itself. Run
+// after our Kysely migrations at start-up (server.ts, worker.ts), by backups (the schema's version) and
+// for every test database.
 import { Logger, runMigrations } from 'graphile-worker';
 import type pg from 'pg';
 

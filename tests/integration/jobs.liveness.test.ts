@@ -1,11 +1,11 @@
-// Runner liveness (mail.runners.ts) against a real queue: which locked jobs a sweep releases and, above
+// Runner liveness (server/jobs/jobs.liveness.ts) against a real queue: which locked jobs a sweep releases and, above
 // all, which it never releases. Jobs are locked the way graphile-worker locks them (locked_by, locked_at)
 // by workers of made-up runners; the timings are shortened so staleness comes in seconds.
 import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runnerLiveness, type RunnerLiveness } from '../../server/modules/mail/mail.runners.ts';
+import { runnerLiveness, type RunnerLiveness } from '../../server/jobs/jobs.liveness.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { waitUntil } from '../helpers/smtp.ts';
 

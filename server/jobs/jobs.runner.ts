@@ -1,65 +1,62 @@
-// Starts and stops the mail worker: graphile-worker with the one `mail` task, its own small pg pool (so a
-// burst of mail never starves HTTP requests of connections), and the SMTP or outbox transport. Used in
-// the server process (server.ts), alone (server/worker.ts) and by the tests and the benchmark.
+// THE background job runner: graphile-worker with every task of jobs.tasks.ts on the crontab of
+// jobs.schedules.ts, its own small pg pool (so a burst of jobs never starves HTTP requests of
+// connections), the runners' liveness (jobs.liveness.ts) and a bounded stop. Started the same way by the
+// server process (server.ts), alone (server/worker.ts) and by the tests (tests/helpers/jobs.ts).
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import { run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { surviveConnectionLoss } from '../../lib/pool-errors.ts';
-import type { Database } from '../../../db/schema.ts';
-import type { Config } from '../../config.ts';
-import { tokenKit } from '../../lib/tokens.ts';
-import { acceptedJournal } from './mail.accepted.ts';
-import { mailboxCap } from './mail.cap.ts';
-import { mailComposer } from './mail.compose.ts';
-import { MAIL_TASK } from './mail.jobs.ts';
-import { REMINDERS_CRONTAB, REMINDERS_TASK, remindersTask } from './mail.reminders.ts';
-import { runnerLiveness, type LivenessTiming } from './mail.runners.ts';
-import { mailTask } from './mail.task.ts';
-import { createMailTransport, type MailTransport } from './mail.transport.ts';
-
-import { workerLogger, type LogLine } from './mail.migrate.ts';
+import type { Database } from '../../db/schema.ts';
+import type { Config } from '../config.ts';
+import { surviveConnectionLoss } from '../lib/pool-errors.ts';
+import type { MailTransport } from '../modules/mail/mail.transport.ts';
+import { runnerLiveness, type LivenessTiming } from './jobs.liveness.ts';
+import { workerLogger, type LogLine } from './jobs.migrate.ts';
+import { crontabFor } from './jobs.schedules.ts';
+import { jobTasks, TASK_NAMES, type TaskName } from './jobs.tasks.ts';
 
 export type { LogLine };
 
-export interface MailWorkerOptions {
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'>;
+export interface JobRunnerOptions {
+  config: Config;
   databaseUrl: string;
   secretKey: string;
-  /** Jobs run at once; default config.mailConcurrency. */
+  /** Jobs run at once; default config.mailConcurrency (mail is most of them). */
   concurrency?: number;
   /** How often to look for scheduled jobs and retries (new jobs arrive at once through LISTEN/NOTIFY). */
   pollInterval?: number;
+  /**
+   * Only these tasks, and only their crontab lines (a test that wants mail alone, without the periodic
+   * sweeps); default every task. Jobs of the other tasks wait in the queue for a runner that has them.
+   */
+  tasks?: readonly TaskName[];
+  /** A mail transport of the caller's (tests, the benchmark); default SMTP or the dev outbox from config. */
   transport?: MailTransport;
   log?: LogLine;
   clock?: () => Date;
-  /** More tasks for the same runner (certificates, retention: privacy.jobs.ts), built on its pool. */
-  extraTasks?: (db: Kysely<Database>) => TaskList;
-  /** graphile-worker crontab lines for those tasks (the reminder scheduler's line is always added). */
-  crontab?: string;
-  /** Heartbeat, staleness and sweep intervals of the runner liveness (mail.runners.ts); tests shorten them. */
+  /** Heartbeat, staleness and sweep intervals of the runner liveness (jobs.liveness.ts); tests shorten them. */
   liveness?: Partial<LivenessTiming>;
   /**
    * Awaited before each job is taken: the sign-up crowd of the same process goes first
-   * (registrations.activity.ts). Its signal is aborted when the worker stops: it must resolve then.
+   * (registrations.activity.ts). Its signal is aborted when the runner stops: it must resolve then.
    */
   yieldTo?: (signal: AbortSignal) => Promise<void>;
 }
 
 /** What stop() may take by default: in-flight SMTP sends, releasing what they leave, closing the pools. */
-export const MAIL_STOP_BUDGET_MS = 10_000;
+export const RUNNER_STOP_BUDGET_MS = 10_000;
 
-export interface MailWorker {
+export interface JobRunner {
   runner: Runner;
+  /** The mail task's transport (SMTP or the dev outbox). */
   transport: MailTransport;
   /** The runner's id in queue_runners. */
   runnerId: string;
   /**
-   * Graceful within `budgetMs` (default MAIL_STOP_BUDGET_MS): running jobs finish and are recorded;
+   * Graceful within `budgetMs` (default RUNNER_STOP_BUDGET_MS): running jobs finish and are recorded;
    * deliveries still running near the end of the budget are aborted and their jobs released, so they
    * run at the next start (flagged possible_duplicate: the server may have had them); queued jobs stay
-   * for the next worker. Resolves within the budget even if the database or the SMTP server hangs.
+   * for the next runner. Resolves within the budget even if the database or the SMTP server hangs.
    */
   stop(opts?: { budgetMs?: number }): Promise<void>;
 }
@@ -72,7 +69,7 @@ async function within(p: Promise<unknown>, ms: number, what: string, log?: LogLi
     return await Promise.race([
       p.then(
         () => true,
-        (err: unknown) => (log?.('warning', `mail worker: ${what}: ${err instanceof Error ? err.message : String(err)}`), true),
+        (err: unknown) => (log?.('warning', `job runner: ${what}: ${err instanceof Error ? err.message : String(err)}`), true),
       ),
       timeout,
     ]);
@@ -81,49 +78,44 @@ async function within(p: Promise<unknown>, ms: number, what: string, log?: LogLi
   }
 }
 
-export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWorker> {
+export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner> {
   const { config } = opts;
+  const names = opts.tasks ?? TASK_NAMES;
+  // Before anything opens: a crontab line naming a task nobody has stops the start.
+  const crontab = crontabFor(names);
   const concurrency = opts.concurrency ?? config.mailConcurrency;
   // graphile-worker holds one connection for LISTEN and one per running job at most; our queries in
-  // the task share the same pool.
+  // the tasks share the same pool.
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: concurrency + 2, connectionTimeoutMillis: 10_000 });
-  surviveConnectionLoss(pool, (message, err) => opts.log?.('warning', `mail worker: ${message}: ${err.message}`));
+  surviveConnectionLoss(pool, (message, err) => opts.log?.('warning', `job runner: ${message}: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const transport =
-    opts.transport ??
-    createMailTransport({
-      smtpUrl: config.smtpUrl,
-      outboxDir: path.join(config.dataDir, 'mail'),
-      maxConnections: config.mailSmtpConnections,
-    });
-  // Its own connections: the heartbeat must not wait behind a burst of mail for a pooled connection.
+  // Its own connections: the heartbeat must not wait behind a burst of jobs for a pooled connection.
   const livenessPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
-  surviveConnectionLoss(livenessPool, (message, err) => opts.log?.('warning', `mail worker liveness: ${message}: ${err.message}`));
+  surviveConnectionLoss(livenessPool, (message, err) => opts.log?.('warning', `job runner liveness: ${message}: ${err.message}`));
   const liveness = runnerLiveness({
     pool: livenessPool,
     log: (level, message) => opts.log?.(level, message),
     timing: opts.liveness,
     // A process of this machine that is gone may have had messages accepted and not recorded: record
     // them before its jobs are released, so they are not sent again.
-    beforeSweep: () => accepted.recover(db),
-  });
-  const accepted = acceptedJournal({
-    dir: path.join(config.dataDir, 'mail-accepted'),
-    runnerId: liveness.runnerId,
-    log: (level, message) => opts.log?.(level, message),
+    beforeSweep: () => mail.recover(),
   });
   // Aborted by stop() when the budget runs out: in-flight deliveries are given up.
   const aborter = new AbortController();
-  const composer = mailComposer({
+  const { tasks, mail } = jobTasks({
+    config,
+    secretKey: opts.secretKey,
     db,
-    publicUrl: config.publicUrl,
-    timezone: config.timezone,
-    mailFrom: config.mailFrom,
-    tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
+    runnerId: liveness.runnerId,
+    signal: aborter.signal,
+    transport: opts.transport,
+    clock: opts.clock,
+    log: (level, message) => opts.log?.(level, message),
   });
+  const taskList: TaskList = Object.fromEntries(names.map((name) => [name, tasks[name]]));
   const yieldTo = opts.yieldTo;
   const stopYielding = new AbortController();
-  // One emitter for every runner this worker starts (see replaceRunner), so listeners stay attached.
+  // One emitter for every runner this one starts (see replaceRunner), so listeners stay attached.
   const events = new EventEmitter() as WorkerEvents;
   const startRunner = () =>
     run({
@@ -136,23 +128,9 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
       preset: { plugins: [liveness.plugin] },
       // graphile-worker awaits this before each fetch of a job (it is its hook for "which flags to skip").
       forbiddenFlags: yieldTo ? () => yieldTo(stopYielding.signal).then(() => null) : undefined,
-      crontab: [REMINDERS_CRONTAB, opts.crontab ?? ''].join('\n'),
+      crontab,
       logger: workerLogger(opts.log),
-      taskList: {
-        ...opts.extraTasks?.(db),
-        [REMINDERS_TASK]: remindersTask(db, config.reminderOffsetsMs, opts.clock),
-        [MAIL_TASK]: mailTask({
-          db,
-          composer,
-          transport,
-          cap: mailboxCap({ db, secret: Buffer.from(opts.secretKey, 'utf8'), clock: opts.clock }),
-          publicUrl: config.publicUrl,
-          mailFrom: config.mailFrom,
-          clock: opts.clock,
-          signal: aborter.signal,
-          accepted,
-        }),
-      },
+      taskList,
     });
   // A runner can also end by itself: graphile-worker's cron stops the whole runner when PostgreSQL is
   // unreachable as a minute turns. Such a runner is replaced like one that lost a worker (below).
@@ -171,7 +149,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     runner = await startWatchedRunner();
   } catch (err) {
     await liveness.stop().catch(() => {});
-    await transport.close();
+    await mail.close();
     await pool.end();
     await livenessPool.end();
     throw err;
@@ -203,24 +181,24 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         runner = next;
         break;
       } catch (err) {
-        opts.log?.('warning', `mail worker: cannot start a new runner yet: ${(err as Error).message}`);
+        opts.log?.('warning', `job runner: cannot start a new runner yet: ${(err as Error).message}`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);
           closing.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
         });
       }
     }
-    await stopRunner(old).catch((err: Error) => opts.log?.('warning', `mail worker: stopping the old runner: ${err.message}`));
+    await stopRunner(old).catch((err: Error) => opts.log?.('warning', `job runner: stopping the old runner: ${err.message}`));
   }
   function ended(r: Runner) {
     // Stopped on purpose (stop(), a replacement), or already replaced: nothing to do.
     if (stops.has(r) || r !== runner || closing.signal.aborted) return;
     stops.set(r, Promise.resolve());
-    opts.log?.('warning', 'mail worker: the runner stopped after a database error; starting a new one');
+    opts.log?.('warning', 'job runner: the runner stopped after a database error; starting a new one');
     replacing ??= replaceRunner().finally(() => (replacing = null));
   }
   events.on('worker:fatalError', ({ worker }) => {
-    opts.log?.('warning', `mail worker: worker ${worker.workerId} ended after a database error; its job will be released`);
+    opts.log?.('warning', `job runner: worker ${worker.workerId} ended after a database error; its job will be released`);
     liveness.forget(worker.workerId);
     replacing ??= replaceRunner().finally(() => (replacing = null));
   });
@@ -228,12 +206,12 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     get runner() {
       return runner;
     },
-    transport,
+    transport: mail.transport,
     runnerId: liveness.runnerId,
     stop: (stopOpts = {}) =>
       (stopping ??= (async () => {
         closing.abort();
-        const budgetMs = stopOpts.budgetMs ?? MAIL_STOP_BUDGET_MS;
+        const budgetMs = stopOpts.budgetMs ?? RUNNER_STOP_BUDGET_MS;
         const deadline = Date.now() + budgetMs;
         const left = () => deadline - Date.now();
         // The last part of the budget is kept for releasing jobs and closing; in-flight sends get the rest.
@@ -246,12 +224,10 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
         const stopped = await within(runnersStopped, left() - reserve / 2, 'stopping the runner', opts.log);
         clearTimeout(abortTimer);
         aborter.abort();
-        if (!stopped) opts.log?.('warning', 'mail worker: jobs still running at the end of the stop budget; releasing them');
+        if (!stopped) opts.log?.('warning', 'job runner: jobs still running at the end of the stop budget; releasing them');
         // Whatever our workers still hold is released for the next start; our row goes.
         await within(liveness.stop(), left(), 'releasing the jobs of this runner', opts.log);
-        if (!opts.transport) await transport.close();
-        // Kept if a message accepted by SMTP is still unrecorded: the next start on this machine records it.
-        accepted.close();
+        await mail.close();
         await within(pool.end(), left(), 'closing the pool', opts.log);
         await within(livenessPool.end(), left(), 'closing the liveness pool', opts.log);
       })()),
