@@ -24,7 +24,7 @@ import { workerLogger, type LogLine } from './mail.migrate.ts';
 export type { LogLine };
 
 export interface MailWorkerOptions {
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'>;
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'programmeContact' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'>;
   databaseUrl: string;
   secretKey: string;
   /** Jobs run at once; default config.mailConcurrency. */
@@ -119,6 +119,7 @@ export async function startMailWorker(opts: MailWorkerOptions): Promise<MailWork
     publicUrl: config.publicUrl,
     timezone: config.timezone,
     mailFrom: config.mailFrom,
+    programmeContact: config.programmeContact,
     tokens: tokenKit(Buffer.from(opts.secretKey, 'utf8')),
   });
   const yieldTo = opts.yieldTo;
