@@ -177,6 +177,17 @@ export function layout(input: LayoutInput): { html: string; text: string } {
     contact.html +
     `<p style="margin:0"><a href="${href(home)}" style="color:${MUTED}">${esc(home.replace(/^https?:\/\//, ''))}</a></p>` +
     `</div></div></body></html>`;
-  const text = [input.title, '='.repeat(Math.min(input.title.length, 60)), '', blocks.map((b) => b.text).join('\n\n'), '', '-- ', footer, contact.text, home, ''].join('\n');
+  const text = [
+    input.title,
+    '='.repeat(Math.min(input.title.length, 60)),
+    '',
+    blocks.map((b) => b.text).join('\n\n'),
+    '',
+    '-- ',
+    footer,
+    contact.text,
+    home,
+    '',
+  ].join('\n');
   return { html, text };
 }

@@ -60,7 +60,11 @@ describe('the contact of a cycle, from the console to the participant', () => {
     await page.fill('#contactEmail', 'marta.colombo@comune.example.it');
     await page.fill('#contactPhone', '+39 02 1234 5678');
     await Promise.all([page.waitForURL(/\?salvato=1/), page.click('.cycle-form button[type=submit]')]);
-    const stored = await t.database.db.selectFrom('cycles').select(['contact_name', 'contact_email', 'contact_phone']).where('id', '=', cycleId).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('cycles')
+      .select(['contact_name', 'contact_email', 'contact_phone'])
+      .where('id', '=', cycleId)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ contact_name: 'Marta Colombo', contact_email: 'marta.colombo@comune.example.it', contact_phone: '+39 02 1234 5678' });
 
     // Reopened, the form shows the contact as saved.

@@ -24,7 +24,10 @@ import { workerLogger, type LogLine } from './mail.migrate.ts';
 export type { LogLine };
 
 export interface MailWorkerOptions {
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'programmeContact' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'>;
+  config: Pick<
+    Config,
+    'publicUrl' | 'timezone' | 'mailFrom' | 'programmeContact' | 'smtpUrl' | 'dataDir' | 'mailConcurrency' | 'mailSmtpConnections' | 'reminderOffsetsMs'
+  >;
   databaseUrl: string;
   secretKey: string;
   /** Jobs run at once; default config.mailConcurrency. */

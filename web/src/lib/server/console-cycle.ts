@@ -108,9 +108,11 @@ const PHONE = /^\+?[0-9][0-9 ./()-]{4,}$/;
 function checkContact(v: CycleValues, errors: FieldErrors) {
   if (v.contactName.length > CYCLE_LIMITS.contactName) errors.contactName = m.console_too_long({ max: CYCLE_LIMITS.contactName });
   else if (!v.contactName && (v.contactEmail || v.contactPhone)) errors.contactName = m.console_cycle_contact_name_required();
-  if (v.contactEmail && (!EMAIL.test(v.contactEmail) || v.contactEmail.length > CYCLE_LIMITS.contactEmail)) errors.contactEmail = m.console_cycle_contact_email_invalid();
+  if (v.contactEmail && (!EMAIL.test(v.contactEmail) || v.contactEmail.length > CYCLE_LIMITS.contactEmail))
+    errors.contactEmail = m.console_cycle_contact_email_invalid();
   else if (!v.contactEmail && v.contactName) errors.contactEmail = m.console_cycle_contact_email_required();
-  if (v.contactPhone && (!PHONE.test(v.contactPhone) || v.contactPhone.length > CYCLE_LIMITS.contactPhone)) errors.contactPhone = m.console_cycle_contact_phone_invalid();
+  if (v.contactPhone && (!PHONE.test(v.contactPhone) || v.contactPhone.length > CYCLE_LIMITS.contactPhone))
+    errors.contactPhone = m.console_cycle_contact_phone_invalid();
 }
 
 /** Checks the values and builds the API body (POST or PATCH /api/admin/cycles). */
