@@ -141,7 +141,10 @@ export interface LayoutInput {
  * address and the phone as links people can tap. Without a contact nobody reads replies: the mail says so.
  */
 function contactLine(c: ContactInfo | null, locale: Locale): Block {
-  if (!c) return note(t(locale, 'email_no_reply'));
+  if (!c) {
+    const noReply = t(locale, 'email_no_reply');
+    return { html: `<p style="margin:0 0 8px">${esc(noReply)}</p>`, text: noReply };
+  }
   const intro = t(locale, 'email_contact', { name: c.name });
   const call = c.phone ? t(locale, 'email_contact_phone') : '';
   const tel = c.phone ? c.phone.replace(/[^+0-9]/g, '') : '';
