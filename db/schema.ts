@@ -40,6 +40,10 @@ export interface CyclesTable {
   /** Maintained by a trigger; never written by the application. */
   seats_taken: ColumnType<number, never, never>;
   waitlist_length: ColumnType<number, never, never>;
+  /** Whom participants write to: name and email together (a CHECK), the phone only beside them. */
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

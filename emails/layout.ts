@@ -6,7 +6,7 @@
 // enough contrast (WCAG AA), links that show their address where the address matters.
 import { t, type MessageKey } from '../server/lib/i18n.ts';
 import { formatWhen, placeLines } from './format.ts';
-import type { Locale, SessionInfo, Site } from './types.ts';
+import type { ContactInfo, Locale, SessionInfo, Site } from './types.ts';
 
 export interface Block {
   html: string;
@@ -132,12 +132,36 @@ export interface LayoutInput {
   greeting?: string;
   blocks: Block[];
   footer: FooterKind;
+  /** Whom to write to with a question (the message's Reply-To); without one the footer says not to reply. */
+  contact: ContactInfo | null;
+}
+
+/**
+ * "Per domande scrivi a Nome (basta rispondere a questa email): indirizzo, oppure chiama il numero", the
+ * address and the phone as links people can tap. Without a contact nobody reads replies: the mail says so.
+ */
+function contactLine(c: ContactInfo | null, locale: Locale): Block {
+  if (!c) {
+    const noReply = t(locale, 'email_no_reply');
+    return { html: `<p style="margin:0 0 8px">${esc(noReply)}</p>`, text: noReply };
+  }
+  const intro = t(locale, 'email_contact', { name: c.name });
+  const call = c.phone ? t(locale, 'email_contact_phone') : '';
+  const tel = c.phone ? c.phone.replace(/[^+0-9]/g, '') : '';
+  return {
+    html:
+      `<p style="margin:0 0 8px">${esc(intro)} <a href="mailto:${esc(c.email)}" style="color:${MUTED}">${esc(c.email)}</a>` +
+      (c.phone ? `, ${esc(call)} <a href="tel:${esc(tel)}" style="color:${MUTED}">${esc(c.phone)}</a>` : '') +
+      `</p>`,
+    text: `${intro} ${c.email}${c.phone ? `, ${call} ${c.phone}` : ''}`,
+  };
 }
 
 export function layout(input: LayoutInput): { html: string; text: string } {
   const { locale, site } = input;
   const blocks = input.greeting ? [paragraph(input.greeting), ...input.blocks] : input.blocks;
   const footer = t(locale, FOOTER[input.footer]);
+  const contact = contactLine(input.contact, locale);
   const home = site.publicUrl;
   const html =
     `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8">` +
@@ -153,8 +177,20 @@ export function layout(input: LayoutInput): { html: string; text: string } {
     `</div>` +
     `<div style="padding:16px 8px;font-size:13px;line-height:1.5;color:${MUTED}">` +
     `<p style="margin:0 0 8px">${esc(footer)}</p>` +
+    contact.html +
     `<p style="margin:0"><a href="${href(home)}" style="color:${MUTED}">${esc(home.replace(/^https?:\/\//, ''))}</a></p>` +
     `</div></div></body></html>`;
-  const text = [input.title, '='.repeat(Math.min(input.title.length, 60)), '', blocks.map((b) => b.text).join('\n\n'), '', '-- ', footer, home, ''].join('\n');
+  const text = [
+    input.title,
+    '='.repeat(Math.min(input.title.length, 60)),
+    '',
+    blocks.map((b) => b.text).join('\n\n'),
+    '',
+    '-- ',
+    footer,
+    contact.text,
+    home,
+    '',
+  ].join('\n');
   return { html, text };
 }

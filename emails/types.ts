@@ -32,9 +32,18 @@ export interface SessionInfo {
   status: 'scheduled' | 'cancelled';
 }
 
+/** Whom the reader writes to with a question: shown in the footer (the message's Reply-To too). */
+export interface ContactInfo {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
 /** Every mail to one participant about one registration carries these. */
 export interface PersonProps {
   site: Site;
+  /** The cycle's contact (or the programme's); null when neither names one. */
+  contact: ContactInfo | null;
   firstName: string;
   cycle: CycleInfo;
   /** The private "my registration" page (absolute, carries the secret token). */

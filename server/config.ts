@@ -52,6 +52,10 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Officina <no-reply@localhost>'),
+  // The programme's contact: whom participants of a cycle without a contact of its own write to.
+  CONTACT_NAME: z.string().trim().min(1).max(200).optional(),
+  CONTACT_EMAIL: z.email().optional(),
+  CONTACT_PHONE: z.string().trim().min(3).max(40).optional(),
   ADMIN_EMAIL: z.email().optional(),
   // The length rule of every organiser password; whether it is too common is checked when it creates
   // the account (ensureBootstrapAdministrator), the only time it is used.
@@ -143,6 +147,8 @@ export type Config = Readonly<{
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** CONTACT_NAME, CONTACT_EMAIL, CONTACT_PHONE: the contact of cycles that name none; null when unset. */
+  programmeContact: Readonly<{ name: string; email: string; phone: string | null }> | null;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   reminderOffsetsMs: readonly number[];
@@ -222,6 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { serving
   if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  if (!e.CONTACT_NAME !== !e.CONTACT_EMAIL || (e.CONTACT_PHONE && !e.CONTACT_EMAIL)) {
+    throw new ConfigError('Invalid configuration: CONTACT_NAME and CONTACT_EMAIL must be set together (CONTACT_PHONE only beside them)');
+  }
   const isProduction = e.NODE_ENV === 'production';
   const problem = isProduction && opts.serving ? servingProblem(e) : null;
   if (problem) throw new ConfigError(`Invalid configuration: ${problem}`);
@@ -244,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { serving
     dataDir: path.resolve(e.DATA_DIR),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    programmeContact:
+      e.CONTACT_NAME && e.CONTACT_EMAIL ? Object.freeze({ name: e.CONTACT_NAME, email: e.CONTACT_EMAIL, phone: e.CONTACT_PHONE ?? null }) : null,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     reminderOffsetsMs: Object.freeze(e.REMINDER_OFFSETS),

@@ -52,7 +52,7 @@ export interface ServiceDeps {
 
 export function buildServices(config: Config, deps: ServiceDeps) {
   const { db, clock } = deps;
-  const { publicUrl, timezone, privacyVersion } = config;
+  const { publicUrl, timezone, privacyVersion, programmeContact } = config;
   const secret = Buffer.from(deps.secretKey, 'utf8');
   const tokens = tokenKit(secret);
   // Ages are measured on the services' clock, so a test that moves the clock also ages the cache.
@@ -78,9 +78,9 @@ export function buildServices(config: Config, deps: ServiceDeps) {
   });
   // One cancellation for the person, the organiser and erasure: one set of rules.
   const cancel = cancellation({ db, notifier, clock });
-  const cycles = cyclesService(db, clock);
+  const cycles = cyclesService({ db, programmeContact, clock });
   const calendars = calendarsService({ db, publicUrl, timezone, tokens, clock });
-  const certificates = certificatesService({ db, publicUrl, timezone, notifier, clock });
+  const certificates = certificatesService({ db, publicUrl, timezone, programmeContact, notifier, clock });
   const privacy = privacyService({ db, secret, retentionMonths: config.retentionMonths, outboxDir: path.join(config.dataDir, 'mail'), notifier, clock });
 
   /** What routes, plugins and the pages' facade reach as app.services.<name>. */
@@ -88,14 +88,14 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(db, publicUrl, cycleId) }),
     cycles,
     registrations: registrationsService({ db, publicUrl, tokens, pipeline, cancel, limits }),
-    participant: participantPage({ db, publicUrl, tokens, clock }),
+    participant: participantPage({ db, publicUrl, tokens, programmeContact, clock }),
     calendars,
     sessions: sessionsService({ db, notifier, clock }),
     mail: mailService({ db, clock }),
     // The organisers' console.
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
-    adminCycles: adminCyclesService({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), clock }),
+    adminCycles: adminCyclesService({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
     adminRegistrations: adminRegistrationsService({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
     attendance: attendanceService({ db, tokens, clock }),
     exports: exportsService({ db, timezone, clock }),

@@ -37,6 +37,8 @@ export interface DemoCycle {
   description: string;
   format: CycleFormat;
   location: string | null;
+  /** Whom participants write to (issue 15); none: the programme's contact, if configured, answers. */
+  contact?: { name: string; email: string; phone: string | null };
   /** Sessions get `${onlineUrl}-${n}` (online and hybrid cycles). */
   onlineUrl?: string;
   capacity: number;
@@ -54,6 +56,8 @@ export interface DemoCycle {
 
 const ROVELLO = 'ANCI Lombardia, Via Rovello 2, 20121 Milano';
 const PALAZZO_LOMBARDIA = 'Palazzo Lombardia, Piazza Città di Lombardia 1, 20124 Milano';
+// Invented people and addresses (example.it is reserved for examples).
+const SEGRETERIA = { name: 'Segreteria Lab’Impact, ANCI Lombardia', email: 'labimpact@anci-lombardia.example.it', phone: '02 1234 5600' };
 
 export const DEMO_CYCLES: DemoCycle[] = [
   {
@@ -70,6 +74,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'in_person',
     location: ROVELLO,
+    contact: SEGRETERIA,
     capacity: 30,
     publication: 'published',
     opens: { daysFromToday: -14 },
@@ -107,6 +112,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'hybrid',
     location: PALAZZO_LOMBARDIA,
+    contact: { name: 'Chiara Locatelli', email: 'chiara.locatelli@anci-lombardia.example.it', phone: '+39 02 1234 5614' },
     onlineUrl: 'https://meet.example.org/labimpact-coprogettazione',
     capacity: 35,
     publication: 'published',
@@ -152,6 +158,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'in_person',
     location: 'Sala consiliare del Municipio, Piazza Libertà 1, 24044 Dalmine (BG)',
+    contact: { name: 'Ufficio di Piano dell’Ambito di Dalmine', email: 'ufficiodipiano@comune.dalmine.example.it', phone: '035 123 4567' },
     capacity: 12,
     publication: 'published',
     opens: { daysFromToday: -21 },
@@ -192,6 +199,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'in_person',
     location: 'Palazzo Broletto, Piazza Paolo VI 29, 25121 Brescia',
+    contact: { name: 'Paolo Ferrari', email: 'paolo.ferrari@comune.brescia.example.it', phone: null },
     capacity: 25,
     publication: 'published',
     opens: { daysFromToday: 10 },
@@ -214,6 +222,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'online',
     location: null,
+    contact: SEGRETERIA,
     onlineUrl: 'https://meet.example.org/labimpact-ucraina',
     capacity: 40,
     publication: 'published',
@@ -238,6 +247,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'in_person',
     location: 'Palazzo Frizzoni, Sala consiliare, Piazza Matteotti 27, 24122 Bergamo',
+    contact: { name: 'Servizi sociali del Comune di Bergamo', email: 'servizisociali@comune.bergamo.example.it', phone: '035 765 4321' },
     capacity: 25,
     publication: 'published',
     opens: { daysFromToday: -7 },
@@ -262,6 +272,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'hybrid',
     location: 'Palazzo Lombardia, Auditorium Testori, Piazza Città di Lombardia 1, 20124 Milano',
+    contact: SEGRETERIA,
     onlineUrl: 'https://meet.example.org/labimpact-convegno-finale',
     capacity: 150,
     publication: 'published',
@@ -314,6 +325,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     ].join('\n\n'),
     format: 'in_person',
     location: 'Sala consiliare del Comune, Piazza De Gasperi 1, 20024 Garbagnate Milanese (MI)',
+    contact: { name: 'Laura Brambilla', email: 'laura.brambilla@comune.garbagnate.example.it', phone: null },
     capacity: 25,
     publication: 'draft',
     opens: { daysFromToday: 30 },

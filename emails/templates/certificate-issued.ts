@@ -28,6 +28,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_certificate_title'),
     preheader: t(locale, 'email_certificate_preheader', { attended: c.attendedSessions, held: c.heldSessions, cycle: title }),
     greeting: greeting(props.firstName, locale),

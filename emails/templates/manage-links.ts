@@ -3,10 +3,12 @@
 import { t } from '../../server/lib/i18n.ts';
 import { formatDate } from '../format.ts';
 import { bulletList, esc, inlineLink, layout, linkLine, paragraph, type Block } from '../layout.ts';
-import type { Locale, RenderedEmail, Site } from '../types.ts';
+import type { ContactInfo, Locale, RenderedEmail, Site } from '../types.ts';
 
 export interface Props {
   site: Site;
+  /** The cycle's or the programme's contact; null when there is none. */
+  contact: ContactInfo | null;
   registrations: {
     cycleTitle: string;
     status: 'confirmed' | 'waitlisted';
@@ -34,6 +36,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: subject,
     preheader: t(locale, 'email_links_preheader'),
     greeting: t(locale, 'email_greeting_anonymous'),

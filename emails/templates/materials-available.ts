@@ -24,6 +24,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_materials_title'),
     preheader: t(locale, 'email_materials_preheader', { count: props.materials.length, cycle: title }),
     greeting: greeting(props.firstName, locale),

@@ -18,6 +18,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: props.subject.replace(/\s+/g, ' ').trim(),
     preheader: t(locale, 'email_organiser_preheader', { cycle: title }),
     greeting: greeting(props.firstName, locale),

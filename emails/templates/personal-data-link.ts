@@ -5,10 +5,12 @@
 import { t } from '../../server/lib/i18n.ts';
 import { formatTime } from '../format.ts';
 import { button, layout, note, paragraph } from '../layout.ts';
-import type { Locale, RenderedEmail, Site } from '../types.ts';
+import type { ContactInfo, Locale, RenderedEmail, Site } from '../types.ts';
 
 export interface Props {
   site: Site;
+  /** The cycle's or the programme's contact; null when there is none. */
+  contact: ContactInfo | null;
   /** The one-time link (absolute). */
   url: string;
   /** When the link stops working. */
@@ -21,6 +23,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: subject,
     preheader: t(locale, 'email_personal_data_preheader'),
     greeting: t(locale, 'email_greeting_anonymous'),

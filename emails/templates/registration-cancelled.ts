@@ -3,10 +3,12 @@
 import { t } from '../../server/lib/i18n.ts';
 import { heading, layout, linkLine, paragraph } from '../layout.ts';
 import { greeting, quoted } from '../sections.ts';
-import type { CycleInfo, Locale, RenderedEmail, Site } from '../types.ts';
+import type { ContactInfo, CycleInfo, Locale, RenderedEmail, Site } from '../types.ts';
 
 export interface Props {
   site: Site;
+  /** The cycle's or the programme's contact; null when there is none. */
+  contact: ContactInfo | null;
   firstName: string;
   cycle: CycleInfo;
   /** Whether the person held a seat (else they left the waiting list). */
@@ -20,6 +22,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_cancelled_title'),
     preheader: t(locale, 'email_cancelled_preheader', { cycle: title }),
     greeting: greeting(props.firstName, locale),

@@ -17,6 +17,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_promoted_title'),
     preheader: t(locale, 'email_promoted_preheader', { cycle: title }),
     greeting: greeting(props.firstName, locale),

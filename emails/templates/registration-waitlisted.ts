@@ -21,6 +21,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_waitlisted_title'),
     preheader: t(locale, 'email_waitlisted_preheader', { cycle: title, position }),
     greeting: greeting(props.firstName, locale),

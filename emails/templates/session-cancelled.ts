@@ -19,6 +19,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_session_cancelled_title'),
     preheader: t(locale, 'email_session_cancelled_preheader', { session: session.title }),
     greeting: greeting(props.firstName, locale),

@@ -57,6 +57,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, TITLE[kind]),
     preheader: t(locale, 'email_changed_preheader', { session: session.title, when: formatWhen(session.startsAt, session.endsAt, locale, site.timezone) }),
     greeting: greeting(props.firstName, locale),

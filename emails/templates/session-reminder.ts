@@ -20,6 +20,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const body = layout({
     locale,
     site,
+    contact: props.contact,
     title: t(locale, 'email_reminder_title'),
     preheader: t(locale, 'email_reminder_preheader', { session: session.title, day, time }),
     greeting: greeting(props.firstName, locale),

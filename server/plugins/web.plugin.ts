@@ -31,7 +31,14 @@ export interface OfficinaWebBridge {
     payload?: string;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
   services: WebFacade;
-  config: { publicUrl: string; timezone: string; privacyVersion: string; signInCookie: string };
+  config: {
+    publicUrl: string;
+    timezone: string;
+    privacyVersion: string;
+    signInCookie: string;
+    /** The programme's contact (CONTACT_*): the console's cycle form says it answers while the cycle names none. */
+    programmeContact: { name: string; email: string; phone: string | null } | null;
+  };
   /** The app's pino logger, so the pages' own error lines are JSON like every other line. */
   log: { error(fields: object, message: string): void };
 }
@@ -68,6 +75,7 @@ export default fp<{ enabled: boolean }>(
         privacyVersion: app.config.privacyVersion,
         // The pages forward the organiser's cookie under the name the API reads (auth.plugin.ts).
         signInCookie: app.signInCookie.name,
+        programmeContact: app.config.programmeContact,
       },
     };
     globalThis.__officinaWeb = bridge;

@@ -2,6 +2,7 @@
 // of a code (what the /verifica page shows).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ContactSchema } from '../modules/cycles/cycles.schemas.ts';
 import { TokenParams } from '../modules/registrations/registrations.schemas.ts';
 import { contentDisposition } from '../modules/materials/materials.files.ts';
 import { ErrorSchema } from './common.schemas.ts';
@@ -9,7 +10,7 @@ import { ErrorSchema } from './common.schemas.ts';
 const VerificationSchema = z.object({
   code: z.string(),
   name: z.string(),
-  cycle: z.object({ slug: z.string(), title: z.string() }),
+  cycle: z.object({ slug: z.string(), title: z.string(), contact: ContactSchema.nullable() }),
   attendedSessions: z.number().int(),
   heldSessions: z.number().int(),
   hours: z.number(),

@@ -207,7 +207,14 @@ export async function run(): Promise<void> {
 
     // 2. Baseline: the same messages rendered up front, then nodemailer straight to the sink.
     await sink.reset();
-    const composer = mailComposer({ db, publicUrl: PUBLIC_URL, timezone: 'Europe/Rome', mailFrom: config.mailFrom, tokens: tokenKit(Buffer.from(SECRET)) });
+    const composer = mailComposer({
+      db,
+      publicUrl: PUBLIC_URL,
+      timezone: 'Europe/Rome',
+      mailFrom: config.mailFrom,
+      programmeContact: null,
+      tokens: tokenKit(Buffer.from(SECRET)),
+    });
     const ids = (await db.selectFrom('registrations').select('id').where('cycle_id', '=', cycleId).execute()).map((r) => r.id);
     t0 = performance.now();
     const messages: SendMailOptions[] = [];

@@ -62,6 +62,22 @@ describe('/verifica', () => {
     expect(text).not.toContain('Comune di Lodi');
   });
 
+  it("names whom to write to about the certificate: the cycle's contact, with mailto: and tel: links", async () => {
+    await t.database.db
+      .updateTable('cycles')
+      .set({ contact_name: 'Segreteria del laboratorio', contact_email: 'laboratorio@comune.example.it', contact_phone: '0371 123 456' })
+      .where('id', '=', ended.cycle.id)
+      .execute();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${t.baseUrl}/verifica/${code}`);
+    expect(await page.locator('#contact').innerText()).toContain('Per domande su questo attestato scrivi a');
+    expect(await page.locator('#contact-name').innerText()).toBe('Segreteria del laboratorio');
+    expect(await page.locator('#contact-email').getAttribute('href')).toBe('mailto:laboratorio@comune.example.it');
+    expect(await page.locator('#contact-phone').getAttribute('href')).toBe('tel:0371123456');
+    await expectNoViolations(page, 'verify result with the contact (it)', { widths: [390], noSideScroll: true });
+    await screenshots(page, 'verify-contact-it');
+  });
+
   it('the verification page is not cached nor indexed, and a loose address leads to the canonical one', async () => {
     const res = await fetch(`${t.baseUrl}/verifica/${code}`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);

@@ -166,7 +166,7 @@ describe('capacity', () => {
         seen.push({ id, statusInTrx: r.status });
       },
     };
-    const service = adminCyclesService({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now) });
+    const service = adminCyclesService({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now), programmeContact: null });
     const out = await service.update(cycle.id, { capacity: 3 }, 'it');
     expect(out.promoted).toEqual([ids[1], ids[2]]);
     expect(seen).toEqual([

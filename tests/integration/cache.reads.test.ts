@@ -131,6 +131,7 @@ describe('ETag and 304 on the JSON', () => {
       [
         'attendanceThreshold',
         'capacity',
+        'contact',
         'description',
         'endsAt',
         'format',

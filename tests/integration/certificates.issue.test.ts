@@ -268,6 +268,7 @@ describe('the periodic job', () => {
       db: t.database.db,
       publicUrl: t.config.publicUrl,
       timezone: t.config.timezone,
+      programmeContact: t.config.programmeContact,
       notifier: queueNotifier(),
     });
     const first = await service.issueForEndedCycles();

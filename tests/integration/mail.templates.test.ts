@@ -72,6 +72,7 @@ describe('every template, in Italian and English, as it arrives', () => {
       publicUrl: PUBLIC_URL,
       timezone: 'Europe/Rome',
       mailFrom: t.config.mailFrom,
+      programmeContact: null,
       tokens: tokenKit(Buffer.from(t.config.secretKey!, 'utf8')),
     });
     const compose = async (p: MailPayload) => {
@@ -152,6 +153,7 @@ describe('every template, in Italian and English, as it arrives', () => {
         'materials-available',
         {
           site,
+          contact: null,
           firstName: 'Giulia',
           cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
           manageUrl: b.manageUrl!,
@@ -174,6 +176,7 @@ describe('every template, in Italian and English, as it arrives', () => {
         'certificate-issued',
         {
           site,
+          contact: null,
           firstName: 'Giulia',
           cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
           manageUrl: b.manageUrl!,

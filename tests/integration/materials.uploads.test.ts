@@ -292,6 +292,7 @@ describe('the announcement mail', () => {
       publicUrl: t.config.publicUrl,
       timezone: t.config.timezone,
       mailFrom: t.config.mailFrom,
+      programmeContact: t.config.programmeContact,
       tokens: tokenKit(Buffer.from(t.config.secretKey!, 'utf8')),
     });
     const forPresent = regJobs.find((j) => j.key.endsWith(present.id))!;

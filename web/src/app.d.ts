@@ -39,7 +39,13 @@ declare global {
             themes(locale: Locale): Promise<OfficinaBridgeResult<{ items: Theme[] }>>;
           };
         };
-        config: { publicUrl: string; timezone: string; privacyVersion: string; signInCookie: string };
+        config: {
+          publicUrl: string;
+          timezone: string;
+          privacyVersion: string;
+          signInCookie: string;
+          programmeContact: { name: string; email: string; phone: string | null } | null;
+        };
         /** The server's pino logger (server/plugins/web.plugin.ts). */
         log: { error(fields: object, message: string): void };
       }

@@ -8,8 +8,16 @@ export async function findByRegistration(db: Executor, registrationId: string) {
 }
 
 /** A certificate that still verifies (its holder's data were not erased). */
+/** A certificate that still verifies, with its cycle's contact as it is today (the page says whom to ask). */
 export async function findValidByCode(db: Executor, code: string) {
-  return db.selectFrom('certificates').selectAll().where('code', '=', code).where('anonymised_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('certificates')
+    .innerJoin('cycles', 'cycles.id', 'certificates.cycle_id')
+    .selectAll('certificates')
+    .select(['cycles.contact_name', 'cycles.contact_email', 'cycles.contact_phone'])
+    .where('certificates.code', '=', code)
+    .where('certificates.anonymised_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export type CertificateRow = NonNullable<Awaited<ReturnType<typeof findByRegistration>>>;

@@ -10,6 +10,8 @@ import { errors } from '../../lib/errors.ts';
 import { t } from '../../lib/i18n.ts';
 import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { silentNotifier, type Notifier } from '../notifications/notifications.service.ts';
+import type { Contact } from '../cycles/cycles.schemas.ts';
+import { cycleContact } from '../cycles/cycles.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
 import { newCode, normaliseCode } from './certificates.code.ts';
 import { certificateErrors } from './certificates.errors.ts';
@@ -27,7 +29,7 @@ export const SWEEP_DAYS = 60;
 export interface CertificateVerification {
   code: string;
   name: string;
-  cycle: { slug: string; title: string };
+  cycle: { slug: string; title: string; contact: Contact | null };
   attendedSessions: number;
   heldSessions: number;
   hours: number;
@@ -38,6 +40,8 @@ export interface CertificatesDeps {
   db: Kysely<Database>;
   publicUrl: string;
   timezone: string;
+  /** The contact of cycles that name none (config.programmeContact). */
+  programmeContact: Contact | null;
   notifier?: Notifier;
   clock?: () => Date;
 }
@@ -157,7 +161,7 @@ export function certificatesService(deps: CertificatesDeps) {
       return {
         code: c.code,
         name: c.name,
-        cycle: { slug: c.cycle_slug, title: c.cycle_title },
+        cycle: { slug: c.cycle_slug, title: c.cycle_title, contact: cycleContact(c, deps.programmeContact) },
         attendedSessions: c.attended_sessions,
         heldSessions: c.held_sessions,
         hours: Number(c.hours),

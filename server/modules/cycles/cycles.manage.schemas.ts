@@ -13,6 +13,8 @@ const slug = z
 export const OrganiserSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
 
 export const AdminCycleSchema = CycleSchema.extend({
+  /** True when `contact` is the programme's (CONTACT_*), the cycle naming none of its own. */
+  contactInherited: z.boolean(),
   publication: z.enum(['draft', 'published']),
   publishedAt: z.string().nullable(),
   attendanceThreshold: z.number(),
@@ -21,6 +23,39 @@ export const AdminCycleSchema = CycleSchema.extend({
   organisers: z.array(OrganiserSchema),
 });
 export type AdminCycleView = z.infer<typeof AdminCycleSchema>;
+
+const contactEmail = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email())
+  .transform((v) => v.toLowerCase());
+// Digits, spaces and the signs people write phone numbers with: it becomes a tel: link.
+const contactPhone = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^\+?[0-9][0-9 ./()-]{4,}$/, 'a phone number: digits, spaces, + . / ( ) -');
+
+/**
+ * The contact travels whole: name and address together (a phone only beside them), all set or all null,
+ * so a request can never leave a cycle with half a contact. Absent: unchanged (no contact, on creation).
+ */
+const contactFields = {
+  contactName: optionalText(200).optional(),
+  contactEmail: contactEmail.nullish(),
+  contactPhone: contactPhone.nullish(),
+};
+
+type ContactInput = { contactName?: string | null; contactEmail?: string | null; contactPhone?: string | null };
+function contactWhole(v: ContactInput, ctx: z.RefinementCtx) {
+  const name = v.contactName ?? null;
+  const email = v.contactEmail ?? null;
+  const phone = v.contactPhone ?? null;
+  if (name !== null && email === null) ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'required with contactName' });
+  if (email !== null && name === null) ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'required with contactEmail' });
+  if (phone !== null && email === null && name === null) ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'required with contactPhone' });
+}
 
 const cycleFields = {
   title: text(200),
@@ -36,9 +71,10 @@ const cycleFields = {
   registrationOpensAt: moment.nullish(),
   registrationClosesAt: moment.nullish(),
   attendanceThreshold: z.number().min(0).max(1).default(0.75),
+  ...contactFields,
 };
 
-export const CreateCycleBody = z.object(cycleFields);
+export const CreateCycleBody = z.object(cycleFields).superRefine(contactWhole);
 export type CreateCycleInput = z.infer<typeof CreateCycleBody>;
 
 export const UpdateCycleBody = z
@@ -58,8 +94,10 @@ export const UpdateCycleBody = z
     attendanceThreshold: z.number().min(0).max(1).optional(),
     /** 'published' puts the cycle in the public catalogue; 'draft' takes it out again. */
     publication: z.enum(['draft', 'published']).optional(),
+    ...contactFields,
   })
-  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' })
+  .superRefine(contactWhole);
 export type UpdateCycleInput = z.infer<typeof UpdateCycleBody>;
 
 export const CycleUpdatedSchema = AdminCycleSchema.extend({

@@ -16,6 +16,7 @@ import * as repo from './cycles.manage.repository.ts';
 import type { ManagedCycleRecord } from './cycles.manage.repository.ts';
 import type { AdminCycleView, CreateCycleInput, UpdateCycleInput } from './cycles.manage.schemas.ts';
 import * as cyclesRepo from './cycles.repository.ts';
+import type { Contact } from './cycles.schemas.ts';
 import { toCycleView } from './cycles.service.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -40,7 +41,15 @@ export interface AdminCyclesDeps {
    * promoteLocked); passed in because registrations depend on cycles, not the other way round.
    */
   promote: (trx: Transaction<Database>, cycleId: string, now: Date) => Promise<string[]>;
+  /** The contact of cycles that name none (config.programmeContact). */
+  programmeContact: Contact | null;
   clock?: () => Date;
+}
+
+/** The contact columns a request sets: all three at once when it names any of them (schemas: contactWhole). */
+function contactColumns(input: { contactName?: string | null; contactEmail?: string | null; contactPhone?: string | null }) {
+  if (input.contactName === undefined && input.contactEmail === undefined && input.contactPhone === undefined) return {};
+  return { contact_name: input.contactName ?? null, contact_email: input.contactEmail ?? null, contact_phone: input.contactPhone ?? null };
 }
 
 export function adminCyclesService(deps: AdminCyclesDeps) {
@@ -54,7 +63,8 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
     return rows.map((c) => {
       const own: SessionRow[] = sessions.filter((s) => s.cycle_id === c.id);
       return {
-        ...toCycleView(c, own, now, locale, 'shown'),
+        ...toCycleView(c, own, now, locale, 'shown', deps.programmeContact),
+        contactInherited: c.contact_email === null && deps.programmeContact !== null,
         publication: c.publication,
         publishedAt: iso(c.published_at),
         attendanceThreshold: Number(c.attendance_threshold),
@@ -116,6 +126,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
           registration_opens_at: opens,
           registration_closes_at: closes,
           attendance_threshold: input.attendanceThreshold,
+          ...contactColumns(input),
           created_at: now,
           updated_at: now,
         });
@@ -161,6 +172,7 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
             ...(patch.registrationClosesAt !== undefined && { registration_closes_at: patch.registrationClosesAt }),
             ...(patch.attendanceThreshold !== undefined && { attendance_threshold: patch.attendanceThreshold }),
             ...(patch.publication !== undefined && { publication: patch.publication }),
+            ...contactColumns(patch),
             ...(publishing && { published_at: now }),
           },
           now,

@@ -15,6 +15,9 @@ export const SessionSchema = z.object({
   status: z.enum(['scheduled', 'cancelled']),
 });
 
+/** Whom participants write to about a cycle: its own contact, or else the programme's (CONTACT_*). */
+export const ContactSchema = z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() });
+
 export const CycleStatusSchema = z.enum(['open', 'full', 'closed', 'upcoming', 'past']);
 
 export const CycleSchema = z.object({
@@ -39,6 +42,8 @@ export const CycleSchema = z.object({
   startsAt: z.string().nullable(),
   endsAt: z.string().nullable(),
   status: CycleStatusSchema,
+  /** Null only when neither the cycle nor the programme's configuration names one. */
+  contact: ContactSchema.nullable().describe("Whom participants write to: the cycle's contact, or else the programme's"),
   sessions: z.array(SessionSchema),
 });
 
@@ -52,3 +57,4 @@ export const SlugParams = z.object({ slug: z.string().min(1).max(200) });
 
 export type CycleView = z.infer<typeof CycleSchema>;
 export type SessionView = z.infer<typeof SessionSchema>;
+export type Contact = z.infer<typeof ContactSchema>;

@@ -5,7 +5,7 @@ import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
 import { errors } from '../../lib/errors.ts';
 import * as repo from './cycles.repository.ts';
 import type { CycleRecord, When } from './cycles.repository.ts';
-import type { CycleView, SessionView } from './cycles.schemas.ts';
+import type { Contact, CycleView, SessionView } from './cycles.schemas.ts';
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -46,7 +46,23 @@ export function toSessionView(s: SessionRow, links: OnlineLinks): SessionView {
   };
 }
 
-export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, locale: Locale, links: OnlineLinks): CycleView {
+/** The cycle's own contact, or else the programme's (config.programmeContact), or none. */
+export function cycleContact(
+  c: { contact_name: string | null; contact_email: string | null; contact_phone: string | null },
+  programme: Contact | null,
+): Contact | null {
+  if (c.contact_name !== null && c.contact_email !== null) return { name: c.contact_name, email: c.contact_email, phone: c.contact_phone };
+  return programme ? { ...programme } : null;
+}
+
+export function toCycleView(
+  c: CycleRecord,
+  sessions: SessionRow[],
+  now: Date,
+  locale: Locale,
+  links: OnlineLinks,
+  programmeContact: Contact | null,
+): CycleView {
   const closes = registrationClosesAt(c);
   return {
     id: c.id,
@@ -69,12 +85,13 @@ export function toCycleView(c: CycleRecord, sessions: SessionRow[], now: Date, l
     startsAt: iso(c.first_starts_at ?? null),
     endsAt: iso(c.last_ends_at ?? null),
     status: cycleStatus(c, now),
+    contact: cycleContact(c, programmeContact),
     sessions: sessions.map((s) => toSessionView(s, links)),
   };
 }
 
 /** The public views: the catalogue and a cycle's page never carry an online link. */
-async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date, locale: Locale) {
+async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date, locale: Locale, programmeContact: Contact | null) {
   const sessions = await repo.sessionsOf(
     db,
     rows.map((r) => r.id),
@@ -85,22 +102,31 @@ async function withSessions(db: Kysely<Database>, rows: CycleRecord[], now: Date
     list.push(s);
     byCycle.set(s.cycle_id, list);
   }
-  return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale, 'hidden'));
+  return rows.map((r) => toCycleView(r, byCycle.get(r.id) ?? [], now, locale, 'hidden', programmeContact));
 }
 
-export function cyclesService(db: Kysely<Database>, clock: () => Date = () => new Date()) {
+export interface CyclesDeps {
+  db: Kysely<Database>;
+  /** The contact of cycles that name none (config.programmeContact). */
+  programmeContact: Contact | null;
+  clock?: () => Date;
+}
+
+export function cyclesService(deps: CyclesDeps) {
+  const { db, programmeContact } = deps;
+  const clock = deps.clock ?? (() => new Date());
   return {
     async list(opts: { when: When; themeSlug?: string; locale: Locale }): Promise<CycleView[]> {
       const now = clock();
       const rows = await repo.listPublished(db, { when: opts.when, themeSlug: opts.themeSlug, now });
-      return withSessions(db, rows, now, opts.locale);
+      return withSessions(db, rows, now, opts.locale, programmeContact);
     },
 
     /** One published cycle (its page adds the public materials: cache.reads.ts). */
     async getBySlug(slug: string, locale: Locale): Promise<CycleView> {
       const row = await repo.findPublishedBySlug(db, slug);
       if (!row) throw errors.cycleNotFound();
-      const [view] = await withSessions(db, [row], clock(), locale);
+      const [view] = await withSessions(db, [row], clock(), locale, programmeContact);
       return view!;
     },
 

@@ -2,7 +2,7 @@
 // makes sense (a reminder for a cancelled registration or a meeting already started is not sent), and
 // renders the template with absolute links and, where it belongs, the calendar attachment.
 import type { Locale } from '../../../db/schema.ts';
-import { renderEmail, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import { renderEmail, type ContactInfo, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
@@ -11,6 +11,7 @@ import { findByRegistration as certificateOf } from '../certificates/certificate
 import { certificateUrl, verifyUrl } from '../certificates/certificates.service.ts';
 import { materialsForMail } from '../materials/materials.mail.ts';
 import { calendarUrl, manageUrl } from '../registrations/registrations.service.ts';
+import { cycleContact } from '../cycles/cycles.service.ts';
 import type { Executor } from '../../lib/db.ts';
 import { dedupeKey, type MailPayload } from './mail.jobs.ts';
 import * as repo from './mail.repository.ts';
@@ -22,6 +23,8 @@ export interface ComposeDeps {
   timezone: string;
   mailFrom: string;
   tokens: TokenKit;
+  /** The contact of cycles that name none, and of the mails about no cycle (config.programmeContact). */
+  programmeContact: ContactInfo | null;
 }
 
 export interface LogTarget {
@@ -36,6 +39,8 @@ export interface Draft {
   log: LogTarget;
   locale: Locale;
   to: { email: string; name: string };
+  /** Where a reply goes: the contact shown in the mail (read at send time, never from the job's payload). */
+  replyTo: ContactInfo | null;
   rendered: RenderedEmail;
   calendar: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
 }
@@ -122,7 +127,8 @@ export function mailComposer(deps: ComposeDeps) {
   }
 
   function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar']): Composition {
-    return { send: true, draft: { log, locale: r.locale, to: { email: r.email!, name: `${r.first_name} ${r.last_name}` }, rendered, calendar: cal } };
+    const to = { email: r.email!, name: `${r.first_name} ${r.last_name}` };
+    return { send: true, draft: { log, locale: r.locale, to, replyTo: cycleContact(r, deps.programmeContact), rendered, calendar: cal } };
   }
   const skip = (log: LogTarget, reason: string, recipient: string | null = null): Composition => ({ send: false, log, reason, recipient });
 
@@ -140,7 +146,8 @@ export function mailComposer(deps: ComposeDeps) {
     if (!r.email) return skip(log, 'the personal data of this registration were erased');
     const sessions: SessionState[] = found.sessions;
     const upcoming = sessions.filter((s) => s.status === 'scheduled' && t(s.ends_at) > now);
-    const person = { site, firstName: r.first_name, cycle: { title: r.cycle_title, url: cycleUrl(r.cycle_slug, r.locale) }, ...links(r) };
+    const contact = cycleContact(r, deps.programmeContact);
+    const person = { site, contact, firstName: r.first_name, cycle: { title: r.cycle_title, url: cycleUrl(r.cycle_slug, r.locale) }, ...links(r) };
     const L = r.locale;
 
     switch (p.kind) {
@@ -161,7 +168,7 @@ export function mailComposer(deps: ComposeDeps) {
         if (r.status !== 'cancelled') return skip(log, `the registration is ${r.status}`, r.email);
         const wasConfirmed = r.confirmed_at !== null;
         const cal = wasConfirmed ? calendar(r, 'CANCEL', upcoming) : null;
-        const props = { site, firstName: r.first_name, cycle: person.cycle, wasConfirmed, calendarAttached: cal !== null };
+        const props = { site, contact, firstName: r.first_name, cycle: person.cycle, wasConfirmed, calendarAttached: cal !== null };
         return draft(log, r, renderEmail(p.kind, props, L), cal);
       }
       case 'session-reminder': {
@@ -264,8 +271,10 @@ export function mailComposer(deps: ComposeDeps) {
           ]
         : [],
     );
-    const rendered = renderEmail('manage-links', { site, registrations }, first.locale);
-    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, rendered, calendar: null } };
+    // About several cycles at once: the programme's contact answers.
+    const contact = deps.programmeContact;
+    const rendered = renderEmail('manage-links', { site, contact, registrations }, first.locale);
+    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, replyTo: contact, rendered, calendar: null } };
   }
 
   async function personalDataLink(p: Extract<MailPayload, { kind: 'personal-data-link' }>, now: Date): Promise<Composition> {
@@ -277,8 +286,9 @@ export function mailComposer(deps: ComposeDeps) {
     if (expiresAt <= now) return skip(log, 'the link expired before it could be sent', row.email);
     const token = deps.tokens.token('personal-data', row.id, 0);
     const url = siteUrl(publicUrl, `${row.locale === 'en' ? '/en' : ''}${pagePath.personalData(token)}`);
-    const rendered = renderEmail('personal-data-link', { site, url, expiresAt }, row.locale);
-    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, rendered, calendar: null } };
+    const contact = deps.programmeContact;
+    const rendered = renderEmail('personal-data-link', { site, contact, url, expiresAt }, row.locale);
+    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, replyTo: contact, rendered, calendar: null } };
   }
 
   return {

@@ -36,6 +36,9 @@ export async function registrationWithSessions(db: Executor, registrationId: str
       'r.cancelled_at',
       'p.email',
       'c.waitlist_enabled',
+      'c.contact_name',
+      'c.contact_email',
+      'c.contact_phone',
       sql<SessionJson[]>`(SELECT coalesce(json_agg(s ORDER BY s.starts_at, s.id), '[]') FROM sessions s WHERE s.cycle_id = r.cycle_id)`.as('sessions'),
     ])
     .where('r.id', '=', registrationId)

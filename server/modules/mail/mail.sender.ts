@@ -29,7 +29,7 @@ export interface MailSender {
 export function mailSender(opts: {
   /** The runner's own pool: a burst of mail never starves HTTP requests of connections. */
   db: Kysely<Database>;
-  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'smtpUrl' | 'dataDir' | 'mailSmtpConnections'>;
+  config: Pick<Config, 'publicUrl' | 'timezone' | 'mailFrom' | 'programmeContact' | 'smtpUrl' | 'dataDir' | 'mailSmtpConnections'>;
   secretKey: string;
   /** The runner's id in queue_runners: the journal's file names it. */
   runnerId: string;
@@ -59,6 +59,7 @@ export function mailSender(opts: {
     publicUrl: config.publicUrl,
     timezone: config.timezone,
     mailFrom: config.mailFrom,
+    programmeContact: config.programmeContact,
     tokens: tokenKit(secret),
   });
   return {

@@ -103,6 +103,8 @@ export function toMessage(d: Draft, opts: { from: string; messageId: string }): 
   return {
     from: opts.from,
     to: d.to.name ? { name: d.to.name, address: d.to.email } : d.to.email,
+    // The sender is a no-reply address; a reply reaches the contact the mail names.
+    replyTo: d.replyTo ? { name: d.replyTo.name, address: d.replyTo.email } : undefined,
     subject: d.rendered.subject,
     text: d.rendered.text,
     html: d.rendered.html,

@@ -9,6 +9,7 @@ import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts
 import { marksOfRegistration } from '../attendance/attendance.repository.ts';
 import { certificateSummary } from '../certificates/certificates.service.ts';
 import * as cyclesRepo from '../cycles/cycles.repository.ts';
+import type { Contact } from '../cycles/cycles.schemas.ts';
 import { toCycleView } from '../cycles/cycles.service.ts';
 import { materialsForRegistration } from '../materials/materials.access.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
@@ -19,6 +20,8 @@ export interface ParticipantPageDeps {
   db: Kysely<Database>;
   publicUrl: string;
   tokens: TokenKit;
+  /** The contact of cycles that name none (config.programmeContact). */
+  programmeContact: Contact | null;
   clock?: () => Date;
 }
 
@@ -43,7 +46,7 @@ export function participantPage(deps: ParticipantPageDeps) {
       return {
         registration: toRegistrationView(publicUrl, tokens, r, position),
         // The link to join online is for a confirmed seat only (not the waiting list, not after cancelling).
-        cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden'),
+        cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden', deps.programmeContact),
         materials,
         certificate: certificate.certificate,
         certificateAvailable: certificate.available,

@@ -7,6 +7,8 @@ export type Cycle = ApiJson<'/api/cycles', 'get'>['items'][number];
 export type Session = Cycle['sessions'][number];
 export type CycleFormat = Cycle['format'];
 export type CycleStatus = Cycle['status'];
+/** Whom participants write to: the cycle's contact, or the programme's. */
+export type Contact = NonNullable<Cycle['contact']>;
 export type Theme = ApiJson<'/api/themes', 'get'>['items'][number];
 /** GET /api/cycles/:slug: a cycle with its public materials. */
 export type CycleDetail = ApiJson<'/api/cycles/{slug}', 'get'>;

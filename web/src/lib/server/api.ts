@@ -107,5 +107,7 @@ export function siteConfig() {
   return {
     timezone: c?.timezone ?? env.APP_TIMEZONE ?? 'Europe/Rome',
     privacyVersion: c?.privacyVersion ?? null,
+    /** Under `vite dev` (no bridge) unknown: the console's cycle form then names none. */
+    programmeContact: c?.programmeContact ?? null,
   };
 }

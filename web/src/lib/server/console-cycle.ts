@@ -19,6 +19,9 @@ export const CYCLE_FIELDS = [
   'threshold',
   'summary',
   'description',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
 ];
 
 /** Form names ↔ API names, to put the API's own validation answer next to the right field. */
@@ -45,6 +48,9 @@ export function emptyCycle(): CycleValues {
     threshold: '75',
     summary: '',
     description: '',
+    contactName: '',
+    contactEmail: '',
+    contactPhone: '',
   };
 }
 
@@ -63,6 +69,10 @@ export function cycleValues(c: AdminCycle, timeZone: string): CycleValues {
     threshold: String(Math.round(c.attendanceThreshold * 1000) / 10),
     summary: c.summary,
     description: c.description,
+    // The programme's contact is shown beside the form, not copied into it: saving must not make it the cycle's.
+    contactName: c.contactInherited ? '' : (c.contact?.name ?? ''),
+    contactEmail: c.contactInherited ? '' : (c.contact?.email ?? ''),
+    contactPhone: c.contactInherited ? '' : (c.contact?.phone ?? ''),
   };
 }
 
@@ -83,10 +93,27 @@ export function readCycle(form: FormData): CycleValues {
     threshold: text(form, 'threshold').replace(',', '.'),
     summary: text(form, 'summary'),
     description: text(form, 'description'),
+    contactName: text(form, 'contactName'),
+    contactEmail: text(form, 'contactEmail'),
+    contactPhone: text(form, 'contactPhone'),
   };
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// A first look only: the API's own check (zod's email, the phone pattern) has the last word, and its
+// answer lands next to the same field.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9][0-9 ./()-]{4,}$/;
+
+function checkContact(v: CycleValues, errors: FieldErrors) {
+  if (v.contactName.length > CYCLE_LIMITS.contactName) errors.contactName = m.console_too_long({ max: CYCLE_LIMITS.contactName });
+  else if (!v.contactName && (v.contactEmail || v.contactPhone)) errors.contactName = m.console_cycle_contact_name_required();
+  if (v.contactEmail && (!EMAIL.test(v.contactEmail) || v.contactEmail.length > CYCLE_LIMITS.contactEmail))
+    errors.contactEmail = m.console_cycle_contact_email_invalid();
+  else if (!v.contactEmail && v.contactName) errors.contactEmail = m.console_cycle_contact_email_required();
+  if (v.contactPhone && (!PHONE.test(v.contactPhone) || v.contactPhone.length > CYCLE_LIMITS.contactPhone))
+    errors.contactPhone = m.console_cycle_contact_phone_invalid();
+}
 
 /** Checks the values and builds the API body (POST or PATCH /api/admin/cycles). */
 export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked: boolean }) {
@@ -107,6 +134,7 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) errors.threshold = m.console_cycle_threshold_invalid();
   if (v.summary.length > CYCLE_LIMITS.summary) errors.summary = m.console_too_long({ max: CYCLE_LIMITS.summary });
   if (v.description.length > CYCLE_LIMITS.description) errors.description = m.console_too_long({ max: CYCLE_LIMITS.description });
+  checkContact(v, errors);
   const body = {
     title: v.title,
     ...(v.slug && !opts.slugLocked ? { slug: v.slug } : {}),
@@ -121,6 +149,10 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
     attendanceThreshold: Math.round(threshold * 10) / 1000,
     summary: v.summary,
     description: v.description,
+    // Always all three: emptied fields clear the cycle's contact (the programme's then answers, if any).
+    contactName: v.contactName || null,
+    contactEmail: v.contactEmail || null,
+    contactPhone: v.contactPhone || null,
   };
   return { errors, body };
 }

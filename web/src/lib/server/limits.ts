@@ -25,6 +25,15 @@ function maxLengths<K extends string>(schema: z.ZodType, fields: readonly K[]): 
 /** POST /api/cycles/:slug/registrations */
 export const SIGNUP_LIMITS = maxLengths(RegisterBody, ['firstName', 'lastName', 'email', 'organisation', 'role', 'network'] as const);
 /** POST /api/admin/cycles */
-export const CYCLE_LIMITS = maxLengths(CreateCycleBody, ['title', 'slug', 'location', 'summary', 'description'] as const);
+export const CYCLE_LIMITS = maxLengths(CreateCycleBody, [
+  'title',
+  'slug',
+  'location',
+  'summary',
+  'description',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
+] as const);
 /** POST /api/admin/cycles/:id/sessions */
 export const SESSION_LIMITS = maxLengths(NewSessionBody, ['title', 'location'] as const);

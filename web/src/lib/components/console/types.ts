@@ -44,4 +44,7 @@ export interface CycleValues {
   threshold: string;
   summary: string;
   description: string;
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string;
 }

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { items } = await consoleApi(event).get<ApiJson<'/api/admin/themes', 'get'>>('/api/admin/themes');
-  return { themes: items, values: emptyCycle() };
+  return { themes: items, values: emptyCycle(), programmeContact: siteConfig().programmeContact };
 };
 
 export const actions: Actions = {

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const { cycle } = await event.parent();
   const { items } = await consoleApi(event).get<ApiJson<'/api/admin/themes', 'get'>>('/api/admin/themes');
-  return { themes: items, values: cycleValues(cycle, siteConfig().timezone) };
+  return { themes: items, values: cycleValues(cycle, siteConfig().timezone), programmeContact: siteConfig().programmeContact };
 };
 
 export const actions: Actions = {
