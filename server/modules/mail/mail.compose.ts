@@ -1,10 +1,14 @@
 // Turns a job into a message, at send time: loads the current state, decides whether the mail still
 // makes sense (a reminder for a cancelled registration or a meeting already started is not sent), and
-// renders the template with absolute links and, where it belongs, the calendar attachment.
+// renders the template with absolute links and, where it belongs, the calendar attachment and the
+// check-in QR.
 import type { Locale } from '../../../db/schema.ts';
-import { renderEmail, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import { renderEmail, type CheckInQr, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import { t as text } from '../../lib/i18n.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 import { pagePath, siteUrl } from '../../lib/site.urls.ts';
+import { qrPayload } from '../attendance/attendance.codes.ts';
+import { qrImage } from '../attendance/attendance.qr.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
 import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
@@ -38,6 +42,14 @@ export interface Draft {
   to: { email: string; name: string };
   rendered: RenderedEmail;
   calendar: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
+  /** Images the HTML part shows by Content-ID (`cid:`), sent inside the message. */
+  images: InlineImage[];
+}
+
+export interface InlineImage {
+  cid: string;
+  filename: string;
+  content: Buffer;
 }
 
 export type Composition = { send: true; draft: Draft } | { send: false; log: LogTarget; reason: string; recipient: string | null };
@@ -121,8 +133,17 @@ export function mailComposer(deps: ComposeDeps) {
     return { method, content };
   }
 
-  function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar']): Composition {
-    return { send: true, draft: { log, locale: r.locale, to: { email: r.email!, name: `${r.first_name} ${r.last_name}` }, rendered, calendar: cal } };
+  /** The person's check-in QR: its address for the template, its PNG for the message. */
+  async function checkIn(r: RegistrationContext): Promise<{ qr: CheckInQr; image: InlineImage }> {
+    const url = qrPayload(deps.tokens, publicUrl, r.id, r.token_version);
+    const cid = `checkin-qr@${new URL(publicUrl).hostname}`;
+    const content = (await qrImage(url, 'png')) as Buffer;
+    return { qr: { url, imageCid: cid }, image: { cid, filename: text(r.locale, 'email_checkin_filename'), content } };
+  }
+
+  function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar'], images: InlineImage[] = []): Composition {
+    const to = { email: r.email!, name: `${r.first_name} ${r.last_name}` };
+    return { send: true, draft: { log, locale: r.locale, to, rendered, calendar: cal, images } };
   }
   const skip = (log: LogTarget, reason: string, recipient: string | null = null): Composition => ({ send: false, log, reason, recipient });
 
@@ -149,8 +170,9 @@ export function mailComposer(deps: ComposeDeps) {
         if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
         if (sessions.length > 0 && upcoming.length === 0) return skip(log, 'the cycle has already ended', r.email);
         const cal = calendar(r, 'REQUEST', upcoming);
-        const props = { ...person, sessions: sessions.map((s) => sessionInfo(s, r)), calendarAttached: cal !== null };
-        return draft(log, r, renderEmail(p.kind, props, L), cal);
+        const pass = await checkIn(r);
+        const props = { ...person, sessions: sessions.map((s) => sessionInfo(s, r)), calendarAttached: cal !== null, checkIn: pass.qr };
+        return draft(log, r, renderEmail(p.kind, props, L), cal, [pass.image]);
       }
       case 'registration-waitlisted': {
         if (r.status !== 'waitlisted') return skip(log, `the registration is ${r.status}`, r.email);
@@ -176,7 +198,10 @@ export function mailComposer(deps: ComposeDeps) {
         if (now.getTime() > startsAt - p.offsetMs / 2) return skip(log, 'too late for this reminder', r.email);
         const held = sessions.filter((x) => x.status === 'scheduled');
         const index = { number: held.findIndex((x) => x.id === s.id) + 1, of: held.length };
-        return draft(log, r, renderEmail(p.kind, { ...person, session: sessionInfo(s, r), index }, L), null);
+        // A meeting with a place, or without an online link, has an entrance where the QR is scanned.
+        const pass = s.location !== null || s.online_url === null ? await checkIn(r) : null;
+        const props = { ...person, session: sessionInfo(s, r), index, checkIn: pass?.qr ?? null };
+        return draft(log, r, renderEmail(p.kind, props, L), null, pass ? [pass.image] : []);
       }
       case 'session-changed':
       case 'session-cancelled': {
@@ -265,7 +290,7 @@ export function mailComposer(deps: ComposeDeps) {
         : [],
     );
     const rendered = renderEmail('manage-links', { site, registrations }, first.locale);
-    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, rendered, calendar: null } };
+    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, rendered, calendar: null, images: [] } };
   }
 
   async function personalDataLink(p: Extract<MailPayload, { kind: 'personal-data-link' }>, now: Date): Promise<Composition> {
@@ -278,7 +303,7 @@ export function mailComposer(deps: ComposeDeps) {
     const token = deps.tokens.token('personal-data', row.id, 0);
     const url = siteUrl(publicUrl, `${row.locale === 'en' ? '/en' : ''}${pagePath.personalData(token)}`);
     const rendered = renderEmail('personal-data-link', { site, url, expiresAt }, row.locale);
-    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, rendered, calendar: null } };
+    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, rendered, calendar: null, images: [] } };
   }
 
   return {
