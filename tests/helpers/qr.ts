@@ -11,7 +11,10 @@ let ready: Promise<unknown> | null = null;
 /** The texts of the QR codes in an encoded image (PNG, JPEG...). */
 export async function decodeQr(image: Buffer): Promise<string[]> {
   ready ??= readFile(require.resolve('zxing-wasm/reader/zxing_reader.wasm')).then((wasm) =>
-    prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer }, fireImmediately: true }),
+    prepareZXingModule({
+      overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer },
+      fireImmediately: true,
+    }),
   );
   await ready;
   const found = await readBarcodes(new Blob([new Uint8Array(image)], { type: 'image/png' }), { formats: ['QRCode'] });

@@ -269,29 +269,32 @@ describe('every template, in Italian and English, as it arrives', () => {
     expect(hrefs(confirmed.html as string)).toContain(ONLINE);
   });
 
-  it.each(['it', 'en'] as const)('the check-in QR travels inside confirmations, promotions and reminders: inline PNG, its address in the text (%s)', async (locale) => {
-    for (const c of cases.filter((x) => x.locale === locale)) {
-      const p = await asSent(c);
-      const images = p.attachments.filter((a) => a.contentType === 'image/png');
-      if (!['registration-confirmed', 'registration-promoted', 'session-reminder'].includes(c.template)) {
-        expect(images, c.template).toHaveLength(0);
-        continue;
+  it.each(['it', 'en'] as const)(
+    'the check-in QR travels inside confirmations, promotions and reminders: inline PNG, its address in the text (%s)',
+    async (locale) => {
+      for (const c of cases.filter((x) => x.locale === locale)) {
+        const p = await asSent(c);
+        const images = p.attachments.filter((a) => a.contentType === 'image/png');
+        if (!['registration-confirmed', 'registration-promoted', 'session-reminder'].includes(c.template)) {
+          expect(images, c.template).toHaveLength(0);
+          continue;
+        }
+        expect(images, c.template).toHaveLength(1);
+        const image = images[0]!;
+        expect(image.cid, c.template).toBeTruthy();
+        expect(image.related, c.template).toBe(true);
+        expect(p.html, c.template).toContain(`src="cid:${image.cid}"`);
+        // The QR is the address of the person's check-in code on PUBLIC_URL: no manage token, no name.
+        const url = t.app.services.attendance.qrPayload(c.draft.log.registrationId!, 1);
+        expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/qr/[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
+        expect(url).not.toContain(tokenOf(c.manageUrl!));
+        expect(await decodeQr(image.content), c.template).toEqual([url]);
+        // Without images (or in the text part) the same address is there to open or show.
+        expect(p.text, c.template).toContain(url);
+        expect(hrefs(p.html as string), c.template).toContain(url);
       }
-      expect(images, c.template).toHaveLength(1);
-      const image = images[0]!;
-      expect(image.cid, c.template).toBeTruthy();
-      expect(image.related, c.template).toBe(true);
-      expect(p.html, c.template).toContain(`src="cid:${image.cid}"`);
-      // The QR is the address of the person's check-in code on PUBLIC_URL: no manage token, no name.
-      const url = t.app.services.attendance.qrPayload(c.draft.log.registrationId!, 1);
-      expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/qr/[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
-      expect(url).not.toContain(tokenOf(c.manageUrl!));
-      expect(await decodeQr(image.content), c.template).toEqual([url]);
-      // Without images (or in the text part) the same address is there to open or show.
-      expect(p.text, c.template).toContain(url);
-      expect(hrefs(p.html as string), c.template).toContain(url);
-    }
-  });
+    },
+  );
 
   it.each(['it', 'en'] as const)('calendar parts: METHOD and the session UIDs, parsed by ical.js (%s)', (locale) => {
     for (const c of cases.filter((x) => x.locale === locale)) {

@@ -121,6 +121,12 @@ export function toMessage(d: Draft, opts: { from: string; messageId: string }): 
     // icalEvent), so Gmail, Outlook and Apple Mail all offer to update the calendar.
     icalEvent: d.calendar ? { method: d.calendar.method, filename: t(d.locale, 'email_calendar_filename'), content: d.calendar.content } : undefined,
     // Inline images: with a cid, nodemailer puts them in a multipart/related part beside the HTML.
-    attachments: d.images.map((i) => ({ cid: i.cid, filename: i.filename, content: i.content, contentType: 'image/png', contentDisposition: 'inline' as const })),
+    attachments: d.images.map((i) => ({
+      cid: i.cid,
+      filename: i.filename,
+      content: i.content,
+      contentType: 'image/png',
+      contentDisposition: 'inline' as const,
+    })),
   };
 }
