@@ -3,7 +3,7 @@
 // app itself, fed by a fake camera that films the person's QR; the address the QR holds, opened in a
 // browser as a phone's camera app would, leads to the page that explains it; and a browser with no
 // camera says so beside the text field.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign } from '../helpers/auth.ts';
 import { expectNoViolations, launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
