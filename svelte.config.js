@@ -22,7 +22,9 @@ const config = {
       mode: 'auto',
       directives: {
         'default-src': ['self'],
-        'script-src': ['self'],
+        // wasm-unsafe-eval lets WebAssembly compile (the console's QR reader, qr.detector.ts) and
+        // nothing else: eval and inline scripts stay forbidden.
+        'script-src': ['self', 'wasm-unsafe-eval'],
         'style-src': ['self'],
         // SvelteKit's route announcer (it tells screen readers the new page's title) has a style attribute.
         'style-src-attr': ['unsafe-inline'],

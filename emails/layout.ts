@@ -65,6 +65,19 @@ export function linkLine(label: string, url: string): Block {
   };
 }
 
+/**
+ * An image attached to the message itself (a Content-ID), never fetched from a server. In the text part
+ * it is the address it stands for, so nothing is lost without images.
+ */
+export function inlineImage(cid: string, alt: string, size: number, label: string, url: string): Block {
+  return {
+    html:
+      `<p style="margin:0 0 8px"><img src="cid:${esc(cid)}" width="${size}" height="${size}" alt="${esc(alt)}" style="display:block;border:0"></p>` +
+      `<p style="margin:0 0 12px;font-size:14px;color:${MUTED}">${esc(label)}<br><a href="${href(url)}" style="color:${BLUE};word-break:break-all">${esc(url)}</a></p>`,
+    text: `${label}\n${url}`,
+  };
+}
+
 /** Text written by someone else (an organiser), set apart and escaped. */
 export function quote(text: string): Block {
   const paras = text.trim().split(/\r?\n\s*\r?\n/);

@@ -2,8 +2,8 @@
 // once so a confirmation and a promotion can't drift apart.
 import { t } from '../server/lib/i18n.ts';
 import { webcalUrl, zoneNote } from './format.ts';
-import { type Block, button, heading, linkLine, note, paragraph, sessionList } from './layout.ts';
-import type { Locale, SessionInfo, Site } from './types.ts';
+import { type Block, button, heading, inlineImage, linkLine, note, paragraph, sessionList } from './layout.ts';
+import type { CheckInQr, Locale, SessionInfo, Site } from './types.ts';
 
 export function meetingsSection(sessions: SessionInfo[], locale: Locale, site: Site): Block[] {
   const title = t(locale, 'email_meetings_heading', { count: sessions.length });
@@ -17,6 +17,15 @@ export function manageSection(manageUrl: string, locale: Locale): Block[] {
     paragraph(t(locale, 'email_manage_text')),
     button(t(locale, 'email_my_registration'), manageUrl),
     note(t(locale, 'email_link_personal')),
+  ];
+}
+
+/** The QR to show at the entrance; its address opens the same explanation on a phone. */
+export function checkInSection(qr: CheckInQr, locale: Locale): Block[] {
+  return [
+    heading(t(locale, 'email_checkin_heading')),
+    paragraph(t(locale, 'email_checkin_text')),
+    inlineImage(qr.imageCid, t(locale, 'email_checkin_alt'), 180, t(locale, 'email_checkin_address'), qr.url),
   ];
 }
 

@@ -39,6 +39,16 @@ export interface ContactInfo {
   phone: string | null;
 }
 
+/**
+ * The participant's check-in QR: the address it encodes (shown as text too, for clients that hide
+ * images and for the text part) and the Content-ID of its PNG, which travels with the message as an
+ * inline attachment (no remote image: blocked by default and a tracking vector).
+ */
+export interface CheckInQr {
+  url: string;
+  imageCid: string;
+}
+
 /** Every mail to one participant about one registration carries these. */
 export interface PersonProps {
   site: Site;

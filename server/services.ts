@@ -97,7 +97,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     accounts: accountsService({ db, clock }),
     adminCycles: adminCyclesService({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
     adminRegistrations: adminRegistrationsService({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
-    attendance: attendanceService({ db, tokens, clock }),
+    attendance: attendanceService({ db, publicUrl, tokens, clock }),
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),
     themes: themesService({ db }),

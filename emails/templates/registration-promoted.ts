@@ -2,13 +2,15 @@
 // everything the confirmation carries.
 import { t } from '../../server/lib/i18n.ts';
 import { layout, paragraph } from '../layout.ts';
-import { calendarSection, cancelSection, greeting, manageSection, meetingsSection, quoted } from '../sections.ts';
-import type { Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
+import { calendarSection, cancelSection, checkInSection, greeting, manageSection, meetingsSection, quoted } from '../sections.ts';
+import type { CheckInQr, Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
 
 export interface Props extends PersonProps {
   sessions: SessionInfo[];
   calendarUrl: string;
   calendarAttached: boolean;
+  /** The check-in QR, attached inline. */
+  checkIn: CheckInQr;
 }
 
 export function render(props: Props, locale: Locale): RenderedEmail {
@@ -24,6 +26,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
     blocks: [
       paragraph(t(locale, 'email_promoted_intro', { cycle: title })),
       ...meetingsSection(props.sessions, locale, site),
+      ...checkInSection(props.checkIn, locale),
       ...manageSection(props.manageUrl, locale),
       ...calendarSection(props.calendarUrl, locale, props.calendarAttached),
       ...cancelSection(locale),

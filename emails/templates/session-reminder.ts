@@ -3,13 +3,15 @@
 import { t } from '../../server/lib/i18n.ts';
 import { formatDayMonth, formatTime, zoneNote } from '../format.ts';
 import { button, layout, note, paragraph, sessionCard } from '../layout.ts';
-import { greeting, quoted } from '../sections.ts';
-import type { Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
+import { checkInSection, greeting, quoted } from '../sections.ts';
+import type { CheckInQr, Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
 
 export interface Props extends PersonProps {
   session: SessionInfo;
   /** "Incontro 2 di 5" when known. */
   index?: { number: number; of: number };
+  /** The check-in QR, attached inline; none for a meeting held only online (no entrance to show it at). */
+  checkIn: CheckInQr | null;
 }
 
 export function render(props: Props, locale: Locale): RenderedEmail {
@@ -29,6 +31,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
       sessionCard(session, locale, site, { label }),
       note(zoneNote(locale, site.timezone)),
       ...(session.onlineUrl ? [paragraph(t(locale, 'email_reminder_online'))] : []),
+      ...(props.checkIn ? checkInSection(props.checkIn, locale) : []),
       paragraph(t(locale, 'email_reminder_cancel')),
       button(t(locale, 'email_my_registration'), props.manageUrl),
     ],

@@ -17,6 +17,13 @@ export const pagePath = {
   eraseRegistration: (token: string) => `/iscrizione/${seg(token)}/dati/elimina`,
   /** A participant's own check-in to a meeting (session), with the code shown in the room. */
   checkIn: (sessionId: string) => `/presenza/${seg(sessionId)}`,
+  /**
+   * What a participant's check-in QR encodes (on PUBLIC_URL): `code` is the registration's check-in code
+   * (`<registration id>.<HMAC>`, attendance.codes.ts), never the manage token. A phone's camera app opens
+   * it as a page telling the participant what the QR is for; the organiser's scanner reads the code out
+   * of it. Short on purpose: a shorter text makes a QR with bigger squares, easier to read.
+   */
+  checkInPass: (code: string) => `/qr/${seg(code)}`,
   /** The public verification of a certificate: the address its QR code carries. */
   verify: (code?: string) => (code === undefined ? '/verifica' : `/verifica/${seg(code)}`),
   /** "Send me my links again" (a lost manage link). */

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { expectErrorShape, tokenOf } from '../helpers/http.ts';
+import { decodeQr } from '../helpers/qr.ts';
 
 const DAY = 86_400_000;
 let t: TestApp;
@@ -82,14 +83,16 @@ describe('roster', () => {
 });
 
 describe('QR', () => {
-  it('serves the participant’s QR as SVG and PNG; it encodes an opaque token, not personal data', async () => {
+  it('serves the participant’s QR as SVG and PNG; it encodes the address of an opaque code, not personal data', async () => {
     const { regs } = await setUp([0], 1);
     const svg = await t.app.inject({ method: 'GET', url: `/api/registrations/${regs[0]!.token}/qr` });
     expect(svg.statusCode).toBe(200);
     expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
     expect(svg.headers['cache-control']).toBe('private, no-store');
     const payload = t.app.services.attendance.qrPayload(regs[0]!.id, 1);
-    expect(payload).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    // A phone's camera app opens it: the check-in code on PUBLIC_URL (pagePath.checkInPass).
+    expect(payload).toBe(`${t.config.publicUrl}/qr/${t.app.services.attendance.bareQrPayload(regs[0]!.id, 1)}`);
+    expect(t.app.services.attendance.bareQrPayload(regs[0]!.id, 1)).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(payload).not.toContain(regs[0]!.email);
     expect(payload).not.toContain('Nome0');
     expect(payload).not.toContain(regs[0]!.token);
@@ -97,7 +100,7 @@ describe('QR', () => {
     expect(svg.body).toBe(await QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
     const png = await t.app.inject({ method: 'GET', url: `/api/registrations/${regs[0]!.token}/qr?format=png` });
     expect(png.headers['content-type']).toBe('image/png');
-    expect(png.rawPayload.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(await decodeQr(png.rawPayload)).toEqual([payload]);
     expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${'x'.repeat(43)}/qr` })).statusCode).toBe(404);
   });
 
@@ -116,12 +119,26 @@ describe('QR', () => {
     expect(row).toMatchObject({ method: 'qr', present: true, marked_by: org.account.id });
   });
 
+  it('accepts the bare code that QRs made before the address form carry, and the address on another host', async () => {
+    const { sessionIds, regs } = await setUp([0, 1], 1);
+    const bare = t.app.services.attendance.bareQrPayload(regs[0]!.id, 1);
+    const res = await scan(sessionIds[0]!, bare);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().registration.id).toBe(regs[0]!.id);
+    // A site that moved keeps its printed QRs; the English page's address is the same code.
+    const moved = await scan(sessionIds[1]!, `https://formazione.example.org/en/qr/${bare}`);
+    expect(moved.statusCode, moved.body).toBe(200);
+  });
+
   it('refuses forged, malformed and rotated QR codes (400 invalid_qr) and another cycle’s (409 other_cycle)', async () => {
     const { sessionIds, regs } = await setUp([0], 1);
     const elsewhere = await setUp([0], 1);
     const qr = t.app.services.attendance.qrPayload(regs[0]!.id, 1);
+    const bare = t.app.services.attendance.bareQrPayload(regs[0]!.id, 1);
     const forged = `${qr.slice(0, -1)}${qr.endsWith('A') ? 'B' : 'A'}`;
-    for (const bad of [forged, 'hello', `${crypto.randomUUID()}.${qr.split('.')[1]}`, qr.split('.')[0]!, '']) {
+    const [id, mac] = bare.split('.') as [string, string];
+    const elsewhereUrl = `${t.config.publicUrl}/cicli/${bare}`;
+    for (const bad of [forged, 'hello', `${crypto.randomUUID()}.${mac}`, id, qr.replace(id, crypto.randomUUID()), elsewhereUrl, `${qr}/x`, '']) {
       const res = await scan(sessionIds[0]!, bad);
       expectErrorShape(res.statusCode, res.json(), { status: 400, code: 'invalid_qr' });
     }

@@ -3,7 +3,7 @@
 // parts, absolute links under PUBLIC_URL, escaping, and the calendar part parsed by ical.js.
 import ICAL from 'ical.js';
 import { sql } from 'kysely';
-import type { ParsedMail } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locale } from '../../db/schema.ts';
 import { renderEmail, TEMPLATE_NAMES, type TemplateName } from '../../emails/index.ts';
@@ -15,6 +15,7 @@ import type { MailPayload } from '../../server/modules/mail/mail.jobs.ts';
 import { createMailTransport, messageIdFor, toMessage, type MailTransport } from '../../server/modules/mail/mail.transport.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
+import { decodeQr } from '../helpers/qr.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
 import { tokenOf } from './mail.support.ts';
 
@@ -214,6 +215,11 @@ describe('every template, in Italian and English, as it arrives', () => {
     if (!m) throw new Error(`${c.template}/${c.locale} did not arrive`);
     return m.parsed!;
   };
+  /** The message as it arrived, with the HTML's cid: references as written (mailparser inlines them by default). */
+  const asSent = async (c: Case): Promise<ParsedMail> => {
+    const id = messageIdFor(c.draft.log.dedupeKey, PUBLIC_URL);
+    return simpleParser(sink.messages.find((x) => x.messageId === id)!.raw, { keepCidLinks: true });
+  };
 
   it('covers every template in both languages', () => {
     for (const locale of ['it', 'en'] as const) {
@@ -226,9 +232,9 @@ describe('every template, in Italian and English, as it arrives', () => {
     }
   });
 
-  it.each(['it', 'en'] as const)('subjects, both parts, language and escaping (%s)', (locale) => {
+  it.each(['it', 'en'] as const)('subjects, both parts, language and escaping (%s)', async (locale) => {
     for (const c of cases.filter((x) => x.locale === locale)) {
-      const p = received(c);
+      const p = await asSent(c);
       expect(p.subject, c.template).toMatch(SUBJECTS[c.template][locale]);
       expect(p.text?.length, c.template).toBeGreaterThan(200);
       expect(p.html, c.template).toContain(`<html lang="${locale}">`);
@@ -240,7 +246,8 @@ describe('every template, in Italian and English, as it arrives', () => {
         expect(p.html, c.template).not.toContain('<interculturale>');
         expect(p.html, c.template).toContain('&lt;interculturale&gt;');
       }
-      expect(p.html, c.template).not.toMatch(/<img|<script|<table|@import|url\(/i);
+      // Images only from inside the message (cid:), never fetched from a server.
+      expect(p.html, c.template).not.toMatch(/<img(?![^>]*\ssrc="cid:)|<script|<table|@import|url\(/i);
     }
     const bulk = received(cases.find((c) => c.locale === locale && c.template === 'organiser-message')!);
     expect(bulk.html).toContain('&lt;b&gt;non grassetto&lt;/b&gt;');
@@ -264,6 +271,33 @@ describe('every template, in Italian and English, as it arrives', () => {
     const confirmed = received(cases.find((c) => c.locale === locale && c.template === 'registration-confirmed')!);
     expect(hrefs(confirmed.html as string)).toContain(ONLINE);
   });
+
+  it.each(['it', 'en'] as const)(
+    'the check-in QR travels inside confirmations, promotions and reminders: inline PNG, its address in the text (%s)',
+    async (locale) => {
+      for (const c of cases.filter((x) => x.locale === locale)) {
+        const p = await asSent(c);
+        const images = p.attachments.filter((a) => a.contentType === 'image/png');
+        if (!['registration-confirmed', 'registration-promoted', 'session-reminder'].includes(c.template)) {
+          expect(images, c.template).toHaveLength(0);
+          continue;
+        }
+        expect(images, c.template).toHaveLength(1);
+        const image = images[0]!;
+        expect(image.cid, c.template).toBeTruthy();
+        expect(image.related, c.template).toBe(true);
+        expect(p.html, c.template).toContain(`src="cid:${image.cid}"`);
+        // The QR is the address of the person's check-in code on PUBLIC_URL: no manage token, no name.
+        const url = t.app.services.attendance.qrPayload(c.draft.log.registrationId!, 1);
+        expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/qr/[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
+        expect(url).not.toContain(tokenOf(c.manageUrl!));
+        expect(await decodeQr(image.content), c.template).toEqual([url]);
+        // Without images (or in the text part) the same address is there to open or show.
+        expect(p.text, c.template).toContain(url);
+        expect(hrefs(p.html as string), c.template).toContain(url);
+      }
+    },
+  );
 
   it.each(['it', 'en'] as const)('calendar parts: METHOD and the session UIDs, parsed by ical.js (%s)', (locale) => {
     for (const c of cases.filter((x) => x.locale === locale)) {

@@ -1,12 +1,16 @@
 // The two check-in secrets.
 //
-// QR: `<registration id>.<HMAC(secret, "checkin:<id>:<token version>")>` — opaque (no name, no email),
-// verified by recomputing the HMAC, and rotated together with the manage link (the token version).
+// QR: the check-in code `<registration id>.<HMAC(secret, "checkin:<id>:<token version>")>` — opaque (no
+// name, no email), verified by recomputing the HMAC, and rotated together with the manage link (the
+// token version). The QR carries it inside an address on PUBLIC_URL (pagePath.checkInPass), so a phone's
+// own camera app opens a page instead of showing a string; QRs printed or mailed before carry the bare
+// code, and the organiser's scanner accepts both.
 //
 // Self check-in code: 6 digits derived from HMAC(secret, "checkin-code:<session id>") with HOTP's
 // dynamic truncation (RFC 4226). One code per session, shown on the projector for the whole meeting;
 // it is accepted only from 30 minutes before the start to the end of that session, and only from
 // someone registered to that cycle, whose wrong guesses are throttled (see attendance.service.ts).
+import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 
 export const CODE_OPENS_BEFORE_MS = 30 * 60_000;
@@ -26,13 +30,38 @@ export function codeWindow(session: { starts_at: Date | string; ends_at: Date | 
   };
 }
 
-export function qrPayload(tokens: TokenKit, registrationId: string, tokenVersion: number): string {
+export function checkInCode(tokens: TokenKit, registrationId: string, tokenVersion: number): string {
   return `${registrationId}.${tokens.token('checkin', registrationId, tokenVersion)}`;
+}
+
+/** What a participant's QR encodes: the address of their check-in code on this site. */
+export function qrPayload(tokens: TokenKit, publicUrl: string, registrationId: string, tokenVersion: number): string {
+  return siteUrl(publicUrl, pagePath.checkInPass(checkInCode(tokens, registrationId, tokenVersion)));
+}
+
+const CODE = /^([0-9a-fA-F-]{36})\.([A-Za-z0-9_-]{43})$/;
+// The address form, on any host (a site that moved keeps its printed QRs) and in either language; the
+// HMAC, not the host, is what makes a code ours.
+const PASS_URL = /^https?:\/\/[^/?#]+(?:\/en)?\/qr\/([^/?#]+)\/?(?:[?#].*)?$/i;
+
+/** The check-in code in a QR's text (an address or the bare code), or null when it holds neither. */
+export function codeOfQr(qr: string): string | null {
+  const text = qr.trim();
+  if (CODE.test(text)) return text;
+  const m = PASS_URL.exec(text);
+  if (!m) return null;
+  try {
+    const code = decodeURIComponent(m[1]!);
+    return CODE.test(code) ? code : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The registration id a QR claims, or null when it isn't shaped like one of ours. */
 export function parseQr(qr: string): { registrationId: string; mac: string } | null {
-  const m = /^([0-9a-fA-F-]{36})\.([A-Za-z0-9_-]{43})$/.exec(qr.trim());
+  const code = codeOfQr(qr);
+  const m = code === null ? null : CODE.exec(code);
   if (!m || !UUID.test(m[1]!)) return null;
   return { registrationId: m[1]!.toLowerCase(), mac: m[2]! };
 }

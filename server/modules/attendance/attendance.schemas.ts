@@ -33,7 +33,8 @@ export const RosterSchema = z.object({
   ),
 });
 
-export const QrBody = z.object({ qr: z.string().max(200) });
+// The address form carries PUBLIC_URL, whose length is the deployment's choice.
+export const QrBody = z.object({ qr: z.string().max(1000) });
 export const QrCheckInSchema = z.object({
   registration: z.object({ id: z.uuid(), firstName: z.string(), lastName: z.string(), organisation: z.string() }),
   present: z.literal(true),

@@ -9,8 +9,9 @@ import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts
 import { errors } from '../../lib/errors.ts';
 import { toSessionView } from '../cycles/cycles.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
-import { codeWindow, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
+import { checkInCode, codeWindow, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
 import { attendanceErrors } from './attendance.errors.ts';
+import { qrImage } from './attendance.qr.ts';
 import * as repo from './attendance.repository.ts';
 
 /** Wrong self check-in codes allowed per registration in the window below, before 429. */
@@ -24,8 +25,8 @@ function markView(m: { registration_id: string; session_id: string; present: boo
   return { registrationId: m.registration_id, sessionId: m.session_id, present: m.present, method: m.method, markedAt: iso(m.marked_at) };
 }
 
-export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit; clock?: () => Date }) {
-  const { db, tokens } = deps;
+export function attendanceService(deps: { db: Kysely<Database>; publicUrl: string; tokens: TokenKit; clock?: () => Date }) {
+  const { db, publicUrl, tokens } = deps;
   const clock = deps.clock ?? (() => new Date());
 
   async function sessionOrThrow(sessionId: string) {
@@ -35,19 +36,17 @@ export function attendanceService(deps: { db: Kysely<Database>; tokens: TokenKit
   }
 
   return {
-    /** The payload of a registration's check-in QR (for the participant's page and e-mails). */
-    qrPayload: (registrationId: string, tokenVersion: number) => qrPayload(tokens, registrationId, tokenVersion),
+    /** What a registration's check-in QR encodes: the address of its check-in code (attendance.codes.ts). */
+    qrPayload: (registrationId: string, tokenVersion: number) => qrPayload(tokens, publicUrl, registrationId, tokenVersion),
+    /** The bare check-in code, what QRs made before the address form carry (still accepted). */
+    bareQrPayload: (registrationId: string, tokenVersion: number) => checkInCode(tokens, registrationId, tokenVersion),
 
     /** The QR image of the registration behind a manage token: SVG, or PNG for e-mail clients. */
     async qrImage(manageToken: string, format: 'svg' | 'png'): Promise<string | Buffer> {
       if (!isWellFormedToken(manageToken)) throw errors.registrationNotFound();
       const r = await registrationsRepo.findByTokenHash(db, hashToken(manageToken));
       if (!r) throw errors.registrationNotFound();
-      const payload = qrPayload(tokens, r.id, r.token_version);
-      const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
-      // Loaded at the first QR image, not at start-up (idle memory, issue 13).
-      const { default: QRCode } = await import('qrcode');
-      return format === 'png' ? QRCode.toBuffer(payload, { ...options, type: 'png', width: 360 }) : QRCode.toString(payload, { ...options, type: 'svg' });
+      return qrImage(qrPayload(tokens, publicUrl, r.id, r.token_version), format);
     },
 
     async roster(sessionId: string) {

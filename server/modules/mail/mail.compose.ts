@@ -1,10 +1,14 @@
 // Turns a job into a message, at send time: loads the current state, decides whether the mail still
 // makes sense (a reminder for a cancelled registration or a meeting already started is not sent), and
-// renders the template with absolute links and, where it belongs, the calendar attachment.
+// renders the template with absolute links and, where it belongs, the calendar attachment and the
+// check-in QR.
 import type { Locale } from '../../../db/schema.ts';
-import { renderEmail, type ContactInfo, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import { renderEmail, type CheckInQr, type ContactInfo, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
+import { t as text } from '../../lib/i18n.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 import { pagePath, siteUrl } from '../../lib/site.urls.ts';
+import { qrPayload } from '../attendance/attendance.codes.ts';
+import { qrImage } from '../attendance/attendance.qr.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
 import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
@@ -43,6 +47,14 @@ export interface Draft {
   replyTo: ContactInfo | null;
   rendered: RenderedEmail;
   calendar: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
+  /** Images the HTML part shows by Content-ID (`cid:`), sent inside the message. */
+  images: InlineImage[];
+}
+
+export interface InlineImage {
+  cid: string;
+  filename: string;
+  content: Buffer;
 }
 
 export type Composition = { send: true; draft: Draft } | { send: false; log: LogTarget; reason: string; recipient: string | null };
@@ -126,9 +138,17 @@ export function mailComposer(deps: ComposeDeps) {
     return { method, content };
   }
 
-  function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar']): Composition {
+  /** The person's check-in QR: its address for the template, its PNG for the message. */
+  async function checkIn(r: RegistrationContext): Promise<{ qr: CheckInQr; image: InlineImage }> {
+    const url = qrPayload(deps.tokens, publicUrl, r.id, r.token_version);
+    const cid = `checkin-qr@${new URL(publicUrl).hostname}`;
+    const content = (await qrImage(url, 'png')) as Buffer;
+    return { qr: { url, imageCid: cid }, image: { cid, filename: text(r.locale, 'email_checkin_filename'), content } };
+  }
+
+  function draft(log: LogTarget, r: RegistrationContext, rendered: RenderedEmail, cal: Draft['calendar'], images: InlineImage[] = []): Composition {
     const to = { email: r.email!, name: `${r.first_name} ${r.last_name}` };
-    return { send: true, draft: { log, locale: r.locale, to, replyTo: cycleContact(r, deps.programmeContact), rendered, calendar: cal } };
+    return { send: true, draft: { log, locale: r.locale, to, replyTo: cycleContact(r, deps.programmeContact), rendered, calendar: cal, images } };
   }
   const skip = (log: LogTarget, reason: string, recipient: string | null = null): Composition => ({ send: false, log, reason, recipient });
 
@@ -156,8 +176,9 @@ export function mailComposer(deps: ComposeDeps) {
         if (r.status !== 'confirmed') return skip(log, `the registration is ${r.status}`, r.email);
         if (sessions.length > 0 && upcoming.length === 0) return skip(log, 'the cycle has already ended', r.email);
         const cal = calendar(r, 'REQUEST', upcoming);
-        const props = { ...person, sessions: sessions.map((s) => sessionInfo(s, r)), calendarAttached: cal !== null };
-        return draft(log, r, renderEmail(p.kind, props, L), cal);
+        const pass = await checkIn(r);
+        const props = { ...person, sessions: sessions.map((s) => sessionInfo(s, r)), calendarAttached: cal !== null, checkIn: pass.qr };
+        return draft(log, r, renderEmail(p.kind, props, L), cal, [pass.image]);
       }
       case 'registration-waitlisted': {
         if (r.status !== 'waitlisted') return skip(log, `the registration is ${r.status}`, r.email);
@@ -183,7 +204,10 @@ export function mailComposer(deps: ComposeDeps) {
         if (now.getTime() > startsAt - p.offsetMs / 2) return skip(log, 'too late for this reminder', r.email);
         const held = sessions.filter((x) => x.status === 'scheduled');
         const index = { number: held.findIndex((x) => x.id === s.id) + 1, of: held.length };
-        return draft(log, r, renderEmail(p.kind, { ...person, session: sessionInfo(s, r), index }, L), null);
+        // A meeting with a place, or without an online link, has an entrance where the QR is scanned.
+        const pass = s.location !== null || s.online_url === null ? await checkIn(r) : null;
+        const props = { ...person, session: sessionInfo(s, r), index, checkIn: pass?.qr ?? null };
+        return draft(log, r, renderEmail(p.kind, props, L), null, pass ? [pass.image] : []);
       }
       case 'session-changed':
       case 'session-cancelled': {
@@ -274,7 +298,7 @@ export function mailComposer(deps: ComposeDeps) {
     // About several cycles at once: the programme's contact answers.
     const contact = deps.programmeContact;
     const rendered = renderEmail('manage-links', { site, contact, registrations }, first.locale);
-    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, replyTo: contact, rendered, calendar: null } };
+    return { send: true, draft: { log, locale: first.locale, to: { email: first.email, name: '' }, replyTo: contact, rendered, calendar: null, images: [] } };
   }
 
   async function personalDataLink(p: Extract<MailPayload, { kind: 'personal-data-link' }>, now: Date): Promise<Composition> {
@@ -288,7 +312,7 @@ export function mailComposer(deps: ComposeDeps) {
     const url = siteUrl(publicUrl, `${row.locale === 'en' ? '/en' : ''}${pagePath.personalData(token)}`);
     const contact = deps.programmeContact;
     const rendered = renderEmail('personal-data-link', { site, contact, url, expiresAt }, row.locale);
-    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, replyTo: contact, rendered, calendar: null } };
+    return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, replyTo: contact, rendered, calendar: null, images: [] } };
   }
 
   return {

@@ -98,7 +98,7 @@ export function messageIdFor(dedupeKey: string, publicUrl: string): string {
   return `<${hash}@${new URL(publicUrl).hostname}>`;
 }
 
-/** The nodemailer message of a draft: both parts, the calendar part, and headers for automated mail. */
+/** The nodemailer message of a draft: both parts, the calendar part, inline images, and headers for automated mail. */
 export function toMessage(d: Draft, opts: { from: string; messageId: string }): SendMailOptions {
   return {
     from: opts.from,
@@ -122,5 +122,13 @@ export function toMessage(d: Draft, opts: { from: string; messageId: string }): 
     // A text/calendar alternative with the method, plus the same as an .ics attachment (nodemailer's
     // icalEvent), so Gmail, Outlook and Apple Mail all offer to update the calendar.
     icalEvent: d.calendar ? { method: d.calendar.method, filename: t(d.locale, 'email_calendar_filename'), content: d.calendar.content } : undefined,
+    // Inline images: with a cid, nodemailer puts them in a multipart/related part beside the HTML.
+    attachments: d.images.map((i) => ({
+      cid: i.cid,
+      filename: i.filename,
+      content: i.content,
+      contentType: 'image/png',
+      contentDisposition: 'inline' as const,
+    })),
   };
 }
