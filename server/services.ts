@@ -15,7 +15,7 @@ import { ReadCache } from './modules/cache/cache.service.ts';
 import { publicReads } from './modules/cache/cache.reads.ts';
 import { calendarsService } from './modules/calendars/calendars.service.ts';
 import { certificatesService } from './modules/certificates/certificates.service.ts';
-import { adminCyclesService } from './modules/cycles/cycles.manage.ts';
+import { cycleManagement } from './modules/cycles/cycles.manage.ts';
 import { cyclesService } from './modules/cycles/cycles.service.ts';
 import { exportsService } from './modules/exports/exports.service.ts';
 import { linksService } from './modules/links/links.service.ts';
@@ -31,7 +31,7 @@ import { privacyService } from './modules/privacy/privacy.service.ts';
 import { signupActivity } from './modules/registrations/registrations.activity.ts';
 import { cancellation, promoteLocked } from './modules/registrations/registrations.cancel.ts';
 import { registrationLimits } from './modules/registrations/registrations.limits.ts';
-import { adminRegistrationsService } from './modules/registrations/registrations.manage.ts';
+import { registrationManagement } from './modules/registrations/registrations.manage.ts';
 import { signupPipeline } from './modules/registrations/registrations.pipeline.ts';
 import { registrationsService } from './modules/registrations/registrations.service.ts';
 import { sessionsService } from './modules/sessions/sessions.service.ts';
@@ -96,8 +96,8 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     // The organisers' console.
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
-    adminCycles: adminCyclesService({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), clock }),
-    adminRegistrations: adminRegistrationsService({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
+    cycleManagement: cycleManagement({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), clock }),
+    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
     attendance: attendanceService({ db, tokens, clock }),
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),

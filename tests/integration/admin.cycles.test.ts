@@ -4,7 +4,7 @@
 import type { Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
-import { adminCyclesService } from '../../server/modules/cycles/cycles.manage.ts';
+import { cycleManagement } from '../../server/modules/cycles/cycles.manage.ts';
 import { promoteLocked } from '../../server/modules/registrations/registrations.cancel.ts';
 import { silentNotifier, type Notifier } from '../../server/modules/notifications/notifications.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
@@ -166,7 +166,7 @@ describe('capacity', () => {
         seen.push({ id, statusInTrx: r.status });
       },
     };
-    const service = adminCyclesService({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now) });
+    const service = cycleManagement({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now) });
     const out = await service.update(cycle.id, { capacity: 3 }, 'it');
     expect(out.promoted).toEqual([ids[1], ids[2]]);
     expect(seen).toEqual([

@@ -33,7 +33,7 @@ export function slugify(title: string): string {
   return s || 'ciclo';
 }
 
-export interface AdminCyclesDeps {
+export interface CycleManagementDeps {
   db: Kysely<Database>;
   /**
    * Gives freed seats to the waiting list and tells those promoted (registrations.cancel.ts's
@@ -43,7 +43,7 @@ export interface AdminCyclesDeps {
   clock?: () => Date;
 }
 
-export function adminCyclesService(deps: AdminCyclesDeps) {
+export function cycleManagement(deps: CycleManagementDeps) {
   const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
 
@@ -184,4 +184,4 @@ export function adminCyclesService(deps: AdminCyclesDeps) {
   };
 }
 
-export type AdminCyclesService = ReturnType<typeof adminCyclesService>;
+export type CycleManagement = ReturnType<typeof cycleManagement>;
