@@ -18,6 +18,7 @@ import { certificatesService } from './modules/certificates/certificates.service
 import { cycleManagement } from './modules/cycles/cycles.manage.ts';
 import { cyclesService } from './modules/cycles/cycles.service.ts';
 import { exportsService } from './modules/exports/exports.service.ts';
+import { healthService } from './modules/health/health.service.ts';
 import { linksService } from './modules/links/links.service.ts';
 import { mailService } from './modules/mail/mail.service.ts';
 import { queueNotifier } from './modules/mail/mail.notifier.ts';
@@ -86,6 +87,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
 
   /** What routes, plugins and the pages' facade reach as app.services.<name>. */
   const services = {
+    health: healthService({ db }),
     reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(db, publicUrl, cycleId) }),
     cycles,
     registrations: registrationsService({ db, publicUrl, tokens, pipeline, cancel, limits }),
