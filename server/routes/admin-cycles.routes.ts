@@ -59,12 +59,16 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: adminTags,
         summary: 'Change a cycle: texts, window, capacity (a raise confirms the waiting list in order), publication',
+        description:
+          'With ?dryRun=true the change is checked and made, then rolled back: the answer (or the error) is what it would be, ' +
+          'promoted lists who a capacity raise would confirm, and nothing is kept and nobody is told.',
         params: IdParams,
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).optional(), lang: z.enum(['it', 'en']).optional() }),
         body: UpdateCycleBody,
         response: { 200: CycleUpdatedSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
-    async (req) => app.services.cycleManagement.update(scopeOf(req).cycleId, req.body, requestLocale(req)),
+    async (req) => app.services.cycleManagement.update(scopeOf(req).cycleId, req.body, requestLocale(req), { dryRun: req.query.dryRun === 'true' }),
   );
 
   const OrganiserParams = z.object({ id: z.string().max(64), accountId: z.string().max(64) });

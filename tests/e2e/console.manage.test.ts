@@ -114,11 +114,18 @@ describe('running a cycle from the console', () => {
     await page.fill('#cap-capacity', '5');
     await page.click('#capacity-submit');
     await page.locator('#capacity-confirm').waitFor();
-    expect(await page.locator('#capacity-confirm').innerText()).toContain('La prima persona in lista d’attesa sarà confermata');
+    const confirm = await page.locator('#capacity-confirm').innerText();
+    expect(confirm).toContain('Portare i posti da 3 a 5?');
+    expect(confirm).toContain('La prima persona in lista d’attesa sarà confermata');
+    const waitlisted = () =>
+      t.database.db.selectFrom('registrations').select('id').where('cycle_id', '=', cycleId).where('status', '=', 'waitlisted').execute();
+    const before = (await waitlisted()).length;
     await page.click('#capacity-confirm-button');
     await expect.poll(() => page.locator('#capacity-done').innerText()).toContain('1 persona è passata dalla lista d’attesa');
     const row = await t.database.db.selectFrom('registrations').select('status').where('id', '=', waiting.registration.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('confirmed');
+    // The number announced before is the number the server then promoted.
+    expect(before - (await waitlisted()).length).toBe(1);
   });
 
   it('adds a walk-in, cancels a registration in two steps, and writes to everyone', async () => {

@@ -1,7 +1,7 @@
 // Cycles through the organiser API: drafts, publication, slugs, the registration window, capacity
 // (a raise confirms the waiting list in arrival order, in the same transaction, with notifications; a
 // cut below the seats taken is refused), counts, sessions through the sessions service.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
 import { cycleManagement } from '../../server/modules/cycles/cycles.manage.ts';
@@ -153,6 +153,31 @@ describe('capacity', () => {
     expect(row).toEqual({ capacity: 3, title: cycle.title });
     // Down to exactly the seats taken is fine, and promotes nobody.
     expect((await patch(`/api/admin/cycles/${cycle.id}`, { capacity: 3 })).json().promoted).toEqual([]);
+  });
+
+  it('a dry run answers what the change would do (who a raise confirms), then keeps nothing and tells nobody', async () => {
+    const { cycle } = await createCycle(t.database.db, { capacity: 2 });
+    await assign(t.database.db, cycle.id, org.account.id);
+    const ids = await signUps(cycle.slug, 5);
+    const jobs = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker.jobs`.execute(t.database.db)).rows[0]!.n);
+    const jobsBefore = await jobs();
+
+    const dry = await patch(`/api/admin/cycles/${cycle.id}?dryRun=true`, { capacity: 4, title: 'Solo una prova' });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ capacity: 4, title: 'Solo una prova', seatsTaken: 4, waitlistLength: 1, promoted: [ids[2], ids[3]] });
+    // Nothing kept: capacity, title, everyone's status; no mail queued.
+    const row = await t.database.db.selectFrom('cycles').select(['capacity', 'title']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ capacity: 2, title: cycle.title });
+    expect(Object.values(await statusOf(ids)).filter((s) => s === 'waitlisted')).toHaveLength(3);
+    expect(await jobs()).toBe(jobsBefore);
+    // Refusals are the real change's refusals.
+    const below = await patch(`/api/admin/cycles/${cycle.id}?dryRun=true`, { capacity: 1 });
+    expectErrorShape(below.statusCode, below.json(), { status: 409, code: 'capacity_below_seats_taken' });
+
+    // The real change promotes exactly whom the dry run named.
+    const real = await patch(`/api/admin/cycles/${cycle.id}`, { capacity: 4 });
+    expect(real.json().promoted).toEqual(dry.json().promoted);
+    expect(await jobs()).toBeGreaterThan(jobsBefore);
   });
 
   it('tells the notifier about each promotion, inside the transaction that made it', async () => {

@@ -66,3 +66,4 @@ export const CycleUpdatedSchema = AdminCycleSchema.extend({
   /** Registrations confirmed from the waiting list by this change (a capacity raise). */
   promoted: z.array(z.uuid()),
 });
+export type CycleUpdatedView = z.infer<typeof CycleUpdatedSchema>;

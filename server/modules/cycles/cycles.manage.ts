@@ -2,6 +2,7 @@
 // list in the same locked transaction), the list of one's cycles with counts, and who organises what.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
+import type { Executor } from '../../lib/db.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import * as accessRepo from '../access/access.repository.ts';
@@ -14,11 +15,20 @@ import { holdBySlug as holdTheme } from '../themes/themes.repository.ts';
 import { cycleErrors } from './cycles.errors.ts';
 import * as repo from './cycles.manage.repository.ts';
 import type { ManagedCycleRecord } from './cycles.manage.repository.ts';
-import type { AdminCycleView, CreateCycleInput, UpdateCycleInput } from './cycles.manage.schemas.ts';
+import type { AdminCycleView, CreateCycleInput, CycleUpdatedView, UpdateCycleInput } from './cycles.manage.schemas.ts';
 import * as cyclesRepo from './cycles.repository.ts';
 import { toCycleView } from './cycles.service.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** Thrown out of a dry run's transaction so that it rolls back, carrying what the change would give. */
+class DryRun extends Error {
+  readonly result: CycleUpdatedView;
+  constructor(result: CycleUpdatedView) {
+    super('dry run: rolled back');
+    this.result = result;
+  }
+}
 
 /** "Mediazione interculturale: 2ª edizione" -> "mediazione-interculturale-2-edizione". */
 export function slugify(title: string): string {
@@ -47,9 +57,9 @@ export function cycleManagement(deps: CycleManagementDeps) {
   const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
 
-  async function views(rows: ManagedCycleRecord[], locale: Locale): Promise<AdminCycleView[]> {
+  async function views(exec: Executor, rows: ManagedCycleRecord[], locale: Locale): Promise<AdminCycleView[]> {
     const ids = rows.map((r) => r.id);
-    const [sessions, organisers] = await Promise.all([cyclesRepo.sessionsOf(db, ids), accessRepo.organisersOf(db, ids)]);
+    const [sessions, organisers] = await Promise.all([cyclesRepo.sessionsOf(exec, ids), accessRepo.organisersOf(exec, ids)]);
     const now = clock();
     return rows.map((c) => {
       const own: SessionRow[] = sessions.filter((s) => s.cycle_id === c.id);
@@ -65,10 +75,10 @@ export function cycleManagement(deps: CycleManagementDeps) {
     });
   }
 
-  async function get(id: string, locale: Locale): Promise<AdminCycleView> {
-    const row = await repo.findCycle(db, id);
+  async function get(id: string, locale: Locale, exec: Executor = db): Promise<AdminCycleView> {
+    const row = await repo.findCycle(exec, id);
     if (!row) throw errors.notFound();
-    return (await views([row], locale))[0]!;
+    return (await views(exec, [row], locale))[0]!;
   }
 
   async function themeId(db_: Kysely<Database> | Transaction<Database>, slug: string) {
@@ -85,12 +95,56 @@ export function cycleManagement(deps: CycleManagementDeps) {
     return `${base.slice(0, 70)}-${Date.now().toString(36)}`;
   }
 
+  /** One change in `trx`: lock, check, write, promote; a dry run then reads the outcome and rolls back. */
+  async function change(trx: Transaction<Database>, id: string, patch: UpdateCycleInput, locale: Locale, dryRun: boolean): Promise<string[]> {
+    const now = clock();
+    const cycle = await cyclesRepo.lockById(trx, id);
+    if (!cycle) throw errors.notFound();
+    if (patch.slug !== undefined && patch.slug !== cycle.slug) {
+      if (cycle.publication === 'published' || patch.publication === 'published') throw cycleErrors.slugLocked();
+      if (await repo.slugExists(trx, patch.slug)) throw cycleErrors.slugTaken();
+    }
+    const opens = patch.registrationOpensAt !== undefined ? patch.registrationOpensAt : cycle.registration_opens_at;
+    const closes = patch.registrationClosesAt !== undefined ? patch.registrationClosesAt : cycle.registration_closes_at;
+    if (opens && closes && new Date(opens) >= new Date(closes)) throw cycleErrors.invalidWindow();
+    if (patch.capacity !== undefined && patch.capacity < cycle.seats_taken) {
+      throw cycleErrors.capacityBelowSeatsTaken(cycle.seats_taken);
+    }
+    const publishing = patch.publication === 'published' && cycle.publication !== 'published';
+    await repo.updateCycle(
+      trx,
+      id,
+      {
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.slug !== undefined && { slug: patch.slug }),
+        ...(patch.themeSlug !== undefined && { theme_id: await themeId(trx, patch.themeSlug) }),
+        ...(patch.kind !== undefined && { kind: patch.kind }),
+        ...(patch.summary !== undefined && { summary: patch.summary }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        ...(patch.format !== undefined && { format: patch.format }),
+        ...(patch.location !== undefined && { location: patch.location }),
+        ...(patch.capacity !== undefined && { capacity: patch.capacity }),
+        ...(patch.waitlistEnabled !== undefined && { waitlist_enabled: patch.waitlistEnabled }),
+        ...(patch.registrationOpensAt !== undefined && { registration_opens_at: patch.registrationOpensAt }),
+        ...(patch.registrationClosesAt !== undefined && { registration_closes_at: patch.registrationClosesAt }),
+        ...(patch.attendanceThreshold !== undefined && { attendance_threshold: patch.attendanceThreshold }),
+        ...(patch.publication !== undefined && { publication: patch.publication }),
+        ...(publishing && { published_at: now }),
+      },
+      now,
+    );
+    // Seats freed by a raise go to the head of the waiting list, in arrival order, right now.
+    const promoted = patch.capacity !== undefined && patch.capacity > cycle.capacity ? await deps.promote(trx, id, now) : [];
+    if (dryRun) throw new DryRun({ ...(await get(id, locale, trx)), promoted });
+    return promoted;
+  }
+
   return {
     get,
 
     async list(account: SignedInAccount, locale: Locale) {
       const rows = await repo.listCycles(db, account.role === 'administrator' ? null : account.id);
-      return views(rows, locale);
+      return views(db, rows, locale);
     },
 
     /** A new draft; whoever creates it is assigned to it. */
@@ -126,49 +180,20 @@ export function cycleManagement(deps: CycleManagementDeps) {
       return get(id, locale);
     },
 
-    /** Changes a cycle; capacity changes lock the cycle first (docs/architecture.md rule 4). */
-    async update(id: string, patch: UpdateCycleInput, locale: Locale) {
-      const promoted = await inTransaction(db, async (trx) => {
-        const now = clock();
-        const cycle = await cyclesRepo.lockById(trx, id);
-        if (!cycle) throw errors.notFound();
-        if (patch.slug !== undefined && patch.slug !== cycle.slug) {
-          if (cycle.publication === 'published' || patch.publication === 'published') throw cycleErrors.slugLocked();
-          if (await repo.slugExists(trx, patch.slug)) throw cycleErrors.slugTaken();
-        }
-        const opens = patch.registrationOpensAt !== undefined ? patch.registrationOpensAt : cycle.registration_opens_at;
-        const closes = patch.registrationClosesAt !== undefined ? patch.registrationClosesAt : cycle.registration_closes_at;
-        if (opens && closes && new Date(opens) >= new Date(closes)) throw cycleErrors.invalidWindow();
-        if (patch.capacity !== undefined && patch.capacity < cycle.seats_taken) {
-          throw cycleErrors.capacityBelowSeatsTaken(cycle.seats_taken);
-        }
-        const publishing = patch.publication === 'published' && cycle.publication !== 'published';
-        await repo.updateCycle(
-          trx,
-          id,
-          {
-            ...(patch.title !== undefined && { title: patch.title }),
-            ...(patch.slug !== undefined && { slug: patch.slug }),
-            ...(patch.themeSlug !== undefined && { theme_id: await themeId(trx, patch.themeSlug) }),
-            ...(patch.kind !== undefined && { kind: patch.kind }),
-            ...(patch.summary !== undefined && { summary: patch.summary }),
-            ...(patch.description !== undefined && { description: patch.description }),
-            ...(patch.format !== undefined && { format: patch.format }),
-            ...(patch.location !== undefined && { location: patch.location }),
-            ...(patch.capacity !== undefined && { capacity: patch.capacity }),
-            ...(patch.waitlistEnabled !== undefined && { waitlist_enabled: patch.waitlistEnabled }),
-            ...(patch.registrationOpensAt !== undefined && { registration_opens_at: patch.registrationOpensAt }),
-            ...(patch.registrationClosesAt !== undefined && { registration_closes_at: patch.registrationClosesAt }),
-            ...(patch.attendanceThreshold !== undefined && { attendance_threshold: patch.attendanceThreshold }),
-            ...(patch.publication !== undefined && { publication: patch.publication }),
-            ...(publishing && { published_at: now }),
-          },
-          now,
-        );
-        // Seats freed by a raise go to the head of the waiting list, in arrival order, right now.
-        if (patch.capacity === undefined || patch.capacity <= cycle.capacity) return [];
-        return deps.promote(trx, id, now);
-      });
+    /**
+     * Changes a cycle; capacity changes lock the cycle first (docs/architecture.md rule 4). A dry run
+     * makes the very same change, promotions included, reads the result and rolls it all back (the
+     * promoted people's mail was enqueued in that transaction, so it goes too): what a console shows
+     * before "confirm" is what this function does, not a second copy of its rules.
+     */
+    async update(id: string, patch: UpdateCycleInput, locale: Locale, opts: { dryRun?: boolean } = {}): Promise<CycleUpdatedView> {
+      let promoted: string[];
+      try {
+        promoted = await inTransaction(db, (trx) => change(trx, id, patch, locale, opts.dryRun === true));
+      } catch (err) {
+        if (err instanceof DryRun) return err.result;
+        throw err;
+      }
       return { ...(await get(id, locale)), promoted };
     },
 
