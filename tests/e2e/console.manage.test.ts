@@ -1,11 +1,12 @@
 // Running a published cycle in a real browser: move and cancel a meeting (everyone is told, calendars
 // follow), raise the capacity (the waiting list moves up), add a walk-in, cancel a registration, write
-// to everyone, upload materials (with and without JavaScript), and the statistics.
+// to everyone (the recipients' boxes survive hydration), upload materials (with and without JavaScript),
+// and the statistics.
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/auth.ts';
-import { launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { holdPageScripts, launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { seedConsole, signInThroughPage, signUp, type ConsoleWorld } from './console.fixture.ts';
 
@@ -154,6 +155,24 @@ describe('running a cycle from the console', () => {
     expect(await page.locator('#message-confirm').innerText()).toContain('Il messaggio arriverà a 4 persone');
     await page.click('#message-confirm-button');
     await expect.poll(() => page.locator('#message-sent').innerText()).toContain('Messaggio in invio a 4 persone');
+  });
+
+  it('messages: recipients ticked before the page’s script arrives stay ticked once it hydrates', async () => {
+    const scripts = await holdPageScripts(page);
+    await page.goto(`${t.baseUrl}/console/cicli/${cycleId}/messaggi`, { waitUntil: 'domcontentloaded' });
+    // The server-rendered defaults: confirmed people only.
+    expect(await page.isChecked('#statuses-confirmed')).toBe(true);
+    await page.uncheck('#statuses-confirmed');
+    await page.check('#statuses-cancelled');
+    await scripts.release();
+    expect(await page.isChecked('#statuses-confirmed')).toBe(false);
+    expect(await page.isChecked('#statuses-cancelled')).toBe(true);
+    await page.fill('#subject', 'Per chi ha annullato');
+    await page.fill('#body', 'Buongiorno,\n\nil ciclo ha ancora posti.');
+    await page.click('#message-submit');
+    await page.locator('#message-confirm').waitFor();
+    // Only Paola cancelled.
+    expect(await page.locator('#message-confirm').innerText()).toContain('Il messaggio arriverà a 1 persona');
   });
 
   it('materials: a PDF goes from the browser to the API, a link through the form, removal takes two steps', async () => {
