@@ -26,6 +26,9 @@ const post = (url: string, payload: unknown, s = org) => t.app.inject({ method: 
 const patch = (url: string, payload: unknown, s = org) => t.app.inject({ method: 'PATCH', url, headers: s.headers, payload: payload as object });
 const get = (url: string, s = org) => t.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
 
+const addMeeting = (cycleId: string) =>
+  post(`/api/admin/cycles/${cycleId}/sessions`, { title: 'Primo incontro', startsAt: '2030-03-04T10:00:00+01:00', endsAt: '2030-03-04T13:00:00+01:00' });
+
 const draft = (over: Record<string, unknown> = {}) => ({
   title: 'Co-progettazione e co-programmazione: 2ª edizione',
   themeSlug,
@@ -87,7 +90,8 @@ describe('drafts and publication', () => {
   });
 
   it('publishes and unpublishes; the slug of a published cycle is locked', async () => {
-    const c = (await post('/api/admin/cycles', draft({ slug: 'da-pubblicare' }))).json();
+    const c = (await post('/api/admin/cycles', draft({ slug: 'da-pubblicare', registrationClosesAt: '2030-03-01T18:00:00+01:00' }))).json();
+    expect((await addMeeting(c.id)).statusCode).toBe(201);
     const renamed = await patch(`/api/admin/cycles/${c.id}`, { slug: 'pubblicato' });
     expect(renamed.json().slug).toBe('pubblicato');
     const pub = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published', summary: 'Quattro incontri' });
@@ -99,6 +103,47 @@ describe('drafts and publication', () => {
     expectErrorShape(slug.statusCode, slug.json(), { status: 409, code: 'slug_locked' });
     expect((await patch(`/api/admin/cycles/${c.id}`, { publication: 'draft' })).json().publication).toBe('draft');
     expect((await t.app.inject({ method: 'GET', url: '/api/cycles/pubblicato' })).statusCode).toBe(404);
+  });
+
+  it('refuses to publish without a meeting or a registration deadline (409 cycle_not_publishable, naming what is missing)', async () => {
+    const c = (await post('/api/admin/cycles', draft({ slug: 'vuoto' }))).json();
+    expect(c.missingForPublication).toEqual(['sessions', 'registrationClosesAt']);
+    const isDraft = async () =>
+      (await t.database.db.selectFrom('cycles').select('publication').where('id', '=', c.id).executeTakeFirstOrThrow()).publication === 'draft';
+
+    const both = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' });
+    expectErrorShape(both.statusCode, both.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(both.json().missing).toEqual(['sessions', 'registrationClosesAt']);
+    expect(both.json().message).toBe('Per pubblicare il ciclo servono almeno un incontro in calendario e la data di chiusura delle iscrizioni.');
+    expect(await isDraft()).toBe(true);
+
+    // A deadline alone: still no meeting.
+    const noMeeting = await patch(`/api/admin/cycles/${c.id}?lang=en`, { publication: 'published', registrationClosesAt: '2030-03-01T18:00:00+01:00' });
+    expectErrorShape(noMeeting.statusCode, noMeeting.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(noMeeting.json()).toMatchObject({ missing: ['sessions'], message: 'To publish the cycle, add at least one meeting.' });
+    expect(await isDraft()).toBe(true);
+
+    // A cancelled meeting does not count.
+    const meeting = (await addMeeting(c.id)).json();
+    await patch(`/api/admin/sessions/${meeting.id}`, { status: 'cancelled' });
+    expect((await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' })).json().missing).toEqual(['sessions', 'registrationClosesAt']);
+
+    // A meeting but no deadline.
+    await addMeeting(c.id);
+    expect((await get(`/api/admin/cycles/${c.id}`)).json().missingForPublication).toEqual(['registrationClosesAt']);
+    const noDeadline = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' });
+    expectErrorShape(noDeadline.statusCode, noDeadline.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(noDeadline.json()).toMatchObject({
+      missing: ['registrationClosesAt'],
+      message: 'Per pubblicare il ciclo serve la data di chiusura delle iscrizioni.',
+    });
+    expect(await isDraft()).toBe(true);
+
+    // Both there (the deadline given with the publication itself): published.
+    const ok = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published', registrationClosesAt: '2030-03-01T18:00:00+01:00' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ publication: 'published', missingForPublication: [] });
+    expect((await t.app.inject({ method: 'GET', url: '/api/cycles/vuoto' })).statusCode).toBe(200);
   });
 
   it('lists my cycles with counts (confirmed, waitlisted, cancelled)', async () => {

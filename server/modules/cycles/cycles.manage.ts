@@ -15,11 +15,23 @@ import { holdBySlug as holdTheme } from '../themes/themes.repository.ts';
 import { cycleErrors } from './cycles.errors.ts';
 import * as repo from './cycles.manage.repository.ts';
 import type { ManagedCycleRecord } from './cycles.manage.repository.ts';
-import type { AdminCycleView, CreateCycleInput, CycleUpdatedView, UpdateCycleInput } from './cycles.manage.schemas.ts';
+import type { AdminCycleView, CreateCycleInput, CycleUpdatedView, PublicationGap, UpdateCycleInput } from './cycles.manage.schemas.ts';
 import * as cyclesRepo from './cycles.repository.ts';
 import { toCycleView } from './cycles.service.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/**
+ * What a cycle lacks to be published (#15): a meeting that is not cancelled, so the catalogue never shows
+ * "0 incontri" with sign-up open, and a registration deadline. The one place of the rule: the publish
+ * check and the organisers' view (missingForPublication) both call it.
+ */
+export function missingForPublication(sessions: readonly Pick<SessionRow, 'status'>[], closesAt: Date | string | null): PublicationGap[] {
+  const missing: PublicationGap[] = [];
+  if (!sessions.some((s) => s.status !== 'cancelled')) missing.push('sessions');
+  if (closesAt === null) missing.push('registrationClosesAt');
+  return missing;
+}
 
 /** Thrown out of a dry run's transaction so that it rolls back, carrying what the change would give. */
 class DryRun extends Error {
@@ -66,6 +78,7 @@ export function cycleManagement(deps: CycleManagementDeps) {
       return {
         ...toCycleView(c, own, now, locale, 'shown'),
         publication: c.publication,
+        missingForPublication: missingForPublication(own, c.registration_closes_at),
         publishedAt: iso(c.published_at),
         attendanceThreshold: Number(c.attendance_threshold),
         createdAt: iso(c.created_at)!,
@@ -111,6 +124,10 @@ export function cycleManagement(deps: CycleManagementDeps) {
       throw cycleErrors.capacityBelowSeatsTaken(cycle.seats_taken);
     }
     const publishing = patch.publication === 'published' && cycle.publication !== 'published';
+    if (publishing) {
+      const missing = missingForPublication(await cyclesRepo.sessionsOf(trx, [id]), closes);
+      if (missing.length > 0) throw cycleErrors.notPublishable(missing);
+    }
     await repo.updateCycle(
       trx,
       id,
