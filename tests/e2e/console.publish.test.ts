@@ -27,7 +27,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const publication = () => page.locator('section[aria-labelledby=publication-heading]');
 const isPublic = async (slug: string) => (await t.app.inject({ method: 'GET', url: `/api/cycles/${slug}` })).statusCode === 200;
 
 describe('publishing a cycle from the console', () => {
