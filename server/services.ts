@@ -15,9 +15,10 @@ import { ReadCache } from './modules/cache/cache.service.ts';
 import { publicReads } from './modules/cache/cache.reads.ts';
 import { calendarsService } from './modules/calendars/calendars.service.ts';
 import { certificatesService } from './modules/certificates/certificates.service.ts';
-import { adminCyclesService } from './modules/cycles/cycles.manage.ts';
+import { cycleManagement } from './modules/cycles/cycles.manage.ts';
 import { cyclesService } from './modules/cycles/cycles.service.ts';
 import { exportsService } from './modules/exports/exports.service.ts';
+import { healthService } from './modules/health/health.service.ts';
 import { linksService } from './modules/links/links.service.ts';
 import { mailService } from './modules/mail/mail.service.ts';
 import { queueNotifier } from './modules/mail/mail.notifier.ts';
@@ -30,7 +31,7 @@ import { privacyService } from './modules/privacy/privacy.service.ts';
 import { signupActivity } from './modules/registrations/registrations.activity.ts';
 import { cancellation, promoteLocked } from './modules/registrations/registrations.cancel.ts';
 import { registrationLimits } from './modules/registrations/registrations.limits.ts';
-import { adminRegistrationsService } from './modules/registrations/registrations.manage.ts';
+import { registrationManagement } from './modules/registrations/registrations.manage.ts';
 import { signupPipeline } from './modules/registrations/registrations.pipeline.ts';
 import { registrationsService } from './modules/registrations/registrations.service.ts';
 import { sessionsService } from './modules/sessions/sessions.service.ts';
@@ -85,6 +86,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
 
   /** What routes, plugins and the pages' facade reach as app.services.<name>. */
   const services = {
+    health: healthService({ db }),
     reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(db, publicUrl, cycleId) }),
     cycles,
     registrations: registrationsService({ db, publicUrl, tokens, pipeline, cancel, limits }),
@@ -95,8 +97,8 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     // The organisers' console.
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
-    adminCycles: adminCyclesService({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
-    adminRegistrations: adminRegistrationsService({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
+    cycleManagement: cycleManagement({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
+    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
     attendance: attendanceService({ db, publicUrl, tokens, clock }),
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),

@@ -2,7 +2,7 @@
 // Kysely is not destroyed separately: fastify.close() ends the pool once (docs/decisions.md).
 import fastifyPostgres from '@fastify/postgres';
 import fp from 'fastify-plugin';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { surviveConnectionLoss } from '../lib/pool-errors.ts';
 
@@ -15,11 +15,6 @@ declare module 'fastify' {
 export interface DbPluginOptions {
   connectionString: string;
   poolMax?: number;
-}
-
-/** The cheapest round trip to the database: whether it answers at all (the health check). */
-export async function ping(db: Kysely<Database>): Promise<void> {
-  await sql`SELECT 1`.execute(db);
 }
 
 export default fp<DbPluginOptions>(

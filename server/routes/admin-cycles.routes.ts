@@ -18,7 +18,7 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(AdminCycleSchema) }), 401: ErrorSchema },
       },
     },
-    async (req) => ({ items: await app.services.adminCycles.list(authOf(req).account, requestLocale(req)) }),
+    async (req) => ({ items: await app.services.cycleManagement.list(authOf(req).account, requestLocale(req)) }),
   );
 
   app.post(
@@ -33,7 +33,7 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const cycle = await app.services.adminCycles.create(authOf(req).account, req.body, requestLocale(req));
+      const cycle = await app.services.cycleManagement.create(authOf(req).account, req.body, requestLocale(req));
       return reply.code(201).send(cycle);
     },
   );
@@ -49,7 +49,7 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: AdminCycleSchema, ...accessDenied },
       },
     },
-    async (req) => app.services.adminCycles.get(scopeOf(req).cycleId, requestLocale(req)),
+    async (req) => app.services.cycleManagement.get(scopeOf(req).cycleId, requestLocale(req)),
   );
 
   app.patch(
@@ -59,12 +59,16 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: adminTags,
         summary: 'Change a cycle: texts, window, capacity (a raise confirms the waiting list in order), publication',
+        description:
+          'With ?dryRun=true the change is checked and made, then rolled back: the answer (or the error) is what it would be, ' +
+          'promoted lists who a capacity raise would confirm, and nothing is kept and nobody is told.',
         params: IdParams,
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).optional(), lang: z.enum(['it', 'en']).optional() }),
         body: UpdateCycleBody,
         response: { 200: CycleUpdatedSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
-    async (req) => app.services.adminCycles.update(scopeOf(req).cycleId, req.body, requestLocale(req)),
+    async (req) => app.services.cycleManagement.update(scopeOf(req).cycleId, req.body, requestLocale(req), { dryRun: req.query.dryRun === 'true' }),
   );
 
   const OrganiserParams = z.object({ id: z.string().max(64), accountId: z.string().max(64) });
@@ -81,8 +85,8 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      await app.services.adminCycles.assignOrganiser(scopeOf(req).cycleId, req.params.accountId);
-      return app.services.adminCycles.get(scopeOf(req).cycleId, requestLocale(req));
+      await app.services.cycleManagement.assignOrganiser(scopeOf(req).cycleId, req.params.accountId);
+      return app.services.cycleManagement.get(scopeOf(req).cycleId, requestLocale(req));
     },
   );
 
@@ -98,7 +102,7 @@ const adminCyclesRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      await app.services.adminCycles.unassignOrganiser(scopeOf(req).cycleId, req.params.accountId);
+      await app.services.cycleManagement.unassignOrganiser(scopeOf(req).cycleId, req.params.accountId);
       return reply.code(204).send(null);
     },
   );

@@ -89,7 +89,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(AdminMaterialSchema) }), ...accessDenied },
       },
     },
-    async (req) => ({ items: await materials.listForAdmin(scopeOf(req).cycleId) }),
+    async (req) => ({ items: await materials.listForOrganisers(scopeOf(req).cycleId) }),
   );
 
   app.patch(
@@ -131,7 +131,7 @@ const adminMaterialsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.string().describe('the file, or a 302 to a link'), ...accessDenied },
       },
     },
-    async (req, reply) => sendDownload(reply, await materials.adminDownload(req.params.id), 'private'),
+    async (req, reply) => sendDownload(reply, await materials.organiserDownload(req.params.id), 'private'),
   );
 };
 export default adminMaterialsRoutes;

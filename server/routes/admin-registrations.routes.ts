@@ -24,7 +24,7 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(AdminRegistrationSchema) }), ...accessDenied },
       },
     },
-    async (req) => ({ items: await app.services.adminRegistrations.list(scopeOf(req).cycleId, req.query.status) }),
+    async (req) => ({ items: await app.services.registrationManagement.list(scopeOf(req).cycleId, req.query.status) }),
   );
 
   app.post(
@@ -39,7 +39,7 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: RegistrationChangeSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
-    async (req, reply) => reply.code(201).send(await app.services.adminRegistrations.add(scopeOf(req).cycleId, req.body)),
+    async (req, reply) => reply.code(201).send(await app.services.registrationManagement.add(scopeOf(req).cycleId, req.body)),
   );
 
   app.post(
@@ -53,7 +53,7 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: RegistrationChangeSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
-    async (req) => app.services.adminRegistrations.cancel(scopeOf(req).cycleId, req.params.id),
+    async (req) => app.services.registrationManagement.cancel(scopeOf(req).cycleId, req.params.id),
   );
 };
 export default adminRegistrationsRoutes;

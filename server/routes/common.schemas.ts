@@ -8,6 +8,8 @@ export const ErrorSchema = z.object({
   message: z.string(),
   fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   reason: z.string().optional(),
+  /** 409 cycle_not_publishable: what the cycle lacks ("sessions", "registrationClosesAt"). */
+  missing: z.array(z.string()).optional(),
 });
 
 /** The :id of a route's object (any string up to 64: the access rule answers 403/404 for a malformed one). */

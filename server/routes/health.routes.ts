@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ping } from '../plugins/db.plugin.ts';
 
 // `status` is the original field (scripts and probes read it); `database` says what is wrong when it
 // is not ok, so "the database is down or restarting" is told apart from a healthy process (issue 12).
@@ -12,7 +11,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['public'], summary: 'Liveness and database reachability', response: { 200: Health, 503: Health } } },
     async (_req, reply) => {
       try {
-        await Promise.race([ping(app.db), new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2_000).unref())]);
+        await app.services.health.pingDatabase();
         return { status: 'ok' as const, database: 'ok' as const };
       } catch (err) {
         app.log.warn({ err }, 'health check: database unreachable');

@@ -1,11 +1,12 @@
 // Running a published cycle in a real browser: move and cancel a meeting (everyone is told, calendars
 // follow), raise the capacity (the waiting list moves up), add a walk-in, cancel a registration, write
-// to everyone, upload materials (with and without JavaScript), and the statistics.
+// to everyone (the recipients' boxes survive hydration), upload materials (with and without JavaScript),
+// and the statistics.
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../helpers/auth.ts';
-import { launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
+import { holdPageScripts, launchBrowser, newContext, startWebApp, type WebApp } from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { seedConsole, signInThroughPage, signUp, type ConsoleWorld } from './console.fixture.ts';
 
@@ -114,11 +115,18 @@ describe('running a cycle from the console', () => {
     await page.fill('#cap-capacity', '5');
     await page.click('#capacity-submit');
     await page.locator('#capacity-confirm').waitFor();
-    expect(await page.locator('#capacity-confirm').innerText()).toContain('La prima persona in lista d’attesa sarà confermata');
+    const confirm = await page.locator('#capacity-confirm').innerText();
+    expect(confirm).toContain('Portare i posti da 3 a 5?');
+    expect(confirm).toContain('La prima persona in lista d’attesa sarà confermata');
+    const waitlisted = () =>
+      t.database.db.selectFrom('registrations').select('id').where('cycle_id', '=', cycleId).where('status', '=', 'waitlisted').execute();
+    const before = (await waitlisted()).length;
     await page.click('#capacity-confirm-button');
     await expect.poll(() => page.locator('#capacity-done').innerText()).toContain('1 persona è passata dalla lista d’attesa');
     const row = await t.database.db.selectFrom('registrations').select('status').where('id', '=', waiting.registration.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('confirmed');
+    // The number announced before is the number the server then promoted.
+    expect(before - (await waitlisted()).length).toBe(1);
   });
 
   it('adds a walk-in, cancels a registration in two steps, and writes to everyone', async () => {
@@ -147,6 +155,24 @@ describe('running a cycle from the console', () => {
     expect(await page.locator('#message-confirm').innerText()).toContain('Il messaggio arriverà a 4 persone');
     await page.click('#message-confirm-button');
     await expect.poll(() => page.locator('#message-sent').innerText()).toContain('Messaggio in invio a 4 persone');
+  });
+
+  it('messages: recipients ticked before the page’s script arrives stay ticked once it hydrates', async () => {
+    const scripts = await holdPageScripts(page);
+    await page.goto(`${t.baseUrl}/console/cicli/${cycleId}/messaggi`, { waitUntil: 'domcontentloaded' });
+    // The server-rendered defaults: confirmed people only.
+    expect(await page.isChecked('#statuses-confirmed')).toBe(true);
+    await page.uncheck('#statuses-confirmed');
+    await page.check('#statuses-cancelled');
+    await scripts.release();
+    expect(await page.isChecked('#statuses-confirmed')).toBe(false);
+    expect(await page.isChecked('#statuses-cancelled')).toBe(true);
+    await page.fill('#subject', 'Per chi ha annullato');
+    await page.fill('#body', 'Buongiorno,\n\nil ciclo ha ancora posti.');
+    await page.click('#message-submit');
+    await page.locator('#message-confirm').waitFor();
+    // Only Paola cancelled.
+    expect(await page.locator('#message-confirm').innerText()).toContain('Il messaggio arriverà a 1 persona');
   });
 
   it('materials: a PDF goes from the browser to the API, a link through the form, removal takes two steps', async () => {

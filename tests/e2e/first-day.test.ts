@@ -149,6 +149,8 @@ describe('a fresh production install', () => {
       location: 'Bergamo, Piazza Matteotti 27',
       capacity: 25,
       summary: 'Due incontri per chi lavora nei servizi sociali dei comuni.',
+      // A deadline: publishing needs one (and a meeting).
+      registrationClosesAt: new Date(`${meetingInDays(13).date}T18:00:00Z`).toISOString(),
     };
     const forged = await send('POST', '/api/admin/cycles', cycle, 'not-the-token');
     expectErrorShape(forged.status, forged.body, { status: 403, code: 'csrf_invalid' });

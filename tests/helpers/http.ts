@@ -50,7 +50,7 @@ export function tokenOf(registration: { manageUrl: string | null }): string {
 }
 
 /**
- * docs/http-api.md, "Errors": { statusCode, code, message } (plus the optional `fields`/`reason` details),
+ * docs/http-api.md, "Errors": { statusCode, code, message } (plus the optional `fields`/`reason`/`missing` details),
  * with statusCode equal to the HTTP status. Returns the body for further checks.
  */
 export function expectErrorShape(status: number, body: unknown, expected: { status?: number; code?: string } = {}) {
@@ -60,7 +60,7 @@ export function expectErrorShape(status: number, body: unknown, expected: { stat
   expect(b.code).toMatch(/^[a-z][a-z_]*$/);
   expect(b.message).toBeTypeOf('string');
   expect((b.message as string).length).toBeGreaterThan(0);
-  for (const key of Object.keys(b)) expect(['statusCode', 'code', 'message', 'fields', 'reason']).toContain(key);
+  for (const key of Object.keys(b)) expect(['statusCode', 'code', 'message', 'fields', 'reason', 'missing']).toContain(key);
   if (expected.status !== undefined) expect(status).toBe(expected.status);
   if (expected.code !== undefined) expect(b.code).toBe(expected.code);
   return b as { statusCode: number; code: string; message: string; fields?: { field: string; message: string }[] };

@@ -1,10 +1,10 @@
 // Cycles through the organiser API: drafts, publication, slugs, the registration window, capacity
 // (a raise confirms the waiting list in arrival order, in the same transaction, with notifications; a
 // cut below the seats taken is refused), counts, sessions through the sessions service.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
-import { adminCyclesService } from '../../server/modules/cycles/cycles.manage.ts';
+import { cycleManagement } from '../../server/modules/cycles/cycles.manage.ts';
 import { promoteLocked } from '../../server/modules/registrations/registrations.cancel.ts';
 import { silentNotifier, type Notifier } from '../../server/modules/notifications/notifications.service.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
@@ -25,6 +25,9 @@ afterAll(async () => t?.close());
 const post = (url: string, payload: unknown, s = org) => t.app.inject({ method: 'POST', url, headers: s.headers, payload: payload as object });
 const patch = (url: string, payload: unknown, s = org) => t.app.inject({ method: 'PATCH', url, headers: s.headers, payload: payload as object });
 const get = (url: string, s = org) => t.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
+
+const addMeeting = (cycleId: string) =>
+  post(`/api/admin/cycles/${cycleId}/sessions`, { title: 'Primo incontro', startsAt: '2030-03-04T10:00:00+01:00', endsAt: '2030-03-04T13:00:00+01:00' });
 
 const draft = (over: Record<string, unknown> = {}) => ({
   title: 'Co-progettazione e co-programmazione: 2ª edizione',
@@ -87,7 +90,8 @@ describe('drafts and publication', () => {
   });
 
   it('publishes and unpublishes; the slug of a published cycle is locked', async () => {
-    const c = (await post('/api/admin/cycles', draft({ slug: 'da-pubblicare' }))).json();
+    const c = (await post('/api/admin/cycles', draft({ slug: 'da-pubblicare', registrationClosesAt: '2030-03-01T18:00:00+01:00' }))).json();
+    expect((await addMeeting(c.id)).statusCode).toBe(201);
     const renamed = await patch(`/api/admin/cycles/${c.id}`, { slug: 'pubblicato' });
     expect(renamed.json().slug).toBe('pubblicato');
     const pub = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published', summary: 'Quattro incontri' });
@@ -99,6 +103,47 @@ describe('drafts and publication', () => {
     expectErrorShape(slug.statusCode, slug.json(), { status: 409, code: 'slug_locked' });
     expect((await patch(`/api/admin/cycles/${c.id}`, { publication: 'draft' })).json().publication).toBe('draft');
     expect((await t.app.inject({ method: 'GET', url: '/api/cycles/pubblicato' })).statusCode).toBe(404);
+  });
+
+  it('refuses to publish without a meeting or a registration deadline (409 cycle_not_publishable, naming what is missing)', async () => {
+    const c = (await post('/api/admin/cycles', draft({ slug: 'vuoto' }))).json();
+    expect(c.missingForPublication).toEqual(['sessions', 'registrationClosesAt']);
+    const isDraft = async () =>
+      (await t.database.db.selectFrom('cycles').select('publication').where('id', '=', c.id).executeTakeFirstOrThrow()).publication === 'draft';
+
+    const both = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' });
+    expectErrorShape(both.statusCode, both.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(both.json().missing).toEqual(['sessions', 'registrationClosesAt']);
+    expect(both.json().message).toBe('Per pubblicare il ciclo servono almeno un incontro in calendario e la data di chiusura delle iscrizioni.');
+    expect(await isDraft()).toBe(true);
+
+    // A deadline alone: still no meeting.
+    const noMeeting = await patch(`/api/admin/cycles/${c.id}?lang=en`, { publication: 'published', registrationClosesAt: '2030-03-01T18:00:00+01:00' });
+    expectErrorShape(noMeeting.statusCode, noMeeting.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(noMeeting.json()).toMatchObject({ missing: ['sessions'], message: 'To publish the cycle, add at least one meeting.' });
+    expect(await isDraft()).toBe(true);
+
+    // A cancelled meeting does not count.
+    const meeting = (await addMeeting(c.id)).json();
+    await patch(`/api/admin/sessions/${meeting.id}`, { status: 'cancelled' });
+    expect((await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' })).json().missing).toEqual(['sessions', 'registrationClosesAt']);
+
+    // A meeting but no deadline.
+    await addMeeting(c.id);
+    expect((await get(`/api/admin/cycles/${c.id}`)).json().missingForPublication).toEqual(['registrationClosesAt']);
+    const noDeadline = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' });
+    expectErrorShape(noDeadline.statusCode, noDeadline.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(noDeadline.json()).toMatchObject({
+      missing: ['registrationClosesAt'],
+      message: 'Per pubblicare il ciclo serve la data di chiusura delle iscrizioni.',
+    });
+    expect(await isDraft()).toBe(true);
+
+    // Both there (the deadline given with the publication itself): published.
+    const ok = await patch(`/api/admin/cycles/${c.id}`, { publication: 'published', registrationClosesAt: '2030-03-01T18:00:00+01:00' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ publication: 'published', missingForPublication: [] });
+    expect((await t.app.inject({ method: 'GET', url: '/api/cycles/vuoto' })).statusCode).toBe(200);
   });
 
   it('lists my cycles with counts (confirmed, waitlisted, cancelled)', async () => {
@@ -155,6 +200,31 @@ describe('capacity', () => {
     expect((await patch(`/api/admin/cycles/${cycle.id}`, { capacity: 3 })).json().promoted).toEqual([]);
   });
 
+  it('a dry run answers what the change would do (who a raise confirms), then keeps nothing and tells nobody', async () => {
+    const { cycle } = await createCycle(t.database.db, { capacity: 2 });
+    await assign(t.database.db, cycle.id, org.account.id);
+    const ids = await signUps(cycle.slug, 5);
+    const jobs = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker.jobs`.execute(t.database.db)).rows[0]!.n);
+    const jobsBefore = await jobs();
+
+    const dry = await patch(`/api/admin/cycles/${cycle.id}?dryRun=true`, { capacity: 4, title: 'Solo una prova' });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ capacity: 4, title: 'Solo una prova', seatsTaken: 4, waitlistLength: 1, promoted: [ids[2], ids[3]] });
+    // Nothing kept: capacity, title, everyone's status; no mail queued.
+    const row = await t.database.db.selectFrom('cycles').select(['capacity', 'title']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ capacity: 2, title: cycle.title });
+    expect(Object.values(await statusOf(ids)).filter((s) => s === 'waitlisted')).toHaveLength(3);
+    expect(await jobs()).toBe(jobsBefore);
+    // Refusals are the real change's refusals.
+    const below = await patch(`/api/admin/cycles/${cycle.id}?dryRun=true`, { capacity: 1 });
+    expectErrorShape(below.statusCode, below.json(), { status: 409, code: 'capacity_below_seats_taken' });
+
+    // The real change promotes exactly whom the dry run named.
+    const real = await patch(`/api/admin/cycles/${cycle.id}`, { capacity: 4 });
+    expect(real.json().promoted).toEqual(dry.json().promoted);
+    expect(await jobs()).toBeGreaterThan(jobsBefore);
+  });
+
   it('tells the notifier about each promotion, inside the transaction that made it', async () => {
     const { cycle } = await createCycle(t.database.db, { capacity: 1 });
     const ids = await signUps(cycle.slug, 4);
@@ -166,7 +236,7 @@ describe('capacity', () => {
         seen.push({ id, statusInTrx: r.status });
       },
     };
-    const service = adminCyclesService({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now), programmeContact: null });
+    const service = cycleManagement({ db: t.database.db, promote: (trx, id, now) => promoteLocked(trx, recorder, id, now), programmeContact: null });
     const out = await service.update(cycle.id, { capacity: 3 }, 'it');
     expect(out.promoted).toEqual([ids[1], ids[2]]);
     expect(seen).toEqual([

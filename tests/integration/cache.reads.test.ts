@@ -64,7 +64,8 @@ describe('a write through this process is read back at once', () => {
   });
 
   it('a publication: the draft appears in the catalogue and its page stops answering 404', async () => {
-    const { cycle } = await created({ published: false });
+    // Publishable: meetings (the factory's) and a registration deadline.
+    const { cycle } = await created({ published: false, registrationClosesAt: new Date(Date.now() + 5 * 86_400_000) });
     await assign(t.database.db, cycle.id, org.account.id);
     expect(await catalogueEntry(cycle.slug)).toBeUndefined();
     expect((await get(`/api/cycles/${cycle.slug}`)).statusCode).toBe(404);

@@ -49,7 +49,7 @@ describe('a batch with valid, duplicate, closed, refused and full items', () => 
     // Sign-ups closed an hour ago: the public is refused, the organiser's walk-ins are not.
     const { cycle } = await createCycle(t.database.db, { capacity: 3, waitlistEnabled: false, registrationClosesAt: new Date(Date.now() - 3_600_000) });
     const earlier = 'gia.iscritta@comune.example.it';
-    const seed = await t.app.services.adminRegistrations.add(cycle.id, {
+    const seed = await t.app.services.registrationManagement.add(cycle.id, {
       ...person(earlier),
       locale: 'it',
       source: 'organiser',

@@ -5,9 +5,9 @@
 // listener is back; until then every read would be up to the TTL old at most anyway.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { CACHE_CHANNEL, listen, notify } from './cache.repository.ts';
 import type { ReadCache } from './cache.service.ts';
 
-export const CACHE_CHANNEL = 'officina_cache';
 const SYNC_PREFIX = 'sync:';
 
 export interface ListenerLog {
@@ -92,10 +92,9 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
     client = c;
     try {
       await c.connect();
-      await c.query(`LISTEN ${CACHE_CHANNEL}`);
-      const res = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const pid = await listen(c);
       if (client !== c || closed) return;
-      backendPid = res.rows[0]!.pid;
+      backendPid = pid;
     } catch (err) {
       lost(c, err);
       throw err;
@@ -152,7 +151,7 @@ export function startCacheListener(opts: CacheListenerOptions): CacheListener {
       if (!c || backendPid === null) throw new Error('cache listener is not connected');
       const marker = `${SYNC_PREFIX}${randomBytes(9).toString('base64url')}`;
       const seen = new Promise<void>((resolve) => markers.set(marker, resolve));
-      await c.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, marker]);
+      await notify(c, marker);
       await seen;
     },
     async close() {

@@ -12,10 +12,16 @@ const slug = z
 
 export const OrganiserSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
 
+/** What a cycle lacks to be published: a meeting that is not cancelled, a registration deadline. */
+export const PublicationGapSchema = z.enum(['sessions', 'registrationClosesAt']);
+export type PublicationGap = z.infer<typeof PublicationGapSchema>;
+
 export const AdminCycleSchema = CycleSchema.extend({
   /** True when `contact` is the programme's (CONTACT_*), the cycle naming none of its own. */
   contactInherited: z.boolean(),
   publication: z.enum(['draft', 'published']),
+  /** Empty when it can be published; publishing otherwise is 409 cycle_not_publishable. */
+  missingForPublication: z.array(PublicationGapSchema),
   publishedAt: z.string().nullable(),
   attendanceThreshold: z.number(),
   createdAt: z.string(),
@@ -104,3 +110,4 @@ export const CycleUpdatedSchema = AdminCycleSchema.extend({
   /** Registrations confirmed from the waiting list by this change (a capacity raise). */
   promoted: z.array(z.uuid()),
 });
+export type CycleUpdatedView = z.infer<typeof CycleUpdatedSchema>;

@@ -182,7 +182,7 @@ export function materialsService(deps: MaterialsDeps) {
       });
     },
 
-    async listForAdmin(cycleId: string): Promise<AdminMaterialView[]> {
+    async listForOrganisers(cycleId: string): Promise<AdminMaterialView[]> {
       return (await repo.ofCycle(db, cycleId)).map(adminView);
     },
 
@@ -216,7 +216,7 @@ export function materialsService(deps: MaterialsDeps) {
     },
 
     /** For organisers (the route's access rule has checked the cycle); not counted as a download. */
-    async adminDownload(id: string): Promise<Download> {
+    async organiserDownload(id: string): Promise<Download> {
       const m = isUuid(id) ? await repo.findById(db, id) : undefined;
       if (!m) throw materialErrors.notFound();
       return deliver(m, false);

@@ -13,7 +13,7 @@ import type { AddRegistrationInput, AdminRegistrationView, AttendanceSummary } f
 import type { SignupPipeline } from './registrations.pipeline.ts';
 import { registrationFields } from './registrations.service.ts';
 
-export interface AdminRegistrationsDeps {
+export interface RegistrationManagementDeps {
   db: Kysely<Database>;
   pipeline: SignupPipeline;
   cancel: ReturnType<typeof cancellation>;
@@ -25,7 +25,7 @@ export interface AdminRegistrationsDeps {
   clock?: () => Date;
 }
 
-export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
+export function registrationManagement(deps: RegistrationManagementDeps) {
   const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
 
@@ -79,4 +79,4 @@ export function adminRegistrationsService(deps: AdminRegistrationsDeps) {
   };
 }
 
-export type AdminRegistrationsService = ReturnType<typeof adminRegistrationsService>;
+export type RegistrationManagement = ReturnType<typeof registrationManagement>;

@@ -7,7 +7,6 @@ import { consoleApi } from '$lib/server/console';
 import { formProblem, integer, text } from '$lib/server/console-forms';
 import { SESSION_FIELDS, checkSession, readSession, sessionFormName } from '$lib/server/console-session-form';
 import { m } from '$lib/paraglide/messages.js';
-import type { AdminCycle } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const cyclePath = (id: string) => `/api/admin/cycles/${encodeURIComponent(id)}`;
@@ -60,14 +59,15 @@ export const actions: Actions = {
     const capacity = integer(raw, 0, 100_000);
     if (capacity === null) return fail(400, { action: 'capacity' as const, value: raw, errors: { capacity: m.console_cycle_capacity_invalid() } });
     const api = consoleApi(event);
-    const cycle = await api.get<AdminCycle>(cyclePath(event.params.id));
-    // A raise confirms people from the waiting list at once and tells them: say how many first.
-    const promote = capacity > cycle.capacity ? Math.min(capacity - cycle.seatsTaken, cycle.waitlistLength) : 0;
-    if (promote > 0 && form.get('confirm') !== 'yes') {
-      return { action: 'capacity' as const, confirm: { capacity, promote, from: cycle.capacity } };
-    }
+    type Updated = ApiJson<'/api/admin/cycles/{id}', 'patch'>;
     try {
-      const updated = await api.patch<ApiJson<'/api/admin/cycles/{id}', 'patch'>>(cyclePath(event.params.id), { capacity });
+      // A raise confirms people from the waiting list at once and tells them: say how many first. The
+      // number is the server's own (the same change, rolled back), never worked out again here.
+      if (form.get('confirm') !== 'yes') {
+        const preview = await api.patch<Updated>(`${cyclePath(event.params.id)}?dryRun=true`, { capacity });
+        if (preview.promoted.length > 0) return { action: 'capacity' as const, confirm: { capacity, promote: preview.promoted.length } };
+      }
+      const updated = await api.patch<Updated>(cyclePath(event.params.id), { capacity });
       return { action: 'capacity' as const, done: true, capacity, promoted: updated.promoted.length };
     } catch (e) {
       return fail(409, { action: 'capacity' as const, value: raw, errors: formProblem(e) });
