@@ -9,13 +9,20 @@ import { z } from 'zod';
 import { msg } from '../lib/i18n.ts';
 import type { ObjectRule } from '../modules/access/access.rules.ts';
 import { materialErrors } from '../modules/materials/materials.errors.ts';
-import { AdminMaterialSchema, LinkMaterialBody, MaterialIdParams, MaterialPatchBody, type LinkMaterialInput } from '../modules/materials/materials.schemas.ts';
+import {
+  AdminMaterialSchema,
+  CreatedMaterialSchema,
+  LinkMaterialBody,
+  MaterialIdParams,
+  MaterialPatchBody,
+  type LinkMaterialInput,
+} from '../modules/materials/materials.schemas.ts';
 import type { MaterialTarget, UploadPart } from '../modules/materials/materials.service.ts';
 import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
 import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 import { sendDownload } from './materials.routes.ts';
 
-const created = { 201: AdminMaterialSchema, 400: ErrorSchema, 413: ErrorSchema, ...accessDenied };
+const created = { 201: CreatedMaterialSchema, 400: ErrorSchema, 413: ErrorSchema, ...accessDenied };
 const UploadBody = LinkMaterialBody.nullish().describe(
   'JSON {title, url, visibility} for a link; or multipart/form-data with `file`, `title` (optional) and `visibility` for a file',
 );

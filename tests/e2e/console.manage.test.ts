@@ -188,6 +188,7 @@ describe('running a cycle from the console', () => {
     await page.check('#mat-kind-link');
     await page.fill('#mat-url', 'https://video.example.org/incontro-1');
     await page.fill('#mat-title', 'Registrazione del primo incontro');
+    await page.selectOption('#mat-sessionId', '');
     await page.check('#mat-vis-registered');
     await page.click('#material-submit');
     await expect.poll(() => page.locator('#materials tbody tr').count()).toBe(2);
@@ -202,6 +203,57 @@ describe('running a cycle from the console', () => {
     await page.locator('#remove-confirm').waitFor();
     await page.click('#remove-confirm-button');
     await expect.poll(() => page.locator('#materials tbody tr').count()).toBe(1);
+  });
+
+  it('materials: after an upload the form is clean, keeps the meeting and visibility, says when the mail goes; a second upload works', async () => {
+    await page.goto(`${t.baseUrl}/console/cicli/${cycleId}/materiali`);
+    // A first try without a file: the form's own "choose a file" error, from the page's action.
+    await page.selectOption('#mat-sessionId', todayId);
+    await page.check('#mat-vis-public');
+    await page.click('#material-submit');
+    await page.locator('#mat-file-error').waitFor();
+
+    await page.setInputFiles('#mat-file', { name: 'dispensa-incontro-1.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+    await page.fill('#mat-title', 'Dispensa del primo incontro');
+    await page.click('#material-submit');
+    await expect.poll(() => page.locator('#material-added').innerText()).toContain('Dispensa del primo incontro');
+    expect(await page.locator('#mat-file-error').count()).toBe(0);
+    expect(await page.locator('#material-errors').count()).toBe(0);
+    expect(await page.locator('#mat-sessionId').inputValue()).toBe(todayId);
+    expect(await page.locator('#mat-vis-public').isChecked()).toBe(true);
+    expect(await page.locator('#mat-kind-file').isChecked()).toBe(true);
+    expect(await page.locator('#mat-title').inputValue()).toBe('');
+    expect(await page.locator('#mat-file').evaluate((el) => (el as HTMLInputElement).files?.length ?? 0)).toBe(0);
+    // When the announcement goes is the queue's own time for these people's mail, as the server said it.
+    const job = await sql<{ run_at: Date }>`SELECT run_at FROM graphile_worker.jobs WHERE key LIKE ${`mail:materials-available:${todayId}:%`} LIMIT 1`.execute(
+      t.database.db,
+    );
+    const at = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(job.rows[0]!.run_at);
+    // A public material goes to every confirmed registration (the walk-in was cancelled).
+    const confirmed = await t.database.db
+      .selectFrom('registrations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cycle_id', '=', cycleId)
+      .where('status', '=', 'confirmed')
+      .executeTakeFirstOrThrow();
+    expect(await page.locator('#material-mail').innerText()).toContain(`${confirmed.n} persone riceveranno un’email alle ${at}`);
+
+    await page.screenshot({ path: 'test-output/screenshots/console-material-added.png', fullPage: true });
+    await page.setInputFiles('#mat-file', { name: 'esercizi.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+    await page.click('#material-submit');
+    await expect.poll(() => page.locator('#material-added').innerText()).toContain('esercizi');
+    expect(await page.locator('#mat-sessionId').inputValue()).toBe(todayId);
+    const rows = await t.database.db
+      .selectFrom('materials')
+      .select(['title', 'visibility', 'session_id'])
+      .where('title', 'in', ['Dispensa del primo incontro', 'esercizi'])
+      .orderBy('created_at')
+      .execute();
+    expect(rows).toEqual([
+      { title: 'Dispensa del primo incontro', visibility: 'public', session_id: todayId },
+      { title: 'esercizi', visibility: 'public', session_id: todayId },
+    ]);
+    await t.database.db.deleteFrom('materials').where('title', 'in', ['Dispensa del primo incontro', 'esercizi']).execute();
   });
 
   it('statistics: charts in SVG with a text alternative and a data table each', async () => {
@@ -227,6 +279,9 @@ describe('running a cycle from the console', () => {
       await p.check('#mat-vis-public');
       await Promise.all([p.waitForNavigation(), p.click('#material-submit')]);
       expect(await p.locator('#material-added').innerText()).toContain('Programma del ciclo');
+      // The page's action answers as the upload from the browser does: when the mail goes, choices kept.
+      expect(await p.locator('#material-mail').innerText()).toMatch(/^\d+ persone riceveranno un’email alle \d\d:\d\d .*«Tutto il ciclo»/);
+      expect(await p.locator('#mat-vis-public').isChecked()).toBe(true);
       const row = await t.database.db
         .selectFrom('materials')
         .select(['id', 'visibility', 'size_bytes'])

@@ -272,12 +272,25 @@ describe('the announcement mail', () => {
     expect(attJobs.map((j) => j.key)).toEqual([`mail:materials-available:${sessionId}:${present.id}`]);
     // Uploads right after a meeting are gathered for a few minutes into one mail.
     expect(new Date(attJobs[0]!.run_at).getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
+    // The answer says who will be mailed and when: the queue's own time, for the console to show.
+    expect(att.json().announcement).toEqual({ recipients: 1, sendAt: new Date(attJobs[0]!.run_at).toISOString() });
+    // Nobody was present yet at a meeting still to come: no mail, and the answer says so.
+    const later = await t.database.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('cycle_id', '=', cycleId)
+      .where('id', '!=', sessionId)
+      .executeTakeFirstOrThrow();
+    const none = await upload({ title: 'Per chi ci sarà', visibility: 'attended' }, { filename: 'poi.pdf', content: await pdf() }, org, `sessions/${later.id}`);
+    expect(none.statusCode).toBe(201);
+    expect(none.json().announcement).toEqual({ recipients: 0, sendAt: null });
 
     const reg = await upload({ title: 'Slide per tutti gli iscritti', visibility: 'registered' }, { filename: 'slide.pdf', content: await pdf() });
     expect(reg.statusCode).toBe(201);
     const regJobs = await jobsFor(sessionId);
     // One pending job per person and meeting: the second upload replaced the first one's job.
     expect(regJobs.map((j) => j.key).sort()).toEqual([present.id, absent.id].map((id) => `mail:materials-available:${sessionId}:${id}`).sort());
+    expect(reg.json().announcement).toEqual({ recipients: 2, sendAt: new Date(regJobs[0]!.run_at).toISOString() });
     const confirmedElsewhere = await t.database.db
       .selectFrom('registrations')
       .select('id')

@@ -264,9 +264,9 @@ describe('response shapes (docs/http-api.md)', () => {
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
   const SESSION_EXTRA = ['online'];
   // Documented in docs/http-api.md for the views that carry them (materials, attendance, certificate,
-  // certificateAvailable): allowed, not required.
+  // certificateAvailable, outcome): allowed, not required.
   const CYCLE_DETAIL_LATER = ['materials'];
-  const SHOWN_LATER = ['materials', 'attendance', 'certificate', 'certificateAvailable'];
+  const SHOWN_LATER = ['materials', 'attendance', 'certificate', 'certificateAvailable', 'outcome'];
 
   /** Every required key present; no key outside required + allowed. */
   function expectKeys(obj: object, required: string[], allowed: string[] = []) {

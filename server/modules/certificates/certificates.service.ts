@@ -52,6 +52,8 @@ export interface CertificateSummary {
   certificate: { code: string; url: string; verifyUrl: string } | null;
   /** True when the PDF can be downloaded now (issued, or eligible and issued on first request). */
   available: boolean;
+  /** Once the cycle is over: meetings attended, held, and attended that the threshold asks for. */
+  outcome: { attended: number; held: number; required: number } | null;
 }
 
 async function assessRegistration(db: Kysely<Database>, r: repo.RegistrationForCertificate, now: Date): Promise<Assessment> {
@@ -59,7 +61,7 @@ async function assessRegistration(db: Kysely<Database>, r: repo.RegistrationForC
   return assess(r, Number(r.attendance_threshold), sessions, marks, now);
 }
 
-/** For "my registration" (GET /api/registrations/:token): the certificate once issued, and whether one can be had now. */
+/** For "my registration" (GET /api/registrations/:token): the certificate once issued, whether one can be had now, the cycle's outcome. */
 export async function certificateSummary(
   db: Kysely<Database>,
   publicUrl: string,
@@ -67,13 +69,17 @@ export async function certificateSummary(
   token: string,
   now: Date,
 ): Promise<CertificateSummary> {
-  const existing = await repo.findByRegistration(db, registrationId);
+  const [existing, r] = await Promise.all([repo.findByRegistration(db, registrationId), repo.registrationForCertificate(db, registrationId)]);
+  const a = r ? await assessRegistration(db, r, now) : undefined;
+  const outcome = a?.ended ? { attended: a.attended, held: a.held, required: a.required } : null;
   if (existing && !existing.anonymised_at) {
-    return { certificate: { code: existing.code, url: certificateUrl(publicUrl, token), verifyUrl: verifyUrl(publicUrl, existing.code) }, available: true };
+    return {
+      certificate: { code: existing.code, url: certificateUrl(publicUrl, token), verifyUrl: verifyUrl(publicUrl, existing.code) },
+      available: true,
+      outcome,
+    };
   }
-  const r = await repo.registrationForCertificate(db, registrationId);
-  const available = r !== undefined && r.anonymised_at === null && (await assessRegistration(db, r, now)).eligible;
-  return { certificate: null, available };
+  return { certificate: null, available: r !== undefined && r.anonymised_at === null && a!.eligible, outcome };
 }
 
 export function certificatesService(deps: CertificatesDeps) {

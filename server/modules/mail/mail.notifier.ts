@@ -57,7 +57,9 @@ export function queueNotifier(opts: QueueNotifierOptions = {}): Notifier {
 
     async materialsPublished(trx, materialId) {
       // Every confirmed registration that may see the material.
-      await queue.enqueueMaterialsAnnouncement(trx, materialId, new Date(clock().getTime() + MATERIALS_MAIL_DELAY_MS));
+      const sendAt = new Date(clock().getTime() + MATERIALS_MAIL_DELAY_MS);
+      const recipients = await queue.enqueueMaterialsAnnouncement(trx, materialId, sendAt);
+      return { recipients, sendAt: recipients > 0 ? sendAt : null };
     },
 
     async certificateIssued(trx, registrationId) {

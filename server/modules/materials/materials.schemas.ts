@@ -34,6 +34,20 @@ export const AdminMaterialSchema = MaterialSchema.extend({
 });
 export type AdminMaterialView = z.infer<typeof AdminMaterialSchema>;
 
+/** The answer to adding a material: the material, and the mail that will announce it. */
+export const CreatedMaterialSchema = AdminMaterialSchema.extend({
+  announcement: z.object({
+    /** Confirmed registrations that may see it and will be mailed (0: nobody, sendAt is null). */
+    recipients: z.number().int(),
+    /**
+     * When the mail leaves: a while after the upload, so materials added to the same meeting (or to the
+     * whole cycle) before then go in the same mail, which moves this time later for everyone waiting.
+     */
+    sendAt: z.string().nullable(),
+  }),
+});
+export type CreatedMaterialView = z.infer<typeof CreatedMaterialSchema>;
+
 export const MaterialTitle = z.string().trim().min(1).max(200).regex(PRINTABLE, 'must be one line of text');
 
 /** JSON body of the upload routes: a link. Files come as multipart (file, title, visibility). */

@@ -20,7 +20,14 @@ import { materialErrors } from './materials.errors.ts';
 import { detectAllowedType, safeFileName } from './materials.files.ts';
 import * as repo from './materials.repository.ts';
 import type { MaterialRow } from './materials.repository.ts';
-import { FileMaterialFields, type AdminMaterialView, type LinkMaterialInput, type MaterialPatch, type MaterialView } from './materials.schemas.ts';
+import {
+  FileMaterialFields,
+  type AdminMaterialView,
+  type CreatedMaterialView,
+  type LinkMaterialInput,
+  type MaterialPatch,
+  type MaterialView,
+} from './materials.schemas.ts';
 import { StorageFullError, UploadTooLargeError, type MaterialStorage, type StoredObject } from './materials.storage.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,14 +100,13 @@ export function materialsService(deps: MaterialsDeps) {
     if (!s || s.cycle_id !== target.cycleId) throw materialErrors.notFound();
   }
 
-  /** Writes the row and enqueues the announcements in one transaction. */
-  async function create(values: Omit<repo.NewMaterial, 'now'>): Promise<AdminMaterialView> {
-    const row = await inTransaction(db, async (trx) => {
+  /** Writes the row and enqueues the announcements in one transaction; says who gets them and when. */
+  async function create(values: Omit<repo.NewMaterial, 'now'>): Promise<CreatedMaterialView> {
+    const { row, announcement } = await inTransaction(db, async (trx) => {
       const inserted = await repo.insert(trx, { ...values, now: clock() });
-      await notifier.materialsPublished(trx, inserted.id);
-      return inserted;
+      return { row: inserted, announcement: await notifier.materialsPublished(trx, inserted.id) };
     });
-    return adminView(row);
+    return { ...adminView(row), announcement: { recipients: announcement.recipients, sendAt: announcement.sendAt?.toISOString() ?? null } };
   }
 
   async function deliver(m: MaterialRow, count: boolean): Promise<Download> {
@@ -121,7 +127,7 @@ export function materialsService(deps: MaterialsDeps) {
       if (Number.isFinite(n) && n > maxUploadBytes + 64 * 1024) throw materialErrors.tooLarge(maxUploadBytes);
     },
 
-    async uploadFile(target: MaterialTarget, parts: AsyncIterable<UploadPart>, accountId: string | null): Promise<AdminMaterialView> {
+    async uploadFile(target: MaterialTarget, parts: AsyncIterable<UploadPart>, accountId: string | null): Promise<CreatedMaterialView> {
       await checkTarget(target);
       const fields: Record<string, string> = {};
       let stored: StoredObject | null = null;
@@ -168,7 +174,7 @@ export function materialsService(deps: MaterialsDeps) {
       }
     },
 
-    async addLink(target: MaterialTarget, input: LinkMaterialInput, accountId: string | null): Promise<AdminMaterialView> {
+    async addLink(target: MaterialTarget, input: LinkMaterialInput, accountId: string | null): Promise<CreatedMaterialView> {
       await checkTarget(target);
       return create({
         cycleId: target.cycleId,

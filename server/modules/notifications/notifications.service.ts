@@ -9,6 +9,12 @@ import type { Database } from '../../../db/schema.ts';
 
 export type SessionChange = 'moved' | 'cancelled' | 'updated';
 
+/** The mail that will announce a new material: how many people get it, and when it leaves (null: nobody). */
+export interface MaterialsAnnouncement {
+  recipients: number;
+  sendAt: Date | null;
+}
+
 export interface Notifier {
   /** New registrations (a whole sign-up batch): each gets its confirmation or waiting-list mail. */
   registrationsCreated(trx: Transaction<Database>, registrations: readonly { id: string; status: 'confirmed' | 'waitlisted' }[]): Promise<void>;
@@ -18,8 +24,8 @@ export interface Notifier {
   registrationPromoted(trx: Transaction<Database>, registrationId: string): Promise<void>;
   /** An organiser moved, re-placed or cancelled a meeting: everyone registered is told. */
   sessionChanged(trx: Transaction<Database>, sessionId: string, change: SessionChange): Promise<void>;
-  /** A material was published: those who may see it get its link. */
-  materialsPublished(trx: Transaction<Database>, materialId: string): Promise<void>;
+  /** A material was published: those who may see it get its link; says who and when, for the organiser. */
+  materialsPublished(trx: Transaction<Database>, materialId: string): Promise<MaterialsAnnouncement>;
   /** A certificate of attendance was issued: its holder gets the links. */
   certificateIssued(trx: Transaction<Database>, registrationId: string): Promise<void>;
 }
@@ -30,6 +36,8 @@ export const silentNotifier: Notifier = {
   async registrationCancelled() {},
   async registrationPromoted() {},
   async sessionChanged() {},
-  async materialsPublished() {},
+  async materialsPublished() {
+    return { recipients: 0, sendAt: null };
+  },
   async certificateIssued() {},
 };

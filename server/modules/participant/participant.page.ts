@@ -51,6 +51,7 @@ export function participantPage(deps: ParticipantPageDeps) {
         certificate: certificate.certificate,
         certificateAvailable: certificate.available,
         attendance: attendance.map((a) => ({ sessionId: a.session_id, present: a.present })),
+        outcome: certificate.outcome,
       };
     },
   };

@@ -15,5 +15,11 @@ export const RegistrationWithCycle = z.object({
   certificateAvailable: z.boolean(),
   /** Attendance marks taken so far (docs/http-api.md); sessions without a mark are absent from the list. */
   attendance: z.array(z.object({ sessionId: z.uuid(), present: z.boolean() })),
+  /**
+   * Null until the cycle is over: its last meeting has ended by the server's clock (the moment its status
+   * turns 'past'; certificates.rules.ts cycleEnded). Then: meetings attended of those held (cancelled
+   * ones don't count) and how many of them the certificate asked for (the cycle's threshold).
+   */
+  outcome: z.object({ attended: z.number().int(), held: z.number().int(), required: z.number().int() }).nullable(),
 });
 export type ParticipantPageView = z.infer<typeof RegistrationWithCycle>;

@@ -23,6 +23,10 @@ export type Account = ApiJson<'/api/admin/accounts/{id}', 'get'>;
 export type MailLogEntry = ApiJson<'/api/admin/cycles/{id}/mail-log', 'get'>['items'][number];
 export type AdminMaterial = ApiJson<'/api/admin/cycles/{id}/materials', 'get'>['items'][number];
 export type Visibility = AdminMaterial['visibility'];
+/** What adding a material answers: the material and the mail that will announce it. */
+export type CreatedMaterial = ApiJson<'/api/admin/cycles/{id}/materials', 'post', 201>;
+/** What the materials form says after an addition. */
+export type MaterialAdded = Pick<CreatedMaterial, 'title' | 'sessionId' | 'announcement'>;
 
 // Not API shapes: console form state, shared by the form components and their server actions.
 

@@ -14,7 +14,7 @@ export const csr = false;
 const CHECK_IN_OPENS_BEFORE_MS = 30 * 60_000;
 
 export const load: PageServerLoad = async (event) => {
-  const { registration, cycle, materials, certificate, certificateAvailable } = await loadRegistration(event);
+  const { registration, cycle, materials, certificate, certificateAvailable, attendance, outcome } = await loadRegistration(event);
   const q = event.url.searchParams;
   return {
     registration,
@@ -22,6 +22,9 @@ export const load: PageServerLoad = async (event) => {
     materials,
     certificate,
     certificateAvailable,
+    attendance,
+    // Set by the server once the cycle is over: the page then leads with it and drops what was for before.
+    outcome,
     token: event.params.token,
     webcalUrl: registration.webcalUrl ?? webcalOf(registration.calendarUrl),
     // Meetings whose self check-in is open right now: the page links to the check-in form.

@@ -6,7 +6,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { ApiError } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, text } from '$lib/server/console-forms';
-import type { AdminMaterial, FieldErrors, Visibility } from '$lib/components/console/types';
+import type { CreatedMaterial, FieldErrors, MaterialAdded, Visibility } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const VISIBILITIES: Visibility[] = ['public', 'registered', 'attended'];
@@ -53,8 +53,10 @@ export const actions: Actions = {
       body = upload;
     }
     try {
-      const added = await consoleApi(event).post<AdminMaterial>(target, body);
-      return { action: 'add' as const, added: { title: added.title } };
+      const created = await consoleApi(event).post<CreatedMaterial>(target, body);
+      const added: MaterialAdded = { title: created.title, sessionId: created.sessionId, announcement: created.announcement };
+      // The next material usually goes to the same meeting and audience: those choices stay, the rest is cleared.
+      return { action: 'add' as const, added, values: { ...values, title: '', url: '' } };
     } catch (e) {
       if (e instanceof ApiError && (e.code === 'unsupported_type' || e.status === 413)) {
         return fail(e.status, { action: 'add' as const, values, errors: { file: e.message } as FieldErrors });
