@@ -23,6 +23,7 @@ import {
   deleteGoneRunners,
   deleteRunner,
   forceUnlockWorkers,
+  inRunnerTransaction,
   jobsLockedBy,
   orphanLockers,
   otherRunners,
@@ -119,9 +120,7 @@ export function runnerLiveness(opts: {
 
   async function sweep(): Promise<number> {
     await opts.beforeSweep?.();
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { gone, released, lockers } = await inRunnerTransaction(pool, async (client) => {
       const rows = await otherRunners(client, runnerId, timing.staleMs);
       const deadHere = rows.filter((r) => !r.stale && !alive(r)).map((r) => r.runner_id);
       // Still stale at the moment of deletion (a beat in between saves the row), or gone from this machine.
@@ -134,16 +133,11 @@ export function runnerLiveness(opts: {
         released = await jobsLockedBy(client, ids);
         await forceUnlockWorkers(client, ids);
       }
-      await client.query('COMMIT');
-      for (const g of gone) log('warning', `runner liveness: runner ${g.runner_id} (${g.host}, pid ${g.pid}) is gone`);
-      if (released) log('warning', `runner liveness: released ${released} jobs of ${ids.length} workers that are gone`);
-      return released;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      return { gone, released, lockers: ids.length };
+    });
+    for (const g of gone) log('warning', `runner liveness: runner ${g.runner_id} (${g.host}, pid ${g.pid}) is gone`);
+    if (released) log('warning', `runner liveness: released ${released} jobs of ${lockers} workers that are gone`);
+    return released;
   }
 
   function schedule() {
@@ -203,19 +197,11 @@ export function runnerLiveness(opts: {
       stopped = true;
       if (beatTimer) clearTimeout(beatTimer);
       if (sweepTimer) clearTimeout(sweepTimer);
-      const client = await pool.connect();
-      try {
-        // Whatever our workers still hold runs at the next start (or now, on another runner).
-        await client.query('BEGIN');
+      // Whatever our workers still hold runs at the next start (or now, on another runner).
+      await inRunnerTransaction(pool, async (client) => {
         await forceUnlockWorkers(client, [...workerIds]);
         await deleteRunner(client, runnerId);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

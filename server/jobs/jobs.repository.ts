@@ -7,6 +7,22 @@ import type pg from 'pg';
 
 export type RunnerExecutor = pg.Pool | pg.PoolClient;
 
+/** Runs `work` in one transaction on a client of `pool` (the liveness pool is plain pg, not Kysely). */
+export async function inRunnerTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export interface RunnerRow {
   runner_id: string;
   host_key: string | null;

@@ -4,7 +4,7 @@
 // due, from the sessions and the confirmed registrations as they are then.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Notifier, SessionChange } from '../notifications/notifications.service.ts';
+import { SESSION_CHANGE_AUDIENCE, type Notifier, type SessionChange } from '../notifications/notifications.service.ts';
 import * as queue from './mail.queue.ts';
 import * as repo from './mail.repository.ts';
 
@@ -45,14 +45,13 @@ export function queueNotifier(opts: QueueNotifierOptions = {}): Notifier {
       const s = await repo.sessionHead(trx, sessionId);
       if (!s) return;
       const session = { id: s.id, cycleId: s.cycle_id, sequence: s.sequence };
+      // Who is told: SESSION_CHANGE_AUDIENCE (a title-only change, nobody). Reminders need nothing: the
+      // scheduler reads the meeting's time and status when a reminder comes due.
       if (change === 'cancelled' || s.status === 'cancelled') {
-        // People waiting for a seat are told too: the programme they wait for changed.
-        await queue.enqueueSessionMails(trx, 'session-cancelled', session, ['confirmed', 'waitlisted']);
+        await queue.enqueueSessionMails(trx, 'session-cancelled', session, [...SESSION_CHANGE_AUDIENCE.cancelled]);
       } else if (change === 'moved') {
-        await queue.enqueueSessionMails(trx, 'session-changed', session, ['confirmed']);
+        await queue.enqueueSessionMails(trx, 'session-changed', session, [...SESSION_CHANGE_AUDIENCE.moved]);
       }
-      // A title-only change ('updated') sends no mail (the subscribed calendars show it). Reminders need
-      // nothing: the scheduler reads the meeting's time and status when a reminder comes due.
     },
 
     async materialsPublished(trx, materialId) {

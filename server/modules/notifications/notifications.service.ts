@@ -5,9 +5,26 @@
 // This is the seam between the domain services (registrations, sessions) and the mail queue: the
 // domain calls these hooks; the mail issue implements them.
 import type { Transaction } from 'kysely';
-import type { Database } from '../../../db/schema.ts';
+import type { Database, RegistrationStatus } from '../../../db/schema.ts';
 
 export type SessionChange = 'moved' | 'cancelled' | 'updated';
+
+/**
+ * Who is emailed when a meeting changes: for a move (or a reinstatement) the people with a seat; for a
+ * cancellation also those waiting for one (the programme they wait for changed); a title-only change
+ * emails nobody (subscribed calendars show it). The notifier sends by this rule, and the console's
+ * meeting page counts by it before the organiser confirms.
+ */
+export const SESSION_CHANGE_AUDIENCE: Record<SessionChange, readonly RegistrationStatus[]> = {
+  moved: ['confirmed'],
+  cancelled: ['confirmed', 'waitlisted'],
+  updated: [],
+};
+
+/** How many people a change of a meeting emails, from the cycle's counts per status. */
+export function sessionChangeAudience(change: SessionChange, counts: Readonly<Record<RegistrationStatus, number>>): number {
+  return SESSION_CHANGE_AUDIENCE[change].reduce((n, status) => n + counts[status], 0);
+}
 
 /** The mail that will announce a new material: how many people get it, and when it leaves (null: nobody). */
 export interface MaterialsAnnouncement {

@@ -8,13 +8,18 @@ import { consoleApi } from '$lib/server/console';
 import { formProblem } from '$lib/server/console-forms';
 import { SESSION_FIELDS, checkSession, readSession, sessionFormName, sessionValues } from '$lib/server/console-session-form';
 import type { Roster } from '$lib/components/console/types';
+import { sessionChangeAudience } from '../../../../../../../../server/modules/notifications/notifications.service.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const sessionPath = (id: string) => `/api/admin/sessions/${encodeURIComponent(id)}`;
 
 export const load: PageServerLoad = async (event) => {
-  const { roster } = await event.parent();
-  return { values: sessionValues(roster.session, siteConfig().timezone) };
+  const { roster, cycle } = await event.parent();
+  return {
+    values: sessionValues(roster.session, siteConfig().timezone),
+    // How many people each step emails, by the rule the notifier sends by (not a copy of it).
+    told: { moved: sessionChangeAudience('moved', cycle.counts), cancelled: sessionChangeAudience('cancelled', cycle.counts) },
+  };
 };
 
 export const actions: Actions = {
