@@ -63,7 +63,12 @@ describe('the contact of a cycle in the organiser API', () => {
       endsAt: new Date(Date.now() + 7 * 86_400_000 + 3 * 3_600_000).toISOString(),
     });
     expect(session.statusCode).toBe(201);
-    expect((await send('PATCH', `/api/admin/cycles/${cycle.id}`, { publication: 'published' })).statusCode).toBe(200);
+    // Publishing needs a meeting (above) and a registration deadline.
+    const published = await send('PATCH', `/api/admin/cycles/${cycle.id}`, {
+      publication: 'published',
+      registrationClosesAt: new Date(Date.now() + 6 * 86_400_000).toISOString(),
+    });
+    expect(published.statusCode, published.body).toBe(200);
 
     const view = await t.app.inject({ method: 'GET', url: `/api/cycles/${cycle.slug}` });
     expect(view.json().contact).toEqual(contact);
