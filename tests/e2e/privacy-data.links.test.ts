@@ -4,7 +4,17 @@
 // "registration not found" page and the "already registered" message; axe-core in both languages.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoViolations, fillSignup, focused, launchBrowser, newContext, screenshots, startWebApp, type WebApp } from '../helpers/browser.ts';
+import {
+  expectNoViolations,
+  fillSignup,
+  focused,
+  holdPageScripts,
+  launchBrowser,
+  newContext,
+  screenshots,
+  startWebApp,
+  type WebApp,
+} from '../helpers/browser.ts';
 import { createCycle } from '../helpers/factories.ts';
 import { signUp, type Person } from '../integration/materials.support.ts';
 
@@ -55,6 +65,19 @@ describe('send me my links', () => {
 
     const forUnknown = await ask(page, 'nessuno.mai.visto@comune.example.it');
     expect(forUnknown).toBe(forKnown);
+  });
+
+  it('an address typed before the page’s script arrives is kept and sent', async () => {
+    // A phone on a slow line: the person types while the script is still on its way; hydration must
+    // not write the empty server value back over what they typed.
+    const scripts = await holdPageScripts(page);
+    await page.goto(`${t.baseUrl}/recupera-link`, { waitUntil: 'domcontentloaded' });
+    // Not the known address: the tests below count that address's requests against its throttle.
+    await page.fill('#email', 'connessione.lenta@comune.example.it');
+    await scripts.release();
+    expect(await page.inputValue('#email')).toBe('connessione.lenta@comune.example.it');
+    await page.click('#links-submit');
+    await page.locator('#links-sent').waitFor();
   });
 
   it('works without JavaScript, with the same answer', async () => {
