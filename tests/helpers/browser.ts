@@ -1,29 +1,16 @@
 // Browser tests: the real app (API + SvelteKit pages) listening on 127.0.0.1, driven by Debian's
 // Chromium through playwright-core; plus axe-core checks, keyboard helpers and screenshots.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildTestApp, type TestApp } from './app.ts';
+import { freePort } from './server-process.ts';
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-output/screenshots');
-
-/** A free port, chosen before the config is built so that PUBLIC_URL is the real origin (CSRF checks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface WebApp extends TestApp {
   baseUrl: string;

@@ -9,14 +9,28 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * A port free right now, for a server started next (chosen first so that PUBLIC_URL can name it).
+ * Drawn below Linux's ephemeral range (32768-60999): a port the kernel handed out with listen(0) goes
+ * back to that range when we close it, and any of the run's many outgoing connections (pools,
+ * Chromium, SMTP) may take it before our server binds it (EADDRINUSE seen under parallel load). No
+ * client is ever given a port below the range, so only another test drawing the same number could
+ * collide, and the draw checks that it binds.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await binds(port)) return port;
+    if (attempt === 50) throw new Error('no free port between 20000 and 32000');
+  }
+}
+
+function binds(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 

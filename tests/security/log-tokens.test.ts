@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { freePort } from '../helpers/browser.ts';
+import { freePort } from '../helpers/server-process.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { request, tokenOf } from '../helpers/http.ts';
 import { redactUrl } from '../../server/lib/log-redact.ts';

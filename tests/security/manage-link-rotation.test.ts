@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn, type Session } from '../helpers/auth.ts';
-import { freePort } from '../helpers/browser.ts';
+import { freePort } from '../helpers/server-process.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 
 let t: TestApp;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn } from '../helpers/auth.ts';
-import { freePort } from '../helpers/browser.ts';
+import { freePort } from '../helpers/server-process.ts';
 import { createCycle, registrationBody } from '../helpers/factories.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
 import { workerConfig } from '../integration/mail.support.ts';
