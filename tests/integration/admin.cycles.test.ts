@@ -144,6 +144,22 @@ describe('drafts and publication', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ publication: 'published', missingForPublication: [] });
     expect((await t.app.inject({ method: 'GET', url: '/api/cycles/vuoto' })).statusCode).toBe(200);
+
+    // Published, it keeps what publishing required: the deadline cannot be removed while it is live.
+    const cleared = await patch(`/api/admin/cycles/${c.id}`, { registrationClosesAt: null });
+    expectErrorShape(cleared.statusCode, cleared.json(), { status: 409, code: 'cycle_not_publishable' });
+    expect(cleared.json()).toMatchObject({
+      missing: ['registrationClosesAt'],
+      message: 'Un ciclo pubblicato deve avere la data di chiusura delle iscrizioni: per toglierla, riporta prima il ciclo in bozza.',
+    });
+    const kept = await t.database.db.selectFrom('cycles').select('registration_closes_at').where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(kept.registration_closes_at).not.toBeNull();
+    // Back to draft in the same change: allowed.
+    const unpublished = await patch(`/api/admin/cycles/${c.id}`, { publication: 'draft', registrationClosesAt: null });
+    expect(unpublished.statusCode, unpublished.body).toBe(200);
+    expect(unpublished.json().publication).toBe('draft');
+    const removed = await t.database.db.selectFrom('cycles').select('registration_closes_at').where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(removed.registration_closes_at).toBeNull();
   });
 
   it('lists my cycles with counts (confirmed, waitlisted, cancelled)', async () => {

@@ -21,5 +21,7 @@ export const cycleErrors = {
       ),
       { missing },
     ),
+  deadlineOfPublished: () =>
+    new AppError(409, 'cycle_not_publishable', msg('error_cycle_published_needs_deadline'), { missing: ['registrationClosesAt'] satisfies PublicationGap[] }),
   capacityBelowSeatsTaken: (seatsTaken: number) => new AppError(409, 'capacity_below_seats_taken', msg('error_capacity_below_seats_taken', { seatsTaken })),
 };

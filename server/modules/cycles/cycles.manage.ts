@@ -137,6 +137,15 @@ export function cycleManagement(deps: CycleManagementDeps) {
     if (publishing) {
       const missing = missingForPublication(await cyclesRepo.sessionsOf(trx, [id]), closes);
       if (missing.length > 0) throw cycleErrors.notPublishable(missing);
+    } else if (
+      cycle.publication === 'published' &&
+      patch.publication !== 'draft' &&
+      patch.registrationClosesAt === null &&
+      cycle.registration_closes_at !== null
+    ) {
+      // A live cycle keeps what publishing required: a deadline the organisers chose (without one, sign-up
+      // would silently run until the first meeting starts).
+      throw cycleErrors.deadlineOfPublished();
     }
     await repo.updateCycle(
       trx,
