@@ -8,7 +8,8 @@ import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { msg, t } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
-import { calendarUrl, webcalUrl } from '../registrations/registrations.service.ts';
+import { calendarUrl } from '../registrations/registrations.service.ts';
+import { webcalUrl } from './calendars.links.ts';
 import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
 import * as repo from './calendars.repository.ts';
 
