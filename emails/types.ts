@@ -2,6 +2,9 @@
 // reads the database, the clock or the configuration, so the same props always give the same mail.
 export type Locale = 'it' | 'en';
 
+/** The person's private calendar feed and the ways to subscribe to it (built by the calendars module). */
+export type { CalendarLinks } from '../server/modules/calendars/calendars.links.ts';
+
 export interface RenderedEmail {
   subject: string;
   html: string;

@@ -170,7 +170,9 @@ describe('renderCalendar', () => {
     const hidden = event({ location: null, onlineUrl: null, online: true });
     const it_ = parseAgreeing(render([hidden])).icaljs.get(uidOf(hidden))!;
     expect(it_.location).toBe('Online');
-    expect(it_.description).toBe('Online — il link arriva agli iscritti confermati\nPagina del ciclo: http://officina.test/cicli/mediazione-interculturale');
+    expect(it_.description).toBe(
+      'Online — il link arriva a chi ha il posto confermato\nPagina del ciclo: http://officina.test/cicli/mediazione-interculturale',
+    );
     const en = parseAgreeing(render([hidden], { locale: 'en' })).icaljs.get(uidOf(hidden))!;
     expect(en.description).toContain('Online — the link is sent to confirmed participants');
   });
