@@ -85,7 +85,13 @@ async function composeAll(locale: Locale) {
   const ended = await endedCycleWithMaterials(t, { title: `L’accoglienza diffusa nei piccoli comuni (${locale})` });
   await db.updateTable('registrations').set({ locale }).where('id', '=', ended.anna.id).execute();
   await issueCertificate(t, ended.anna.token);
-  await compose('materials-available', { kind: 'materials-available', registrationId: ended.anna.id, sessionId: ended.sessions[0]!.id });
+  await compose('materials-available', {
+    kind: 'materials-available',
+    registrationId: ended.anna.id,
+    cycleId: ended.cycle.id,
+    sessionId: ended.sessions[0]!.id,
+    materialId: ended.materialIds.slides,
+  });
   await compose('certificate-issued', { kind: 'certificate-issued', registrationId: ended.anna.id });
 }
 
