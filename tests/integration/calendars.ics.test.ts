@@ -162,8 +162,8 @@ describe('renderCalendar', () => {
     const online = event({ location: null, onlineUrl: 'https://meet.example.org/lab' });
     const p = parseAgreeing(render([online], { locale: 'en' })).icaljs.get(uidOf(online))!;
     expect(p.location).toBe('https://meet.example.org/lab');
-    expect(p.description).toBe('Online link: https://meet.example.org/lab\nCycle page: http://officina.test/cicli/mediazione-interculturale?lang=en');
-    expect(p.url).toBe('http://officina.test/cicli/mediazione-interculturale?lang=en');
+    expect(p.description).toBe('Online link: https://meet.example.org/lab\nCycle page: http://officina.test/en/cicli/mediazione-interculturale');
+    expect(p.url).toBe('http://officina.test/en/cicli/mediazione-interculturale');
   });
 
   it('says "online" without the link where the link is withheld (public feeds, the waiting list)', () => {

@@ -354,6 +354,15 @@ describe('every template, in Italian and English, as it arrives', () => {
         // The language is in the path, not in a query a redirect would have to turn into a cookie.
         expect(link, c.template).not.toContain('lang=');
       }
+      // The events of the calendar part link to the cycle's page in the same language.
+      for (const part of p.attachments.filter((a) => a.contentType.startsWith('text/calendar'))) {
+        const cal = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+        for (const e of cal.getAllSubcomponents('vevent')) {
+          const url = String(e.getFirstPropertyValue('url'));
+          expect(url.startsWith(`${PUBLIC_URL}/en/cicli/`), `${c.template} calendar: ${url}`).toBe(locale === 'en');
+          expect(url, c.template).not.toContain('lang=');
+        }
+      }
     }
   });
 

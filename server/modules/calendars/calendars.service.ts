@@ -14,7 +14,7 @@ import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type Ic
 import * as repo from './calendars.repository.ts';
 
 /** Bump when renderCalendar's output changes for the same data, so cached copies are refetched. */
-const RENDER_VERSION = '2';
+const RENDER_VERSION = '3';
 
 /**
  * Rendered calendars by ETag. The ETag is a digest of every input, so an entry can never be stale: a
