@@ -5,7 +5,7 @@ import type { Locale, SessionInfo } from './types.ts';
 
 // Building an Intl.DateTimeFormat costs far more than using one; a worker formats thousands of dates.
 const formats = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: Locale, timeZone: string, kind: 'date' | 'dayMonth' | 'time'): Intl.DateTimeFormat {
+function formatter(locale: Locale, timeZone: string, kind: 'date' | 'dayMonth' | 'dayMonthYear' | 'time'): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone}|${kind}`;
   let f = formats.get(key);
   if (!f) {
@@ -14,7 +14,9 @@ function formatter(locale: Locale, timeZone: string, kind: 'date' | 'dayMonth' |
         ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }
         : kind === 'date'
           ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }
-          : { weekday: 'long', day: 'numeric', month: 'long', timeZone };
+          : kind === 'dayMonth'
+            ? { weekday: 'long', day: 'numeric', month: 'long', timeZone }
+            : { day: 'numeric', month: 'long', year: 'numeric', timeZone };
     f = new Intl.DateTimeFormat(INTL_LOCALE[locale], options);
     formats.set(key, f);
   }
@@ -29,6 +31,20 @@ export function formatDate(d: Date, locale: Locale, timeZone: string): string {
 /** "giovedì 3 dicembre" (subjects, where the year only adds length). */
 export function formatDayMonth(d: Date, locale: Locale, timeZone: string): string {
   return formatter(locale, timeZone, 'dayMonth').format(d);
+}
+
+/** "11 dicembre 2026" / "11 December 2026" (after "dal"/"from", where a weekday would read heavy). */
+export function formatDayMonthYear(d: Date, locale: Locale, timeZone: string): string {
+  return formatter(locale, timeZone, 'dayMonthYear').format(d);
+}
+
+/**
+ * Whether Italian elides the article before this date: "dall’8 dicembre", "dall’11 dicembre", "dall’1
+ * dicembre" (the days said with a vowel: uno, otto, undici), "dal 3 dicembre" otherwise.
+ */
+export function elidesArticle(d: Date, timeZone: string): boolean {
+  const day = new Intl.DateTimeFormat('en', { day: 'numeric', timeZone }).format(d);
+  return day === '1' || day === '8' || day === '11';
 }
 
 /** "09:30" (24-hour clock in both languages: the programme is Italian). */
@@ -59,9 +75,4 @@ export function placeLines(s: Pick<SessionInfo, 'location' | 'onlineUrl' | 'onli
   else if (s.online) out.push({ label: online, value: t(locale, 'email_online_later') });
   if (out.length === 0) out.push({ label: place, value: t(locale, 'email_place_to_be_announced') });
   return out;
-}
-
-/** webcal:// form of an http(s) calendar address: calendar apps offer to subscribe when it is opened. */
-export function webcalUrl(httpUrl: string): string {
-  return httpUrl.replace(/^https?:\/\//, 'webcal://');
 }

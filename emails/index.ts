@@ -14,7 +14,7 @@ import * as sessionChanged from './templates/session-changed.ts';
 import * as sessionReminder from './templates/session-reminder.ts';
 import type { Locale, RenderedEmail } from './types.ts';
 
-export type { CheckInQr, ContactInfo, CycleInfo, Locale, PersonProps, RenderedEmail, SessionInfo, Site } from './types.ts';
+export type { CalendarLinks, CheckInQr, ContactInfo, CycleInfo, Locale, PersonProps, RenderedEmail, SessionInfo, Site } from './types.ts';
 
 export interface TemplateProps {
   'registration-confirmed': registrationConfirmed.Props;

@@ -1,9 +1,9 @@
 // Sections several mails share (the meetings, "my registration", the calendar, how to cancel), written
 // once so a confirmation and a promotion can't drift apart.
 import { t } from '../server/lib/i18n.ts';
-import { webcalUrl, zoneNote } from './format.ts';
-import { type Block, button, heading, inlineImage, linkLine, note, paragraph, sessionList } from './layout.ts';
-import type { CheckInQr, Locale, SessionInfo, Site } from './types.ts';
+import { zoneNote } from './format.ts';
+import { type Block, button, buttons, heading, inlineImage, linkLine, note, paragraph, sessionList } from './layout.ts';
+import type { CalendarLinks, CheckInQr, Locale, SessionInfo, Site } from './types.ts';
 
 export function meetingsSection(sessions: SessionInfo[], locale: Locale, site: Site): Block[] {
   const title = t(locale, 'email_meetings_heading', { count: sessions.length });
@@ -29,13 +29,21 @@ export function checkInSection(qr: CheckInQr, locale: Locale): Block[] {
   ];
 }
 
-export function calendarSection(calendarUrl: string, locale: Locale, attached: boolean): Block[] {
+/**
+ * The person's private feed, to subscribe to in one tap: the calendar app of the device (webcal://),
+ * Google Calendar, Outlook.com, and the plain address for any other app.
+ */
+export function calendarSection(calendar: CalendarLinks, locale: Locale, attached: boolean): Block[] {
   return [
     heading(t(locale, 'email_calendar_heading')),
     ...(attached ? [paragraph(t(locale, 'email_calendar_attached'))] : []),
     paragraph(t(locale, 'email_calendar_subscribe_text')),
-    linkLine(t(locale, 'email_calendar_subscribe'), webcalUrl(calendarUrl)),
-    linkLine(t(locale, 'email_calendar_address'), calendarUrl),
+    buttons([
+      { label: t(locale, 'email_calendar_add'), url: calendar.webcal },
+      { label: t(locale, 'email_calendar_google'), url: calendar.google },
+      { label: t(locale, 'email_calendar_outlook'), url: calendar.outlook },
+    ]),
+    linkLine(t(locale, 'email_calendar_ics'), calendar.ics),
   ];
 }
 

@@ -2,6 +2,18 @@
 // reads the database, the clock or the configuration, so the same props always give the same mail.
 export type Locale = 'it' | 'en';
 
+/**
+ * The person's private calendar feed and the ways to subscribe to it, as calendarLinks() of
+ * server/modules/calendars/calendars.links.ts builds them (the same shape, written here because the
+ * templates import no server module).
+ */
+export interface CalendarLinks {
+  ics: string;
+  webcal: string;
+  google: string;
+  outlook: string;
+}
+
 export interface RenderedEmail {
   subject: string;
   html: string;

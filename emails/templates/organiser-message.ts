@@ -1,8 +1,9 @@
 // A message an organiser writes to the people registered for a cycle. Their subject and text are shown
-// as written (escaped, line breaks kept), framed so it is clear who wrote it and for which programme.
+// as written (escaped, line breaks kept), framed so it is clear who wrote it and for which cycle. No
+// greeting of ours above it: the organiser writes their own, and two in a row read as a mistake.
 import { t } from '../../server/lib/i18n.ts';
 import { button, layout, note, quote } from '../layout.ts';
-import { greeting, quoted } from '../sections.ts';
+import { quoted } from '../sections.ts';
 import type { Locale, PersonProps, RenderedEmail } from '../types.ts';
 
 export interface Props extends PersonProps {
@@ -21,7 +22,6 @@ export function render(props: Props, locale: Locale): RenderedEmail {
     contact: props.contact,
     title: props.subject.replace(/\s+/g, ' ').trim(),
     preheader: t(locale, 'email_organiser_preheader', { cycle: title }),
-    greeting: greeting(props.firstName, locale),
     blocks: [note(t(locale, 'email_organiser_intro', { cycle: title })), quote(props.body), button(t(locale, 'email_my_registration'), props.manageUrl)],
     footer: 'organiser',
   });

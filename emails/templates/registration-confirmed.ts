@@ -3,11 +3,12 @@
 import { t } from '../../server/lib/i18n.ts';
 import { layout, paragraph } from '../layout.ts';
 import { calendarSection, cancelSection, checkInSection, greeting, manageSection, meetingsSection, quoted } from '../sections.ts';
-import type { CheckInQr, Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
+import type { CalendarLinks, CheckInQr, Locale, PersonProps, RenderedEmail, SessionInfo } from '../types.ts';
 
 export interface Props extends PersonProps {
   sessions: SessionInfo[];
-  calendarUrl: string;
+  /** The private feed and the links to subscribe to it. */
+  calendar: CalendarLinks;
   /** True when the meetings travel as a calendar attachment with this mail. */
   calendarAttached: boolean;
   /** The check-in QR, attached inline. */
@@ -29,7 +30,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
       ...meetingsSection(props.sessions, locale, site),
       ...checkInSection(props.checkIn, locale),
       ...manageSection(props.manageUrl, locale),
-      ...calendarSection(props.calendarUrl, locale, props.calendarAttached),
+      ...calendarSection(props.calendar, locale, props.calendarAttached),
       ...cancelSection(locale),
     ],
     footer: 'participant',

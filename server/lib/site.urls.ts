@@ -61,6 +61,21 @@ export function siteUrl(publicUrl: string, path: string): string {
 }
 
 /**
+ * A page's path in a language: the English pages are the same paths under /en, and the English
+ * catalogue is /en itself (SvelteKit answers /en/ with a redirect). For links written outside the pages,
+ * where no Paraglide runtime knows the language (mail); the pages use href() of web/src/lib/i18n.ts.
+ */
+export function localePath(path: string, locale: 'it' | 'en'): string {
+  if (locale === 'it') return path;
+  return path === '/' ? '/en' : `/en${path}`;
+}
+
+/** The absolute address of a page in a language (links in a mail open the reader's language). */
+export function pageUrl(publicUrl: string, path: string, locale: 'it' | 'en'): string {
+  return siteUrl(publicUrl, localePath(path, locale));
+}
+
+/**
  * Page paths that were English until the paths were made one language: printed certificates carry
  * /verify/<code> in their QR code and emails already sent carry the others, so each old path answers
  * with a permanent redirect to its new one (server/plugins/web.plugin.ts), with the rest of the path

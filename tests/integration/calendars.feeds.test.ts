@@ -222,7 +222,7 @@ describe('catalogue feed', () => {
     await createCycle(t.database.db, { themeSlug: theme.slug });
     const body = (await get(`/ical/catalogue.ics?theme=${theme.slug}&lang=en`)).body;
     expect(contentLines(body)).toContain(`X-WR-CALNAME:Officina — Theme ${theme.slug}`);
-    expect(body).toContain('Cycle page: http://officina.test/cicli/');
+    expect(body).toContain('Cycle page: http://officina.test/en/cicli/');
   });
 });
 

@@ -162,15 +162,17 @@ describe('renderCalendar', () => {
     const online = event({ location: null, onlineUrl: 'https://meet.example.org/lab' });
     const p = parseAgreeing(render([online], { locale: 'en' })).icaljs.get(uidOf(online))!;
     expect(p.location).toBe('https://meet.example.org/lab');
-    expect(p.description).toBe('Online link: https://meet.example.org/lab\nCycle page: http://officina.test/cicli/mediazione-interculturale?lang=en');
-    expect(p.url).toBe('http://officina.test/cicli/mediazione-interculturale?lang=en');
+    expect(p.description).toBe('Online link: https://meet.example.org/lab\nCycle page: http://officina.test/en/cicli/mediazione-interculturale');
+    expect(p.url).toBe('http://officina.test/en/cicli/mediazione-interculturale');
   });
 
   it('says "online" without the link where the link is withheld (public feeds, the waiting list)', () => {
     const hidden = event({ location: null, onlineUrl: null, online: true });
     const it_ = parseAgreeing(render([hidden])).icaljs.get(uidOf(hidden))!;
     expect(it_.location).toBe('Online');
-    expect(it_.description).toBe('Online — il link arriva agli iscritti confermati\nPagina del ciclo: http://officina.test/cicli/mediazione-interculturale');
+    expect(it_.description).toBe(
+      'Online — il link arriva a chi ha il posto confermato\nPagina del ciclo: http://officina.test/cicli/mediazione-interculturale',
+    );
     const en = parseAgreeing(render([hidden], { locale: 'en' })).icaljs.get(uidOf(hidden))!;
     expect(en.description).toContain('Online — the link is sent to confirmed participants');
   });

@@ -48,7 +48,7 @@ describe('/dev/mail', () => {
     const html = await t.app.inject({ url: `/dev/mail/${id}/html` });
     expect(html.statusCode).toBe(200);
     expect(html.headers['content-security-policy']).toMatch(/^sandbox;/);
-    expect(html.body).toContain('<html lang="it">');
+    expect(html.body).toContain(`<html lang="it" `);
     const raw = await t.app.inject({ url: `/dev/mail/${id}/raw` });
     expect(raw.headers['content-type']).toMatch(/^message\/rfc822/);
 

@@ -1,6 +1,7 @@
 // Every template in both languages, composed from real database state by the worker's own composer,
 // sent through the real transport to a real SMTP server and read back with mailparser: subject, both
-// parts, absolute links under PUBLIC_URL, escaping, and the calendar part parsed by ical.js.
+// parts, absolute links under PUBLIC_URL (the pages in the mail's language), the Outlook-safe frame,
+// the calendar buttons, escaping, and the calendar part parsed by ical.js.
 import ICAL from 'ical.js';
 import { sql } from 'kysely';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -25,7 +26,7 @@ const ONLINE = 'https://meet.example.org/lab-impact';
 const SUBJECTS: Record<TemplateName, Record<Locale, RegExp>> = {
   'registration-confirmed': { it: /^Iscrizione confermata: /, en: /^Registration confirmed: / },
   'registration-waitlisted': { it: /^Sei in lista d’attesa \(posizione 1\): /, en: /^You are on the waiting list \(position 1\): / },
-  'registration-promoted': { it: /^Si è liberato un posto: iscrizione confermata a /, en: /^A seat is free: you are in for / },
+  'registration-promoted': { it: /^Si è liberato un posto: iscrizione confermata per /, en: /^A seat is free: you are in for / },
   'registration-cancelled': { it: /^Iscrizione annullata: /, en: /^Registration cancelled: / },
   'session-reminder': { it: /^Promemoria: .*, \S+ \d+ \S+ alle \d\d:\d\d$/, en: /^Reminder: .*, \S+ \d+ \S+ at \d\d:\d\d$/ },
   'session-changed': { it: /^Incontro spostato: Incontro 2 /, en: /^Meeting moved: Incontro 2 / },
@@ -54,6 +55,13 @@ interface Case {
   uids: string[];
   cycleTitle: string;
 }
+
+/** A page's address in a language: the English pages are the Italian paths under /en. */
+const inLocale = (url: string, locale: Locale) => (locale === 'en' ? url.replace(PUBLIC_URL, `${PUBLIC_URL}/en`) : url);
+/** The addresses under PUBLIC_URL that are no page, and so are the same in every language: the API (downloads) and the calendar feeds. */
+const NOT_PAGES = [`${PUBLIC_URL}/api/`, `${PUBLIC_URL}/ical/`];
+const GOOGLE = 'https://calendar.google.com/calendar/r?cid=';
+const OUTLOOK = 'https://outlook.live.com/calendar/0/addfromweb?url=';
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
 const textLinks = (text: string) => [...text.matchAll(/\b(?:https?|webcal):\/\/[^\s)»”]+/g)].map((m) => m[0]);
@@ -93,8 +101,9 @@ describe('every template, in Italian and English, as it arrives', () => {
       const a = (await reg(`a.${locale}@comune.example.it`)).registration;
       const b = (await reg(`b.${locale}@comune.example.it`)).registration;
       const c = (await reg(`c.${locale}@comune.example.it`)).registration;
+      // The manage link as the mail must carry it: the page in the person's language.
       const push = (template: TemplateName, draft: Draft, manageUrl: string | null, uids: string[] = []) =>
-        cases.push({ template, locale, draft, manageUrl, uids, cycleTitle: title });
+        cases.push({ template, locale, draft, manageUrl: manageUrl === null ? null : inLocale(manageUrl, locale), uids, cycleTitle: title });
 
       push('registration-confirmed', await compose({ kind: 'registration-confirmed', registrationId: b.id }), b.manageUrl, [s1, s2, s3].map(uid));
       push('registration-waitlisted', await compose({ kind: 'registration-waitlisted', registrationId: c.id }), c.manageUrl);
@@ -138,14 +147,14 @@ describe('every template, in Italian and English, as it arrives', () => {
 
       const participant = await t.database.db.selectFrom('registrations').select('participant_id').where('id', '=', b.id).executeTakeFirstOrThrow();
       push('manage-links', await compose({ kind: 'manage-links', participantId: participant.participant_id, requestId: 'r1' }), b.manageUrl);
-      // The one-time link to all her data, at the page of her language; the "manageUrl" it must carry is that link.
+      // The one-time link to all her data, at the page of her language (push adds /en); the "manageUrl" it must carry is that link.
       await t.app.services.privacy.requestPersonLink(`b.${locale}@comune.example.it`, '192.0.2.1');
       const dataRequest = await t.database.db
         .selectFrom('personal_data_requests')
         .select('id')
         .where('participant_id', '=', participant.participant_id)
         .executeTakeFirstOrThrow();
-      const dataUrl = `${PUBLIC_URL}${locale === 'en' ? '/en' : ''}/dati/${tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', dataRequest.id, 0)}`;
+      const dataUrl = `${PUBLIC_URL}/dati/${tokenKit(Buffer.from(t.config.secretKey!, 'utf8')).token('personal-data', dataRequest.id, 0)}`;
       push('personal-data-link', await compose({ kind: 'personal-data-link', requestId: dataRequest.id }), dataUrl);
 
       // Materials arrive with a later issue; the template is ready for its list of links.
@@ -156,8 +165,8 @@ describe('every template, in Italian and English, as it arrives', () => {
           site,
           contact: null,
           firstName: 'Giulia',
-          cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
-          manageUrl: b.manageUrl!,
+          cycle: { title, url: inLocale(`${PUBLIC_URL}/cicli/${cycle.slug}`, locale) },
+          manageUrl: inLocale(b.manageUrl!, locale),
           session: { title: s1.title, startsAt: new Date(s1.starts_at) },
           materials: [
             { title: 'Slide dell’incontro', url: `${PUBLIC_URL}/api/materials/1/download?token=x` },
@@ -179,12 +188,12 @@ describe('every template, in Italian and English, as it arrives', () => {
           site,
           contact: null,
           firstName: 'Giulia',
-          cycle: { title, url: `${PUBLIC_URL}/cicli/${cycle.slug}` },
-          manageUrl: b.manageUrl!,
+          cycle: { title, url: inLocale(`${PUBLIC_URL}/cicli/${cycle.slug}`, locale) },
+          manageUrl: inLocale(b.manageUrl!, locale),
           certificate: {
             code: 'ABCD-EFGH',
             downloadUrl: `${PUBLIC_URL}/api/registrations/${tokenOf(b.manageUrl!)}/certificate`,
-            verifyUrl: `${PUBLIC_URL}/verifica/ABCD-EFGH`,
+            verifyUrl: inLocale(`${PUBLIC_URL}/verifica/ABCD-EFGH`, locale),
             attendedSessions: 3,
             heldSessions: 4,
             hours: 9,
@@ -237,7 +246,7 @@ describe('every template, in Italian and English, as it arrives', () => {
       const p = await asSent(c);
       expect(p.subject, c.template).toMatch(SUBJECTS[c.template][locale]);
       expect(p.text?.length, c.template).toBeGreaterThan(200);
-      expect(p.html, c.template).toContain(`<html lang="${locale}">`);
+      expect(p.html, c.template).toMatch(new RegExp(`<html lang="${locale}"[ >]`));
       expect(p.headers.get('content-language'), c.template).toBe(locale);
       expect(p.headers.get('auto-submitted'), c.template).toBe('auto-generated');
       if (c.template !== 'manage-links' && c.template !== 'personal-data-link') {
@@ -247,7 +256,14 @@ describe('every template, in Italian and English, as it arrives', () => {
         expect(p.html, c.template).toContain('&lt;interculturale&gt;');
       }
       // Images only from inside the message (cid:), never fetched from a server.
-      expect(p.html, c.template).not.toMatch(/<img(?![^>]*\ssrc="cid:)|<script|<table|@import|url\(/i);
+      expect(p.html, c.template).not.toMatch(/<img(?![^>]*\ssrc="cid:)|<script|@import|url\(/i);
+      // The frame Outlook for Windows draws: layout tables only (no table a screen reader would read
+      // as data), and the fixed 600 px column it needs in place of max-width.
+      const tables = [...(p.html as string).matchAll(/<table\b[^>]*>/g)].map((m) => m[0]);
+      expect(tables.length, c.template).toBeGreaterThan(2);
+      for (const table of tables) expect(table, c.template).toContain('role="presentation"');
+      expect(p.html, c.template).toContain('<!--[if mso]><table role="presentation" cellpadding="0" cellspacing="0" border="0" width="600"');
+      expect(p.html, c.template).toContain('max-width:600px');
     }
     const bulk = received(cases.find((c) => c.locale === locale && c.template === 'organiser-message')!);
     expect(bulk.html).toContain('&lt;b&gt;non grassetto&lt;/b&gt;');
@@ -261,7 +277,8 @@ describe('every template, in Italian and English, as it arrives', () => {
       expect(links.length, c.template).toBeGreaterThan(0);
       for (const link of links) {
         const ours = link.startsWith(`${PUBLIC_URL}/`) || link === PUBLIC_URL || link.startsWith('webcal://officina.test/');
-        expect(ours || link === ONLINE, `${c.template}: ${link}`).toBe(true);
+        const calendarApp = link.startsWith(GOOGLE) || link.startsWith(OUTLOOK);
+        expect(ours || calendarApp || link === ONLINE, `${c.template}: ${link}`).toBe(true);
       }
       if (c.manageUrl) {
         expect(hrefs(p.html as string), c.template).toContain(c.manageUrl);
@@ -288,8 +305,9 @@ describe('every template, in Italian and English, as it arrives', () => {
         expect(image.related, c.template).toBe(true);
         expect(p.html, c.template).toContain(`src="cid:${image.cid}"`);
         // The QR is the address of the person's check-in code on PUBLIC_URL: no manage token, no name.
-        const url = t.app.services.attendance.qrPayload(c.draft.log.registrationId!, 1);
-        expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/qr/[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
+        // An English mail's QR opens the English page.
+        const url = inLocale(t.app.services.attendance.qrPayload(c.draft.log.registrationId!, 1), locale);
+        expect(url).toMatch(new RegExp(`^${PUBLIC_URL}${locale === 'en' ? '/en' : ''}/qr/[0-9a-f-]{36}\\.[A-Za-z0-9_-]{43}$`));
         expect(url).not.toContain(tokenOf(c.manageUrl!));
         expect(await decodeQr(image.content), c.template).toEqual([url]);
         // Without images (or in the text part) the same address is there to open or show.
@@ -323,5 +341,82 @@ describe('every template, in Italian and English, as it arrives', () => {
         c.template,
       ).toBe(true);
     }
+  });
+  it.each(['it', 'en'] as const)('every link to a page opens the page in the language of the mail (%s)', (locale) => {
+    for (const c of cases.filter((x) => x.locale === locale)) {
+      const p = received(c);
+      const ours = [...hrefs(p.html as string), ...textLinks(p.text!)].filter((l) => l === PUBLIC_URL || l.startsWith(`${PUBLIC_URL}/`));
+      const pages = ours.filter((l) => !NOT_PAGES.some((prefix) => l.startsWith(prefix)));
+      expect(pages.length, c.template).toBeGreaterThan(1);
+      for (const link of pages) {
+        const english = link === `${PUBLIC_URL}/en` || link.startsWith(`${PUBLIC_URL}/en/`);
+        expect(english, `${c.template} (${locale}): ${link}`).toBe(locale === 'en');
+        // The language is in the path, not in a query a redirect would have to turn into a cookie.
+        expect(link, c.template).not.toContain('lang=');
+      }
+      // The events of the calendar part link to the cycle's page in the same language.
+      for (const part of p.attachments.filter((a) => a.contentType.startsWith('text/calendar'))) {
+        const cal = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+        for (const e of cal.getAllSubcomponents('vevent')) {
+          const url = String(e.getFirstPropertyValue('url'));
+          expect(url.startsWith(`${PUBLIC_URL}/en/cicli/`), `${c.template} calendar: ${url}`).toBe(locale === 'en');
+          expect(url, c.template).not.toContain('lang=');
+        }
+      }
+    }
+  });
+
+  it.each(['it', 'en'] as const)(
+    'confirmations and promotions carry the calendar as buttons: the app, Google, Outlook.com, and the .ics address (%s)',
+    (locale) => {
+      const label = { it: 'Aggiungi al calendario', en: 'Add to calendar' }[locale];
+      for (const c of cases.filter((x) => x.locale === locale && ['registration-confirmed', 'registration-promoted'].includes(x.template))) {
+        const p = received(c);
+        const html = p.html as string;
+        const links = hrefs(html);
+        const feed = links.find((l) => l.startsWith(`${PUBLIC_URL}/ical/registrations/`));
+        expect(feed, c.template).toMatch(/\.ics$/);
+        const webcal = feed!.replace(/^http:/, 'webcal:');
+        const google = links.find((l) => l.startsWith(GOOGLE))!;
+        const outlook = new URL(links.find((l) => l.startsWith(OUTLOOK))!);
+        expect(links, c.template).toContain(webcal);
+        expect(new URL(google).searchParams.get('cid'), c.template).toBe(webcal);
+        expect(outlook.searchParams.get('url'), c.template).toBe(feed);
+        expect(outlook.searchParams.get('name'), c.template).toBe(c.cycleTitle);
+        // Each a bulletproof button: the link inside a coloured table cell, worded in the mail's language.
+        for (const [url, text] of [
+          [webcal, label],
+          [google, 'Google Calendar'],
+          [outlook.href, 'Outlook.com'],
+        ] as const) {
+          const escaped = url.replace(/&/g, '&amp;').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          expect(html, `${c.template}: ${text}`).toMatch(new RegExp(`<td [^>]*bgcolor="#[0-9a-f]{6}"[^>]*><a href="${escaped}"[^>]*>${text}</a></td>`));
+          expect(p.text, c.template).toContain(`${text}:\n${url}`);
+        }
+        expect(p.text, c.template).toContain(feed);
+      }
+    },
+  );
+
+  it.each(['it', 'en'] as const)("an organiser's message starts with the organiser's words: no greeting of ours above them (%s)", (locale) => {
+    const c = cases.find((x) => x.locale === locale && x.template === 'organiser-message')!;
+    const p = received(c);
+    const greeting = { it: 'Gentile Giulia', en: 'Dear Giulia' }[locale];
+    expect(p.html).not.toContain(greeting);
+    expect(p.text).not.toContain(greeting);
+    expect(p.text).toContain('Ci vediamo in aula 3');
+    // The other mails to a person still greet them.
+    expect(received(cases.find((x) => x.locale === locale && x.template === 'registration-confirmed')!).text).toContain(`${greeting},`);
+  });
+
+  it('the Italian mails say "ciclo", address everyone alike and state the time zone plainly', () => {
+    for (const c of cases.filter((x) => x.locale === 'it')) {
+      const p = received(c);
+      const words = `${p.subject}\n${p.text}`;
+      expect(words, c.template).not.toMatch(/percors[oi]/i);
+      expect(words, c.template).not.toMatch(/\biscritt[oa] o iscritt|\biscritti\b|organizzatori/i);
+      if (/Orari|fuso|ora italiana/.test(words)) expect(words, c.template).toContain('Orari in ora italiana.');
+    }
+    expect(received(cases.find((x) => x.locale === 'it' && x.template === 'registration-confirmed')!).text).toContain('Orari in ora italiana.');
   });
 });

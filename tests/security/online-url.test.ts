@@ -16,7 +16,7 @@ import { startTestRunner, type JobRunner } from '../helpers/jobs.ts';
 // Unique per run, so a match can only come from this cycle's sessions.
 const SECRET = `meet.example.org/lab-${randomBytes(6).toString('hex')}`;
 const ONLINE_URL = `https://${SECRET}`;
-const HIDDEN_IT = 'il link arriva agli iscritti confermati';
+const HIDDEN_IT = 'il link arriva a chi ha il posto confermato';
 const HIDDEN_EN = 'the link is sent to confirmed participants';
 
 interface Person {

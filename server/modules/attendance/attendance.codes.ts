@@ -10,7 +10,7 @@
 // dynamic truncation (RFC 4226). One code per session, shown on the projector for the whole meeting;
 // it is accepted only from 30 minutes before the start to the end of that session, and only from
 // someone registered to that cycle, whose wrong guesses are throttled (see attendance.service.ts).
-import { pagePath, siteUrl } from '../../lib/site.urls.ts';
+import { pagePath, pageUrl } from '../../lib/site.urls.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
 
 export const CODE_OPENS_BEFORE_MS = 30 * 60_000;
@@ -34,9 +34,12 @@ export function checkInCode(tokens: TokenKit, registrationId: string, tokenVersi
   return `${registrationId}.${tokens.token('checkin', registrationId, tokenVersion)}`;
 }
 
-/** What a participant's QR encodes: the address of their check-in code on this site. */
-export function qrPayload(tokens: TokenKit, publicUrl: string, registrationId: string, tokenVersion: number): string {
-  return siteUrl(publicUrl, pagePath.checkInPass(checkInCode(tokens, registrationId, tokenVersion)));
+/**
+ * What a participant's QR encodes: the address of their check-in code on this site, as the page in the
+ * person's language when it is known (a mail in English opens the English page).
+ */
+export function qrPayload(tokens: TokenKit, publicUrl: string, registrationId: string, tokenVersion: number, locale: 'it' | 'en' = 'it'): string {
+  return pageUrl(publicUrl, pagePath.checkInPass(checkInCode(tokens, registrationId, tokenVersion)), locale);
 }
 
 const CODE = /^([0-9a-fA-F-]{36})\.([A-Za-z0-9_-]{43})$/;

@@ -25,7 +25,7 @@ import ical, {
 } from 'ical-generator';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { t, type Locale } from '../../lib/i18n.ts';
-import { pagePath, siteUrl } from '../../lib/site.urls.ts';
+import { pagePath, pageUrl } from '../../lib/site.urls.ts';
 
 export interface IcsEvent {
   sessionId: string;
@@ -182,8 +182,8 @@ export function renderCalendar(opts: IcsOptions): string {
   for (const e of opts.events) {
     // A CANCEL message cancels every event it carries (RFC 5546 3.2.5), whatever the session's state.
     const status = opts.method === 'CANCEL' ? 'cancelled' : e.status;
-    // ?lang=en takes an English reader to the English page (the site redirects and remembers it).
-    const page = `${siteUrl(base, pagePath.cycle(e.cycleSlug))}${locale === 'en' ? '?lang=en' : ''}`;
+    // The page in the calendar's language (/en/... in English): it opens in English on any device.
+    const page = pageUrl(base, pagePath.cycle(e.cycleSlug), locale);
     const ev = cal.createEvent({
       id: uidAt(e.sessionId, host),
       sequence: e.sequence,

@@ -8,12 +8,13 @@ import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { msg, t } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
-import { calendarUrl, webcalUrl } from '../registrations/registrations.service.ts';
+import { calendarUrl } from '../registrations/registrations.service.ts';
+import { webcalUrl } from './calendars.links.ts';
 import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
 import * as repo from './calendars.repository.ts';
 
 /** Bump when renderCalendar's output changes for the same data, so cached copies are refetched. */
-const RENDER_VERSION = '2';
+const RENDER_VERSION = '3';
 
 /**
  * Rendered calendars by ETag. The ETag is a digest of every input, so an entry can never be stale: a

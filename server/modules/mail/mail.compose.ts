@@ -6,15 +6,16 @@ import type { Locale } from '../../../db/schema.ts';
 import { renderEmail, type CheckInQr, type ContactInfo, type RenderedEmail, type SessionInfo, type Site, type TemplateName } from '../../../emails/index.ts';
 import { t as text } from '../../lib/i18n.ts';
 import type { TokenKit } from '../../lib/tokens.ts';
-import { pagePath, siteUrl } from '../../lib/site.urls.ts';
+import { pagePath, pageUrl } from '../../lib/site.urls.ts';
 import { qrPayload } from '../attendance/attendance.codes.ts';
 import { qrImage } from '../attendance/attendance.qr.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
+import { calendarLinks } from '../calendars/calendars.links.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
 import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
-import { certificateUrl, verifyUrl } from '../certificates/certificates.service.ts';
+import { certificateUrl } from '../certificates/certificates.service.ts';
 import { materialsForMail } from '../materials/materials.mail.ts';
-import { calendarUrl, manageUrl } from '../registrations/registrations.service.ts';
+import { calendarUrl } from '../registrations/registrations.service.ts';
 import { cycleContact } from '../cycles/cycles.service.ts';
 import type { Executor } from '../../lib/db.ts';
 import { dedupeKey, type MailPayload } from './mail.jobs.ts';
@@ -80,10 +81,14 @@ export function mailComposer(deps: ComposeDeps) {
   const site: Site = { publicUrl, timezone };
   const organizer = organizerFromMailFrom(deps.mailFrom);
 
-  const cycleUrl = (slug: string, locale: Locale) => `${siteUrl(publicUrl, pagePath.cycle(slug))}${locale === 'en' ? '?lang=en' : ''}`;
+  // Every page a mail links to opens in the language of the mail (/en/... for English), on any device:
+  // a cookie from the person's own browser can't be counted on (another device, a webmail's browser).
+  // API downloads and the calendar feed have one address in every language.
+  const page = (path: string, locale: Locale) => pageUrl(publicUrl, path, locale);
+  const manageUrl = (token: string, locale: Locale) => page(pagePath.registration(token), locale);
   const links = (r: RegistrationContext) => ({
-    manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', r.id, r.token_version)),
-    calendarUrl: calendarUrl(publicUrl, deps.tokens.token('calendar', r.id, r.calendar_token_version)),
+    manageUrl: manageUrl(deps.tokens.token('manage', r.id, r.token_version), r.locale),
+    calendar: calendarLinks(calendarUrl(publicUrl, deps.tokens.token('calendar', r.id, r.calendar_token_version)), r.cycle_title),
   });
   /** The link to join online goes only to a confirmed seat; the waiting list learns that the meeting is online. */
   const sessionInfo = (s: SessionState, r: RegistrationContext): SessionInfo => ({
@@ -140,7 +145,7 @@ export function mailComposer(deps: ComposeDeps) {
 
   /** The person's check-in QR: its address for the template, its PNG for the message. */
   async function checkIn(r: RegistrationContext): Promise<{ qr: CheckInQr; image: InlineImage }> {
-    const url = qrPayload(deps.tokens, publicUrl, r.id, r.token_version);
+    const url = qrPayload(deps.tokens, publicUrl, r.id, r.token_version, r.locale);
     const cid = `checkin-qr@${new URL(publicUrl).hostname}`;
     const content = (await qrImage(url, 'png')) as Buffer;
     return { qr: { url, imageCid: cid }, image: { cid, filename: text(r.locale, 'email_checkin_filename'), content } };
@@ -167,8 +172,8 @@ export function mailComposer(deps: ComposeDeps) {
     const sessions: SessionState[] = found.sessions;
     const upcoming = sessions.filter((s) => s.status === 'scheduled' && t(s.ends_at) > now);
     const contact = cycleContact(r, deps.programmeContact);
-    const person = { site, contact, firstName: r.first_name, cycle: { title: r.cycle_title, url: cycleUrl(r.cycle_slug, r.locale) }, ...links(r) };
     const L = r.locale;
+    const person = { site, contact, firstName: r.first_name, cycle: { title: r.cycle_title, url: page(pagePath.cycle(r.cycle_slug), L) }, ...links(r) };
 
     switch (p.kind) {
       case 'registration-confirmed':
@@ -263,7 +268,7 @@ export function mailComposer(deps: ComposeDeps) {
         const certificate = {
           code: c.code,
           downloadUrl: certificateUrl(publicUrl, token),
-          verifyUrl: verifyUrl(publicUrl, c.code),
+          verifyUrl: page(pagePath.verify(c.code), L),
           attendedSessions: c.attended_sessions,
           heldSessions: c.held_sessions,
           hours: Number(c.hours),
@@ -290,7 +295,7 @@ export function mailComposer(deps: ComposeDeps) {
               cycleTitle: row.cycle_title,
               status: row.status,
               startsAt: row.first_starts_at ? t(row.first_starts_at) : null,
-              manageUrl: manageUrl(publicUrl, deps.tokens.token('manage', row.id, row.token_version)),
+              manageUrl: manageUrl(deps.tokens.token('manage', row.id, row.token_version), first.locale),
             },
           ]
         : [],
@@ -309,7 +314,7 @@ export function mailComposer(deps: ComposeDeps) {
     const expiresAt = t(row.expires_at);
     if (expiresAt <= now) return skip(log, 'the link expired before it could be sent', row.email);
     const token = deps.tokens.token('personal-data', row.id, 0);
-    const url = siteUrl(publicUrl, `${row.locale === 'en' ? '/en' : ''}${pagePath.personalData(token)}`);
+    const url = page(pagePath.personalData(token), row.locale);
     const contact = deps.programmeContact;
     const rendered = renderEmail('personal-data-link', { site, contact, url, expiresAt }, row.locale);
     return { send: true, draft: { log, locale: row.locale, to: { email: row.email, name: '' }, replyTo: contact, rendered, calendar: null, images: [] } };
