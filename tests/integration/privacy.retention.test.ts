@@ -155,7 +155,10 @@ describe('the retention job', () => {
     // Nothing personal is left but the verification record of a1's certificate: her name, kept longer
     // (CERTIFICATE_VERIFICATION_RETENTION_MONTHS) so the certificate still verifies.
     const [a1] = oldOnly as [Person];
-    expect(await findEverywhere(t.database.db, needles)).toEqual([`certificate_verifications.name ∋ ${a1.firstName}`, `certificate_verifications.name ∋ ${a1.lastName}`]);
+    expect(await findEverywhere(t.database.db, needles)).toEqual([
+      `certificate_verifications.name ∋ ${a1.firstName}`,
+      `certificate_verifications.name ∋ ${a1.lastName}`,
+    ]);
     expect(await t.database.db.selectFrom('throttle_counters').select('scope').execute()).toHaveLength(fresh.length);
     expect(await statsOf(old.cycle.id)).toEqual(statsBefore);
     expect(await countsOf(old.cycle.id)).toEqual(countsBefore);

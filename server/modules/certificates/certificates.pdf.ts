@@ -174,11 +174,7 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
     doc.y = band + 20;
     if (c.signatory.role) doc.font(regular).fontSize(11).fillColor(ink).text(c.signatory.role, sigLeft, doc.y, { width: sigWidth, align: 'center' });
     doc.moveDown(0.3);
-    doc
-      .font(bold)
-      .fontSize(12)
-      .fillColor(ink)
-      .text(c.signatory.name, sigLeft, doc.y, { width: sigWidth, align: 'center' });
+    doc.font(bold).fontSize(12).fillColor(ink).text(c.signatory.name, sigLeft, doc.y, { width: sigWidth, align: 'center' });
   }
   doc.end();
   return done;
