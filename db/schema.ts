@@ -44,6 +44,8 @@ export interface CyclesTable {
   contact_name: string | null;
   contact_email: string | null;
   contact_phone: string | null;
+  /** Training credits as organisers write them, e.g. "6 crediti formativi (CNOAS)"; up to 120 characters. */
+  credits: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -286,6 +288,35 @@ export interface CertificatesTable {
   threshold: ColumnType<string, string | number, string | number>;
   issued_at: Timestamp;
   anonymised_at: Timestamp | null;
+  /** Snapshot at issue (migration 2026-12-04T1800); null in older certificates, or when there was none. */
+  organisation: string | null;
+  credits: string | null;
+  issuer_name: string | null;
+  signatory_name: string | null;
+  signatory_role: string | null;
+}
+
+/**
+ * What /verifica shows of a certificate, kept CERTIFICATE_VERIFICATION_RETENTION_MONTHS after its last
+ * meeting: no link to the registration, so it survives (and can't undo) the retention rule.
+ */
+export interface CertificateVerificationsTable {
+  code: string;
+  cycle_id: string | null;
+  name: string;
+  cycle_slug: string;
+  cycle_title: string;
+  first_session_at: Timestamp;
+  last_session_at: Timestamp;
+  attended_sessions: number;
+  held_sessions: number;
+  /** numeric(7,2): pg returns it as a string. */
+  hours: ColumnType<string, string | number, string | number>;
+  credits: string | null;
+  issuer_name: string | null;
+  signatory_name: string | null;
+  signatory_role: string | null;
+  issued_at: Timestamp;
 }
 
 export interface PrivacyNoticesTable {
@@ -354,6 +385,7 @@ export interface Database {
   material_objects: MaterialObjectsTable;
   material_chunks: MaterialChunksTable;
   certificates: CertificatesTable;
+  certificate_verifications: CertificateVerificationsTable;
   privacy_notices: PrivacyNoticesTable;
   link_requests: LinkRequestsTable;
   personal_data_requests: PersonalDataRequestsTable;

@@ -1,7 +1,9 @@
 // The environment, parsed once with zod and frozen. A bad value stops start-up with one line that
 // names the variable (see the "Configuration" table of ../README.md), never a stack trace.
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { processLogger } from './lib/log.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './modules/accounts/passwords.policy.ts';
@@ -96,6 +98,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Personal data of a cycle are anonymised this many months after its last meeting.
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+  // The body that issues certificates of attendance, as the PDF and /verifica name it (see certificateIssuer).
+  CERTIFICATE_ISSUER_NAME: z.string().trim().min(1).max(200).optional(),
+  CERTIFICATE_ISSUER_LOGOS: z.string().optional(),
+  CERTIFICATE_SIGNATORY_NAME: z.string().trim().min(1).max(200).optional(),
+  CERTIFICATE_SIGNATORY_ROLE: z.string().trim().min(1).max(200).optional(),
+  CERTIFICATE_FUNDING_LINE: z.string().trim().min(1).max(400).optional(),
+  // The minimal record that lets anyone verify a certificate outlives RETENTION_MONTHS (checked below):
+  // a certificate is shown to employers and professional orders for years. Ten years by default.
+  CERTIFICATE_VERIFICATION_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1200).default(120),
   // Largest material an organiser may upload, in MB (the limit is enforced while the upload streams).
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(50),
   // Development mode on a public address is refused unless this says it is meant (a shared test box).
@@ -170,6 +181,10 @@ export type Config = Readonly<{
   privacyVersion: string;
   /** Months after a cycle's last meeting when its participants' personal data are anonymised. */
   retentionMonths: number;
+  /** CERTIFICATE_VERIFICATION_RETENTION_MONTHS: months after a certificate's last meeting its verification record is kept. */
+  certificateVerificationMonths: number;
+  /** CERTIFICATE_*: who issues and signs the certificates; the demo's in development when none is set. */
+  certificateIssuer: CertificateIssuer;
   /** Largest material upload, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number;
   /** SIGNUP_QUEUE_MAX: sign-ups waiting for their turn in this process before new ones get a 503. */
@@ -187,6 +202,62 @@ export type Config = Readonly<{
 }>;
 
 export class ConfigError extends Error {}
+
+export type CertificateIssuer = Readonly<{
+  /** Null: no body is named (production without CERTIFICATE_ISSUER_NAME). */
+  name: string | null;
+  /** PNG or JPEG images, read at start-up, shown side by side at the top of the PDF. */
+  logos: readonly Buffer[];
+  signatory: Readonly<{ name: string; role: string | null }> | null;
+  /** A line the funder asks for, e.g. the FAMI co-funding statement, in the PDF's footer. */
+  fundingLine: string | null;
+}>;
+
+const MAX_LOGOS = 4;
+const DEMO_LOGO = fileURLToPath(new URL('../db/seeds/demo-issuer-logo.png', import.meta.url));
+
+/** What the demo (NODE_ENV=development) shows when nothing is configured: the model programme's body. */
+const DEMO_ISSUER = {
+  CERTIFICATE_ISSUER_NAME: 'ANCI Lombardia',
+  CERTIFICATE_ISSUER_LOGOS: DEMO_LOGO,
+  CERTIFICATE_SIGNATORY_NAME: 'Maria Bianchi',
+  CERTIFICATE_SIGNATORY_ROLE: "Responsabile del programma Lab'Impact",
+  CERTIFICATE_FUNDING_LINE:
+    "Progetto cofinanziato dall'Unione Europea, Fondo Asilo, Migrazione e Integrazione 2014-2020 (FAMI), Piano di Intervento Regionale Lab'IMPACT di Regione Lombardia",
+};
+
+/** A logo file read now, so a wrong path stops start-up instead of breaking the first certificate. */
+function readLogo(file: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.resolve(file));
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: CERTIFICATE_ISSUER_LOGOS: can't read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpeg) throw new ConfigError(`Invalid configuration: CERTIFICATE_ISSUER_LOGOS: ${file} is not a PNG or JPEG image`);
+  return bytes;
+}
+
+function certificateIssuer(e: z.infer<typeof schema>, development: boolean): CertificateIssuer {
+  // The demo's issuer only when none of its variables is set: a half-configured issuer is shown as set.
+  const c = development && Object.keys(DEMO_ISSUER).every((k) => e[k as keyof typeof DEMO_ISSUER] === undefined) ? { ...e, ...DEMO_ISSUER } : e;
+  if (c.CERTIFICATE_SIGNATORY_ROLE && !c.CERTIFICATE_SIGNATORY_NAME) {
+    throw new ConfigError('Invalid configuration: CERTIFICATE_SIGNATORY_ROLE needs CERTIFICATE_SIGNATORY_NAME');
+  }
+  const files = (c.CERTIFICATE_ISSUER_LOGOS ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (files.length > MAX_LOGOS) throw new ConfigError(`Invalid configuration: CERTIFICATE_ISSUER_LOGOS: at most ${MAX_LOGOS} files`);
+  return Object.freeze({
+    name: c.CERTIFICATE_ISSUER_NAME ?? null,
+    logos: Object.freeze(files.map(readLogo)),
+    signatory: c.CERTIFICATE_SIGNATORY_NAME ? Object.freeze({ name: c.CERTIFICATE_SIGNATORY_NAME, role: c.CERTIFICATE_SIGNATORY_ROLE ?? null }) : null,
+    fundingLine: c.CERTIFICATE_FUNDING_LINE ?? null,
+  });
+}
 
 /** http on localhost, 127.0.0.0/8 or [::1]: the only addresses where development mode is allowed by default. */
 export function isLocalDemoUrl(url: string): boolean {
@@ -231,7 +302,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { serving
   if (!e.CONTACT_NAME !== !e.CONTACT_EMAIL || (e.CONTACT_PHONE && !e.CONTACT_EMAIL)) {
     throw new ConfigError('Invalid configuration: CONTACT_NAME and CONTACT_EMAIL must be set together (CONTACT_PHONE only beside them)');
   }
+  if (e.CERTIFICATE_VERIFICATION_RETENTION_MONTHS <= e.RETENTION_MONTHS) {
+    throw new ConfigError(
+      `Invalid configuration: CERTIFICATE_VERIFICATION_RETENTION_MONTHS (${e.CERTIFICATE_VERIFICATION_RETENTION_MONTHS}) must be longer than RETENTION_MONTHS (${e.RETENTION_MONTHS}): certificates must still verify once the rest is anonymised`,
+    );
+  }
   const isProduction = e.NODE_ENV === 'production';
+  const issuer = certificateIssuer(e, e.NODE_ENV === 'development');
   const problem = isProduction && opts.serving ? servingProblem(e) : null;
   if (problem) throw new ConfigError(`Invalid configuration: ${problem}`);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -267,8 +344,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { serving
     mailWorker: e.MAIL_WORKER ?? true,
     mailConcurrency: e.MAIL_CONCURRENCY,
     mailSmtpConnections: e.MAIL_SMTP_CONNECTIONS,
-    privacyVersion: '2026-12-03',
+    privacyVersion: '2026-12-04',
     retentionMonths: e.RETENTION_MONTHS,
+    certificateVerificationMonths: e.CERTIFICATE_VERIFICATION_RETENTION_MONTHS,
+    certificateIssuer: issuer,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     signupQueueMax: e.SIGNUP_QUEUE_MAX,
     signupQueueWaitMs: e.SIGNUP_QUEUE_WAIT_MS,

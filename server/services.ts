@@ -81,8 +81,25 @@ export function buildServices(config: Config, deps: ServiceDeps) {
   const cancel = cancellation({ db, notifier, clock });
   const cycles = cyclesService({ db, programmeContact, clock });
   const calendars = calendarsService({ db, publicUrl, timezone, tokens, clock });
-  const certificates = certificatesService({ db, publicUrl, timezone, programmeContact, notifier, clock });
-  const privacy = privacyService({ db, secret, retentionMonths: config.retentionMonths, outboxDir: path.join(config.dataDir, 'mail'), notifier, clock });
+  const certificates = certificatesService({
+    db,
+    publicUrl,
+    timezone,
+    programmeContact,
+    issuer: config.certificateIssuer,
+    verificationMonths: config.certificateVerificationMonths,
+    notifier,
+    clock,
+  });
+  const privacy = privacyService({
+    db,
+    secret,
+    retentionMonths: config.retentionMonths,
+    verificationMonths: config.certificateVerificationMonths,
+    outboxDir: path.join(config.dataDir, 'mail'),
+    notifier,
+    clock,
+  });
 
   /** What routes, plugins and the pages' facade reach as app.services.<name>. */
   const services = {

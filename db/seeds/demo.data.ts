@@ -39,6 +39,8 @@ export interface DemoCycle {
   location: string | null;
   /** Whom participants write to (issue 15); none: the programme's contact, if configured, answers. */
   contact?: { name: string; email: string; phone: string | null };
+  /** Training credits, as organisers write them (issue 15): on the cycle's page and the certificate. */
+  credits?: string;
   /** Sessions get `${onlineUrl}-${n}` (online and hybrid cycles). */
   onlineUrl?: string;
   capacity: number;
@@ -75,6 +77,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     format: 'in_person',
     location: ROVELLO,
     contact: SEGRETERIA,
+    credits: '12 crediti per assistenti sociali (CROAS Lombardia)',
     capacity: 30,
     publication: 'published',
     opens: { daysFromToday: -14 },
@@ -113,6 +116,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     format: 'hybrid',
     location: PALAZZO_LOMBARDIA,
     contact: { name: 'Chiara Locatelli', email: 'chiara.locatelli@anci-lombardia.example.it', phone: '+39 02 1234 5614' },
+    credits: '21 crediti per assistenti sociali (CROAS Lombardia)',
     onlineUrl: 'https://meet.example.org/labimpact-coprogettazione',
     capacity: 35,
     publication: 'published',

@@ -11,9 +11,18 @@ const VerificationSchema = z.object({
   code: z.string(),
   name: z.string(),
   cycle: z.object({ slug: z.string(), title: z.string(), contact: ContactSchema.nullable() }),
+  firstSessionAt: z.string().describe('Start of the first meeting held'),
+  lastSessionAt: z.string().describe('End of the last meeting held'),
   attendedSessions: z.number().int(),
   heldSessions: z.number().int(),
   hours: z.number(),
+  credits: z.string().nullable().describe('Training credits of the cycle as written by its organisers, e.g. "6 crediti formativi (CNOAS)"'),
+  issuer: z
+    .object({
+      name: z.string().nullable(),
+      signatory: z.object({ name: z.string(), role: z.string().nullable() }).nullable(),
+    })
+    .describe('The body that issued the certificate and who signed it, as when it was issued'),
   issuedAt: z.string(),
 });
 
@@ -47,7 +56,7 @@ const certificatesRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['public'],
-        summary: 'Verify a certificate from its code: name, cycle and attendance only',
+        summary: 'Verify a certificate from its code: name, cycle, dates, attendance, credits and issuer only',
         params: z.object({ code: z.string() }),
         response: { 200: VerificationSchema, 404: ErrorSchema },
       },

@@ -16,11 +16,11 @@ export interface WebApp extends TestApp {
   baseUrl: string;
 }
 
-/** The whole app with its pages on a fresh database, listening on 127.0.0.1. */
-export async function startWebApp(): Promise<WebApp> {
+/** The whole app with its pages on a fresh database, listening on 127.0.0.1; `env`: configuration beside the test defaults. */
+export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await buildTestApp({ web: true, env: { PUBLIC_URL: baseUrl } });
+  const t = await buildTestApp({ web: true, env: { ...env, PUBLIC_URL: baseUrl } });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, baseUrl };
 }

@@ -116,6 +116,13 @@ export async function fillTheRest(url: string): Promise<void> {
            FROM registrations r JOIN cycles c ON c.id = r.cycle_id WHERE r.id = $1`,
         [x.registration],
       ],
+      [
+        'certificate_verifications',
+        `INSERT INTO certificate_verifications (code, cycle_id, name, cycle_slug, cycle_title, first_session_at, last_session_at, attended_sessions, held_sessions, hours, credits, issuer_name, issued_at)
+         SELECT code, cycle_id, name, cycle_slug, cycle_title, first_session_at, last_session_at, attended_sessions, held_sessions, hours, '6 crediti (CNOAS)', 'ANCI Lombardia', issued_at
+           FROM certificates LIMIT 1`,
+        [],
+      ],
       // A mail runner of another machine, long silent (MAIL_WORKER=0 starts none here).
       [
         'queue_runners',

@@ -133,6 +133,7 @@ describe('ETag and 304 on the JSON', () => {
         'attendanceThreshold',
         'capacity',
         'contact',
+        'credits',
         'description',
         'endsAt',
         'format',

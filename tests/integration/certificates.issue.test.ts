@@ -192,11 +192,13 @@ describe('the certificate', () => {
     expect(res.json().certificateAvailable).toBe(true);
   });
 
-  it('verifies from its code with only name, cycle and attendance', async () => {
+  it('verifies from its code with only name, cycle, dates, attendance, credits and issuer', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/certificates/${code}` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(Object.keys(body).sort()).toEqual(['attendedSessions', 'code', 'cycle', 'heldSessions', 'hours', 'issuedAt', 'name'].sort());
+    expect(Object.keys(body).sort()).toEqual(
+      ['attendedSessions', 'code', 'credits', 'cycle', 'firstSessionAt', 'heldSessions', 'hours', 'issuedAt', 'issuer', 'lastSessionAt', 'name'].sort(),
+    );
     expect(body).toMatchObject({
       code,
       name: `${holder.firstName} ${holder.lastName}`,
@@ -269,6 +271,8 @@ describe('the periodic job', () => {
       publicUrl: t.config.publicUrl,
       timezone: t.config.timezone,
       programmeContact: t.config.programmeContact,
+      issuer: t.config.certificateIssuer,
+      verificationMonths: t.config.certificateVerificationMonths,
       notifier: queueNotifier(),
     });
     const first = await service.issueForEndedCycles();

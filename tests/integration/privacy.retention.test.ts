@@ -152,7 +152,13 @@ describe('the retention job', () => {
       return left.length === 0 && Number(queued.rows[0]!.n) === 0;
     }, 'the retention job');
 
-    expect(await findEverywhere(t.database.db, needles)).toEqual([]);
+    // Nothing personal is left but the verification record of a1's certificate: her name, kept longer
+    // (CERTIFICATE_VERIFICATION_RETENTION_MONTHS) so the certificate still verifies.
+    const [a1] = oldOnly as [Person];
+    expect(await findEverywhere(t.database.db, needles)).toEqual([
+      `certificate_verifications.name ∋ ${a1.firstName}`,
+      `certificate_verifications.name ∋ ${a1.lastName}`,
+    ]);
     expect(await t.database.db.selectFrom('throttle_counters').select('scope').execute()).toHaveLength(fresh.length);
     expect(await statsOf(old.cycle.id)).toEqual(statsBefore);
     expect(await countsOf(old.cycle.id)).toEqual(countsBefore);
@@ -191,12 +197,14 @@ describe('the retention job', () => {
     const shown = await t.app.inject({ method: 'GET', url: `/api/personal-data/${link}` });
     expect(shown.json().registrations.map((r: { id: string }) => r.id)).toEqual([both.recent.id]);
 
-    // The old links are dead; the old certificate no longer verifies.
+    // The old links are dead; the old certificate is anonymised but still verifies, from its own record.
     expect((await t.app.inject({ method: 'GET', url: `/api/registrations/${old.people[0]!.token}` })).statusCode).toBe(404);
     const oldCertificates = await t.database.db.selectFrom('certificates').select(['code', 'name']).where('cycle_id', '=', old.cycle.id).execute();
     expect(oldCertificates).toHaveLength(1);
     expect(oldCertificates[0]!.name).toBe('Anonimo');
-    expect((await t.app.inject({ method: 'GET', url: `/api/certificates/${oldCertificates[0]!.code}` })).statusCode).toBe(404);
+    const verified = await t.app.inject({ method: 'GET', url: `/api/certificates/${oldCertificates[0]!.code}` });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json()).toMatchObject({ name: `${a1.firstName} ${a1.lastName}`, attendedSessions: 3, heldSessions: 3, hours: 9 });
   });
 
   it('purges expired one-time links to personal data, and keeps live ones', async () => {
@@ -214,7 +222,7 @@ describe('the retention job', () => {
       .insertInto('personal_data_requests')
       .values([row(expired, -30), row(live, 30)])
       .execute();
-    const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24 });
+    const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24, verificationMonths: 120 });
     const r = await service.applyRetention();
     expect(r.personalDataRequestsPurged).toBeGreaterThanOrEqual(1);
     const left = (await t.database.db.selectFrom('personal_data_requests').select('id').where('id', 'in', [expired, live]).execute()).map((x) => x.id);
@@ -222,7 +230,7 @@ describe('the retention job', () => {
   });
 
   it('changes nothing when run again', async () => {
-    const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24 });
+    const service = privacyService({ db: t.database.db, secret: Buffer.from(t.config.secretKey!, 'utf8'), retentionMonths: 24, verificationMonths: 120 });
     const before = await snapshotOf(old.cycle.id);
     const again = await service.applyRetention();
     expect(again.anonymised).toBe(0);
@@ -234,10 +242,14 @@ describe('the retention job', () => {
       db: t.database.db,
       secret: Buffer.from(t.config.secretKey!, 'utf8'),
       retentionMonths: 1,
+      verificationMonths: 120,
       clock: () => new Date(Date.now() + 10 * DAY),
     });
     const r = await service.applyRetention();
     expect(r.anonymised).toBe(2);
-    expect(await findEverywhere(t.database.db, [both.recent.email, both.recent.firstName])).toEqual([]);
+    // Her certificate's verification record keeps her name, for its own longer period.
+    expect(await findEverywhere(t.database.db, [both.recent.email, both.recent.firstName])).toEqual([
+      `certificate_verifications.name ∋ ${both.recent.firstName}`,
+    ]);
   });
 });

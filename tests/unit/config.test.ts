@@ -100,6 +100,33 @@ describe('defaults (README, Configuration)', () => {
   });
 });
 
+describe('the certificates’ issuer', () => {
+  it('the demo (development) names the model programme’s body, its logo, a signatory and the FAMI line; elsewhere nothing unless set', () => {
+    const demo = loadConfig({}).certificateIssuer;
+    expect(demo.name).toBe('ANCI Lombardia');
+    expect(demo.logos).toHaveLength(1);
+    expect(demo.signatory?.name).toBeTruthy();
+    expect(demo.fundingLine).toContain('FAMI');
+    expect(loadConfig({ NODE_ENV: 'test' }).certificateIssuer).toEqual({ name: null, logos: [], signatory: null, fundingLine: null });
+    expect(loadConfig({}).certificateVerificationMonths).toBe(120);
+  });
+
+  it('reads the body, its logos (side by side, in order), the signatory and the funding line', () => {
+    const logo = path.join(ROOT, 'db/seeds/demo-issuer-logo.png');
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      CERTIFICATE_ISSUER_NAME: 'Comune di Bergamo',
+      CERTIFICATE_ISSUER_LOGOS: `${logo}, ${logo}`,
+      CERTIFICATE_SIGNATORY_NAME: 'Anna Verdi',
+      CERTIFICATE_SIGNATORY_ROLE: 'Dirigente',
+      CERTIFICATE_FUNDING_LINE: 'Cofinanziato dal FAMI',
+    }).certificateIssuer;
+    expect(c).toMatchObject({ name: 'Comune di Bergamo', signatory: { name: 'Anna Verdi', role: 'Dirigente' }, fundingLine: 'Cofinanziato dal FAMI' });
+    expect(c.logos).toHaveLength(2);
+    expect(c.logos[0]!.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+});
+
 describe('a bad value throws ConfigError with one line naming the variable', () => {
   const cases: [string, Record<string, string>, string[]][] = [
     ['PORT=abc', { PORT: 'abc' }, ['PORT']],
@@ -124,6 +151,14 @@ describe('a bad value throws ConfigError with one line naming the variable', () 
     ['SERVE_WEB=off', { SERVE_WEB: 'off' }, ['SERVE_WEB']],
     ['SIGNUP_LIMIT_PER_ADDRESS=0', { SIGNUP_LIMIT_PER_ADDRESS: '0' }, ['SIGNUP_LIMIT_PER_ADDRESS']],
     ['two bad values at once', { PORT: 'abc', APP_TIMEZONE: 'Mars/Base' }, ['PORT', 'APP_TIMEZONE']],
+    ['CERTIFICATE_ISSUER_LOGOS: a missing file', { CERTIFICATE_ISSUER_LOGOS: '/nonexistent/logo.png' }, ['CERTIFICATE_ISSUER_LOGOS', '/nonexistent/logo.png']],
+    ['CERTIFICATE_ISSUER_LOGOS: not an image', { CERTIFICATE_ISSUER_LOGOS: 'package.json' }, ['CERTIFICATE_ISSUER_LOGOS', 'package.json', 'PNG or JPEG']],
+    ['CERTIFICATE_SIGNATORY_ROLE without a name', { CERTIFICATE_SIGNATORY_ROLE: 'Direttrice' }, ['CERTIFICATE_SIGNATORY_NAME']],
+    [
+      'CERTIFICATE_VERIFICATION_RETENTION_MONTHS not longer than RETENTION_MONTHS',
+      { CERTIFICATE_VERIFICATION_RETENTION_MONTHS: '24' },
+      ['CERTIFICATE_VERIFICATION_RETENTION_MONTHS', 'RETENTION_MONTHS'],
+    ],
   ];
   for (const [label, env, names] of cases) {
     it(label, () => {

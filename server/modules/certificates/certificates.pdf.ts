@@ -1,5 +1,7 @@
-// The certificate as a PDF (pdfkit), in Italian or English: who, which programme, when, how many
-// meetings and hours, the verification code and a QR code that opens the public /verifica page.
+// The certificate as a PDF (pdfkit), one A4 page, in Italian or English: the issuing body (logos and
+// name) on top; who (and their organisation), which programme, when, how many meetings and hours, the
+// training credits; the signatory at the bottom right, the verification code and a QR code that opens
+// the public /verifica page at the bottom left, and the funder's line (CERTIFICATE_FUNDING_LINE) below.
 //
 // Fonts: DejaVu Sans when the system has it (Debian: fonts-dejavu-core), which covers the Latin,
 // Greek and Cyrillic names a programme for Ukrainian refugees' services meets; otherwise PDF's built-in
@@ -18,6 +20,10 @@ export interface CertificateContent {
   held: number;
   hours: number;
   issuedAt: Date;
+  organisation: string | null;
+  credits: string | null;
+  issuer: { name: string | null; logos: readonly Buffer[]; fundingLine: string | null };
+  signatory: { name: string; role: string | null } | null;
   verifyUrl: string;
 }
 
@@ -47,6 +53,7 @@ function words(locale: Locale, c: CertificateContent, timezone: string) {
     when: from === to ? t(locale, 'certificate_pdf_held_on', { date: from }) : t(locale, 'certificate_pdf_held_from_to', { from, to }),
     record: t(locale, 'certificate_pdf_record', { attended: c.attended, held: c.held, percent, hours: msg('certificate_hours', { count: c.hours, hours }) }),
     issued: t(locale, 'certificate_pdf_issued', { date: date.format(c.issuedAt) }),
+    credits: c.credits === null ? null : t(locale, 'certificate_pdf_credits', { credits: c.credits }),
     code: t(locale, 'certificate_pdf_code'),
     check: t(locale, 'certificate_pdf_check'),
     subject: t(locale, 'certificate_pdf_subject', { cycle: c.cycleTitle }),
@@ -62,10 +69,17 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
-    margin: 56,
+    // A small bottom margin: the footer sits low, and pdfkit starts a new page for text below it.
+    margins: { top: 44, bottom: 20, left: 56, right: 56 },
     lang: locale,
     // The issue date, not the moment of rendering: the same certificate gives the same document.
-    info: { Title: w.subject, Author: 'Officina', Subject: `${w.code}: ${c.code}`, CreationDate: c.issuedAt, ModDate: c.issuedAt },
+    info: {
+      Title: w.subject,
+      Author: c.issuer.name ?? '',
+      Subject: `${w.code}: ${c.code}`,
+      CreationDate: c.issuedAt,
+      ModDate: c.issuedAt,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -80,44 +94,88 @@ export async function renderCertificatePdf(c: CertificateContent, locale: Locale
     doc.registerFont('body', fonts.regular);
     doc.registerFont('body-bold', fonts.bold);
   }
-  const width = doc.page.width - 112;
+  const left = 56;
+  const width = doc.page.width - 2 * left;
   const blue = '#0059b3';
+  const ink = '#1a1a1a';
+  const grey = '#4d5d6e';
+  const centred = { align: 'center' as const, width };
 
   doc
     .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
     .lineWidth(2)
     .stroke(blue);
-  doc.moveDown(1.5);
-  doc.font(bold).fontSize(30).fillColor(blue).text(w.title.toUpperCase(), { align: 'center', width });
-  doc.moveDown(1.2);
-  doc.font(regular).fontSize(14).fillColor('#1a1a1a').text(w.intro, { align: 'center', width });
-  doc.moveDown(0.4);
-  doc.font(bold).fontSize(26).text(c.name, { align: 'center', width });
-  doc.moveDown(0.4);
-  doc.font(regular).fontSize(14).text(w.attended, { align: 'center', width });
-  doc.moveDown(0.4);
-  doc
-    .font(bold)
-    .fontSize(18)
-    .text(t(locale, 'quoted_title', { title: c.cycleTitle }), { align: 'center', width });
-  doc.moveDown(0.4);
-  doc.font(regular).fontSize(14).text(w.when, { align: 'center', width });
-  doc.text(w.record, { align: 'center', width });
-  doc.moveDown(0.6);
-  doc.fontSize(12).text(w.issued, { align: 'center', width });
 
-  const qrSize = 96;
-  const bottom = doc.page.height - 56 - qrSize - 8;
-  doc.image(qr, 64, bottom, { width: qrSize, height: qrSize });
+  // The issuing body: its logos side by side, each fitted in the same box, then its name.
+  let y = 44;
+  if (c.issuer.logos.length > 0) {
+    const box = { w: 96, h: 52 };
+    const gap = 20;
+    const row = c.issuer.logos.length * box.w + (c.issuer.logos.length - 1) * gap;
+    c.issuer.logos.forEach((logo, i) => {
+      doc.image(logo, left + (width - row) / 2 + i * (box.w + gap), y, { fit: [box.w, box.h], align: 'center', valign: 'center' });
+    });
+    y += box.h + 8;
+  }
+  if (c.issuer.name) {
+    doc.font(bold).fontSize(13).fillColor(blue).text(c.issuer.name, left, y, centred);
+    y = doc.y;
+  }
+  doc.y = Math.max(y + 14, 96);
+
+  doc.font(bold).fontSize(26).fillColor(blue).text(w.title.toUpperCase(), left, doc.y, centred);
+  doc.moveDown(0.8);
+  doc.font(regular).fontSize(13).fillColor(ink).text(w.intro, centred);
+  doc.moveDown(0.3);
+  doc.font(bold).fontSize(24).text(c.name, centred);
+  if (c.organisation) doc.font(regular).fontSize(13).fillColor(grey).text(c.organisation, centred);
+  doc.moveDown(0.6);
+  doc.font(regular).fontSize(13).fillColor(ink).text(w.attended, centred);
+  doc.moveDown(0.3);
   doc
     .font(bold)
-    .fontSize(12)
-    .text(`${w.code}: ${c.code}`, 64 + qrSize + 16, bottom + 16, { width: width - qrSize - 24 });
+    .fontSize(16)
+    .text(t(locale, 'quoted_title', { title: c.cycleTitle }), centred);
+  doc.moveDown(0.3);
+  doc.font(regular).fontSize(13).text(w.when, centred);
+  doc.text(w.record, centred);
+  if (w.credits) {
+    doc.moveDown(0.5);
+    doc.font(bold).fontSize(13).text(w.credits, centred);
+  }
+  doc.moveDown(0.8);
+  doc.font(regular).fontSize(11).text(w.issued, centred);
+
+  // The bottom band, from the bottom up: the funder's line, then the QR and code (left) and the signatory (right).
+  const inner = doc.page.height - 28 - 10;
+  let footerTop = inner;
+  if (c.issuer.fundingLine) {
+    doc.font(regular).fontSize(8);
+    const h = doc.heightOfString(c.issuer.fundingLine, { width, align: 'center' });
+    footerTop = inner - h;
+    doc.fillColor(grey).text(c.issuer.fundingLine, left, footerTop, { width, align: 'center' });
+  }
+  const qrSize = 84;
+  const band = footerTop - 10 - qrSize;
+  doc.image(qr, left, band, { width: qrSize, height: qrSize });
+  const sigWidth = 240;
+  // The address on a line of its own, so it is not broken where a reader would type it.
+  const codeWidth = width - qrSize - 12 - sigWidth - 16;
   doc
-    .font(regular)
-    .fontSize(10)
-    .fillColor('#4d5d6e')
-    .text(`${w.check} ${c.verifyUrl}`, { width: width - qrSize - 24, link: c.verifyUrl });
+    .font(bold)
+    .fontSize(11)
+    .fillColor(ink)
+    .text(`${w.code}: ${c.code}`, left + qrSize + 12, band + 10, { width: codeWidth });
+  doc.font(regular).fontSize(9).fillColor(grey).text(w.check, { width: codeWidth });
+  doc.text(c.verifyUrl, { width: codeWidth, link: c.verifyUrl });
+
+  if (c.signatory) {
+    const sigLeft = left + width - sigWidth;
+    doc.y = band + 20;
+    if (c.signatory.role) doc.font(regular).fontSize(11).fillColor(ink).text(c.signatory.role, sigLeft, doc.y, { width: sigWidth, align: 'center' });
+    doc.moveDown(0.3);
+    doc.font(bold).fontSize(12).fillColor(ink).text(c.signatory.name, sigLeft, doc.y, { width: sigWidth, align: 'center' });
+  }
   doc.end();
   return done;
 }

@@ -7,16 +7,19 @@ export async function findByRegistration(db: Executor, registrationId: string) {
   return db.selectFrom('certificates').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
 }
 
-/** A certificate that still verifies (its holder's data were not erased). */
-/** A certificate that still verifies, with its cycle's contact as it is today (the page says whom to ask). */
-export async function findValidByCode(db: Executor, code: string) {
+/**
+ * The verification record of a code while it is kept (its last meeting no more than `months` months
+ * before `now`, counted as the retention job counts them), with its cycle's contact as it is today (the
+ * page says whom to ask).
+ */
+export async function findVerification(db: Executor, code: string, now: Date, months: number) {
   return db
-    .selectFrom('certificates')
-    .innerJoin('cycles', 'cycles.id', 'certificates.cycle_id')
-    .selectAll('certificates')
-    .select(['cycles.contact_name', 'cycles.contact_email', 'cycles.contact_phone'])
-    .where('certificates.code', '=', code)
-    .where('certificates.anonymised_at', 'is', null)
+    .selectFrom('certificate_verifications as v')
+    .leftJoin('cycles as c', 'c.id', 'v.cycle_id')
+    .selectAll('v')
+    .select(['c.contact_name', 'c.contact_email', 'c.contact_phone'])
+    .where('v.code', '=', code)
+    .where('v.last_session_at', '>=', sql<Date>`${now}::timestamptz - make_interval(months => ${months}::int)`)
     .executeTakeFirst();
 }
 
@@ -36,6 +39,11 @@ export interface NewCertificate {
   hours: number;
   threshold: number;
   issuedAt: Date;
+  organisation: string | null;
+  credits: string | null;
+  issuerName: string | null;
+  signatoryName: string | null;
+  signatoryRole: string | null;
 }
 
 /**
@@ -59,16 +67,45 @@ export async function insertIfAbsent(db: Executor, c: NewCertificate) {
       hours: c.hours,
       threshold: c.threshold,
       issued_at: c.issuedAt,
+      organisation: c.organisation,
+      credits: c.credits,
+      issuer_name: c.issuerName,
+      signatory_name: c.signatoryName,
+      signatory_role: c.signatoryRole,
     })
     .onConflict((oc) => oc.column('registration_id').doNothing())
     .returningAll()
     .executeTakeFirst();
 }
 
+/** The verification record of a certificate just issued: what /verifica shows, and no more. */
+export async function insertVerification(db: Executor, c: CertificateRow) {
+  await db
+    .insertInto('certificate_verifications')
+    .values({
+      code: c.code,
+      cycle_id: c.cycle_id,
+      name: c.name,
+      cycle_slug: c.cycle_slug,
+      cycle_title: c.cycle_title,
+      first_session_at: c.first_session_at,
+      last_session_at: c.last_session_at,
+      attended_sessions: c.attended_sessions,
+      held_sessions: c.held_sessions,
+      hours: c.hours,
+      credits: c.credits,
+      issuer_name: c.issuer_name,
+      signatory_name: c.signatory_name,
+      signatory_role: c.signatory_role,
+      issued_at: c.issued_at,
+    })
+    .execute();
+}
+
 /** What issuing needs to know about a registration and its cycle. */
 export async function registrationForCertificate(db: Executor, registrationId: string) {
   return withCycle(db)
-    .select(['r.first_name', 'r.last_name', 'r.anonymised_at', 'c.attendance_threshold'])
+    .select(['r.first_name', 'r.last_name', 'r.organisation', 'r.anonymised_at', 'c.attendance_threshold', 'c.credits'])
     .where('r.id', '=', registrationId)
     .executeTakeFirst();
 }

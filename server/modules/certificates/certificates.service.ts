@@ -1,9 +1,13 @@
 // Certificates of attendance: issued on first request (or by the periodic job when the cycle ends) to a
 // registration that reached its cycle's threshold, as a snapshot that later requests return unchanged
-// (same code, same numbers); verified by anyone from the code alone, showing only name, cycle and
-// attendance.
+// (same code, same numbers, same issuer and signatory); verified by anyone from the code alone, showing
+// only name, cycle, dates, attendance, credits and who issued it. Verification reads its own record,
+// written with the certificate, which the retention rule leaves in place for
+// CERTIFICATE_VERIFICATION_RETENTION_MONTHS: a certificate is shown to employers and professional
+// orders long after the registration's data are anonymised.
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
+import type { CertificateIssuer } from '../../config.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
@@ -30,10 +34,23 @@ export interface CertificateVerification {
   code: string;
   name: string;
   cycle: { slug: string; title: string; contact: Contact | null };
+  firstSessionAt: string;
+  lastSessionAt: string;
   attendedSessions: number;
   heldSessions: number;
   hours: number;
+  credits: string | null;
+  issuer: { name: string | null; signatory: { name: string; role: string | null } | null };
   issuedAt: string;
+}
+
+/** The issuer and signatory a certificate names: its own snapshot, or (issued before there was one) the configured ones. */
+function issuerOf(
+  row: { issuer_name: string | null; signatory_name: string | null; signatory_role: string | null },
+  configured: CertificateIssuer,
+): CertificateVerification['issuer'] {
+  if (row.issuer_name === null && row.signatory_name === null) return { name: configured.name, signatory: configured.signatory };
+  return { name: row.issuer_name, signatory: row.signatory_name === null ? null : { name: row.signatory_name, role: row.signatory_role } };
 }
 
 export interface CertificatesDeps {
@@ -42,6 +59,10 @@ export interface CertificatesDeps {
   timezone: string;
   /** The contact of cycles that name none (config.programmeContact). */
   programmeContact: Contact | null;
+  /** config.certificateIssuer: the body, its logos, the signatory, the funding line. */
+  issuer: CertificateIssuer;
+  /** config.certificateVerificationMonths: how long after its last meeting a certificate still verifies. */
+  verificationMonths: number;
   notifier?: Notifier;
   clock?: () => Date;
 }
@@ -111,8 +132,14 @@ export function certificatesService(deps: CertificatesDeps) {
             hours: a.hours,
             threshold: Number(r.attendance_threshold),
             issuedAt: now,
+            organisation: r.organisation,
+            credits: r.credits,
+            issuerName: deps.issuer.name,
+            signatoryName: deps.issuer.signatory?.name ?? null,
+            signatoryRole: deps.issuer.signatory?.role ?? null,
           });
           if (!row) return (await repo.findByRegistration(trx, r.id))!;
+          await repo.insertVerification(trx, row);
           await notifier.certificateIssued(trx, r.id);
           return row;
         });
@@ -139,10 +166,12 @@ export function certificatesService(deps: CertificatesDeps) {
         cert = await issue(r, a, now);
       }
       const locale = lang ?? r.locale;
+      const issuer = issuerOf(cert, deps.issuer);
       const pdf = await renderCertificatePdf(
         {
           code: cert.code,
           name: cert.name,
+          organisation: cert.organisation,
           cycleTitle: cert.cycle_title,
           firstAt: new Date(cert.first_session_at),
           lastAt: new Date(cert.last_session_at),
@@ -150,6 +179,9 @@ export function certificatesService(deps: CertificatesDeps) {
           held: cert.held_sessions,
           hours: Number(cert.hours),
           issuedAt: new Date(cert.issued_at),
+          credits: cert.credits,
+          issuer: { name: issuer.name, logos: deps.issuer.logos, fundingLine: deps.issuer.fundingLine },
+          signatory: issuer.signatory,
           verifyUrl: verifyUrl(publicUrl, cert.code),
         },
         locale,
@@ -159,18 +191,25 @@ export function certificatesService(deps: CertificatesDeps) {
       return { pdf, fileName, code: cert.code };
     },
 
-    /** GET /api/certificates/:code: only name, cycle and attendance. */
+    /**
+     * GET /api/certificates/:code: the verification record, while it is kept (the retention job deletes
+     * it later; until it runs, an expired one is not shown either).
+     */
     async verify(input: string): Promise<CertificateVerification> {
       const code = normaliseCode(input);
-      const c = code ? await repo.findValidByCode(db, code) : undefined;
+      const c = code ? await repo.findVerification(db, code, clock(), deps.verificationMonths) : undefined;
       if (!c) throw certificateErrors.notFound();
       return {
         code: c.code,
         name: c.name,
         cycle: { slug: c.cycle_slug, title: c.cycle_title, contact: cycleContact(c, deps.programmeContact) },
+        firstSessionAt: new Date(c.first_session_at).toISOString(),
+        lastSessionAt: new Date(c.last_session_at).toISOString(),
         attendedSessions: c.attended_sessions,
         heldSessions: c.held_sessions,
         hours: Number(c.hours),
+        credits: c.credits,
+        issuer: issuerOf(c, deps.issuer),
         issuedAt: new Date(c.issued_at).toISOString(),
       };
     },

@@ -77,6 +77,8 @@ const cycleFields = {
   registrationOpensAt: moment.nullish(),
   registrationClosesAt: moment.nullish(),
   attendanceThreshold: z.number().min(0).max(1).default(0.75),
+  /** Free text (who grants them and how they count differ too much for a number): printed on certificates. */
+  credits: optionalText(120),
   ...contactFields,
 };
 
@@ -100,6 +102,7 @@ export const UpdateCycleBody = z
     attendanceThreshold: z.number().min(0).max(1).optional(),
     /** 'published' puts the cycle in the public catalogue; 'draft' takes it out again. */
     publication: z.enum(['draft', 'published']).optional(),
+    credits: optionalText(120).optional(),
     ...contactFields,
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' })

@@ -29,6 +29,7 @@ export function cycleColumns(db: Executor) {
       'c.contact_name',
       'c.contact_email',
       'c.contact_phone',
+      'c.credits',
       'c.updated_at',
       't.slug as theme_slug',
       't.name_it as theme_name_it',

@@ -86,6 +86,7 @@ export function toCycleView(
     endsAt: iso(c.last_ends_at ?? null),
     status: cycleStatus(c, now),
     contact: cycleContact(c, programmeContact),
+    credits: c.credits,
     sessions: sessions.map((s) => toSessionView(s, links)),
   };
 }

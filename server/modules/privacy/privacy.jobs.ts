@@ -1,5 +1,6 @@
 // The daily retention job, run by the job runner (server/jobs: its list of tasks and its schedule):
-// anonymise the data of cycles that ended more than RETENTION_MONTHS ago, purge old throttle rows and
+// anonymise the data of cycles that ended more than RETENTION_MONTHS ago, delete certificates' verification
+// records older than CERTIFICATE_VERIFICATION_RETENTION_MONTHS, purge old throttle rows and
 // expired one-time links to personal data, delete throttle counters older than a day, and the
 // housekeeping of privacy.housekeeping.ts (dead sessions, old outbox mail, queue error texts).
 import type { Task } from 'graphile-worker';
@@ -28,7 +29,7 @@ export function retentionTask({ db, config, privacy, throttles, clock }: Retenti
     const counters = await throttles.purge();
     const h = await housekeeping(db, { dataDir: config.dataDir, sessionIdleMs: config.sessionIdleMs, now: clock?.() ?? new Date() });
     helpers.logger.info(
-      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged, ${counters} throttle counters purged; ` +
+      `retention: ${r.anonymised} registrations anonymised, ${r.participantsForgotten} addresses forgotten, ${r.personalDataRequestsPurged} expired personal-data links purged, ${r.verificationsPurged} certificate verification records purged, ${counters} throttle counters purged; ` +
         `housekeeping: ${h.sessions} sessions, ${h.throttles} sign-in throttles, ${h.outboxMessages} outbox messages, ${h.queueErrors} queue error texts`,
     );
   };

@@ -207,6 +207,27 @@ export async function forgetParticipants(trx: Transaction<Database>, participant
   return emails;
 }
 
+/**
+ * Erasure on request: the verification records of these registrations' certificates go (retention,
+ * which shares anonymiseRegistrations, keeps them for their own period).
+ */
+export async function forgetVerifications(trx: Transaction<Database>, registrationIds: string[]) {
+  if (registrationIds.length === 0) return;
+  await trx
+    .deleteFrom('certificate_verifications')
+    .where('code', 'in', trx.selectFrom('certificates').select('code').where('registration_id', 'in', registrationIds))
+    .execute();
+}
+
+/** Verification records whose last meeting ended more than `months` months before `now`. */
+export async function purgeVerifications(db: Executor, now: Date, months: number): Promise<number> {
+  const r = await db
+    .deleteFrom('certificate_verifications')
+    .where('last_session_at', '<', sql<Date>`${now}::timestamptz - make_interval(months => ${months}::int)`)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Registrations whose cycle's last meeting ended before `months` months before `now`, not yet anonymised. */
 export async function dueForRetention(db: Executor, now: Date, months: number, limit: number): Promise<string[]> {
   const rows = await sql<{ id: string }>`

@@ -17,6 +17,12 @@
 // no registration uses it), role, the links (tokens), the certificate's name, the address in the send
 // log and the links throttle. Each anonymised registration is moved to its own empty participant, so the
 // rows left behind can't be linked to each other either.
+//
+// What retention keeps longer, and erasure does not: a certificate's verification record (name, cycle,
+// dates, hours, attendance, credits, issuer, code; table certificate_verifications), so the certificate
+// still verifies when an employer or a professional order checks it years later. It is linked to no
+// registration, and is deleted CERTIFICATE_VERIFICATION_RETENTION_MONTHS after its last meeting. A person
+// who asks for erasure takes it with them: the certificate stops verifying (the /verifica page says so).
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
@@ -59,6 +65,8 @@ export interface PrivacyDeps {
   /** The server secret (the links throttle keys addresses with it; the one-time links derive from it). */
   secret: Buffer;
   retentionMonths: number;
+  /** How long after its last meeting a certificate's verification record is kept (longer than retentionMonths). */
+  verificationMonths: number;
   /** The development outbox (DATA_DIR/mail): an erased person's messages there go too. */
   outboxDir?: string;
   notifier?: Notifier;
@@ -98,6 +106,10 @@ export function privacyService(deps: PrivacyDeps) {
       await cancelLocked(trx, notifier, r, 'erasure', now);
       cancelled += 1;
     }
+    await repo.forgetVerifications(
+      trx,
+      regs.map((r) => r.id),
+    );
     const previous = await repo.anonymiseRegistrations(
       trx,
       regs.map((r) => r.id),
@@ -194,10 +206,16 @@ export function privacyService(deps: PrivacyDeps) {
     /**
      * The retention rule: registrations of cycles whose last meeting ended more than RETENTION_MONTHS
      * ago are anonymised (in batches, each its own transaction), people left with no registration are
-     * forgotten, the links throttle drops rows older than a day and expired one-time links go. Safe to
-     * run any number of times.
+     * forgotten, the links throttle drops rows older than a day and expired one-time links go; and,
+     * on their own longer period, certificates' verification records. Safe to run any number of times.
      */
-    async applyRetention(): Promise<{ anonymised: number; participantsForgotten: number; linkRequestsPurged: number; personalDataRequestsPurged: number }> {
+    async applyRetention(): Promise<{
+      anonymised: number;
+      participantsForgotten: number;
+      linkRequestsPurged: number;
+      personalDataRequestsPurged: number;
+      verificationsPurged: number;
+    }> {
       const now = clock();
       let anonymised = 0;
       let participantsForgotten = 0;
@@ -214,7 +232,8 @@ export function privacyService(deps: PrivacyDeps) {
       }
       const linkRequestsPurged = await linksRepo.purgeBefore(db, new Date(now.getTime() - LINK_REQUESTS_KEPT_MS));
       const personalDataRequestsPurged = await repo.purgeExpiredRequests(db, now);
-      return { anonymised, participantsForgotten, linkRequestsPurged, personalDataRequestsPurged };
+      const verificationsPurged = await repo.purgeVerifications(db, now, deps.verificationMonths);
+      return { anonymised, participantsForgotten, linkRequestsPurged, personalDataRequestsPurged, verificationsPurged };
     },
 
     /** Makes sure the notice version sign-ups record (config.privacyVersion) exists in the archive. */

@@ -17,6 +17,7 @@ export const CYCLE_FIELDS = [
   'opensAt',
   'closesAt',
   'threshold',
+  'credits',
   'summary',
   'description',
   'contactName',
@@ -46,6 +47,7 @@ export function emptyCycle(): CycleValues {
     opensAt: '',
     closesAt: '',
     threshold: '75',
+    credits: '',
     summary: '',
     description: '',
     contactName: '',
@@ -67,6 +69,7 @@ export function cycleValues(c: AdminCycle, timeZone: string): CycleValues {
     opensAt: localInput(c.registrationOpensAt, timeZone),
     closesAt: localInput(c.registrationClosesAt, timeZone),
     threshold: String(Math.round(c.attendanceThreshold * 1000) / 10),
+    credits: c.credits ?? '',
     summary: c.summary,
     description: c.description,
     // The programme's contact is shown beside the form, not copied into it: saving must not make it the cycle's.
@@ -91,6 +94,7 @@ export function readCycle(form: FormData): CycleValues {
     opensAt: text(form, 'opensAt'),
     closesAt: text(form, 'closesAt'),
     threshold: text(form, 'threshold').replace(',', '.'),
+    credits: text(form, 'credits'),
     summary: text(form, 'summary'),
     description: text(form, 'description'),
     contactName: text(form, 'contactName'),
@@ -132,6 +136,7 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
   if (opens && closes && Date.parse(closes) <= Date.parse(opens)) errors.closesAt = m.console_cycle_closes_before_opens();
   const threshold = v.threshold === '' ? NaN : Number(v.threshold);
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) errors.threshold = m.console_cycle_threshold_invalid();
+  if (v.credits.length > CYCLE_LIMITS.credits) errors.credits = m.console_too_long({ max: CYCLE_LIMITS.credits });
   if (v.summary.length > CYCLE_LIMITS.summary) errors.summary = m.console_too_long({ max: CYCLE_LIMITS.summary });
   if (v.description.length > CYCLE_LIMITS.description) errors.description = m.console_too_long({ max: CYCLE_LIMITS.description });
   checkContact(v, errors);
@@ -147,6 +152,8 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
     registrationOpensAt: opens ?? null,
     registrationClosesAt: closes ?? null,
     attendanceThreshold: Math.round(threshold * 10) / 1000,
+    // Emptied: the cycle grants no credits (null clears them).
+    credits: v.credits || null,
     summary: v.summary,
     description: v.description,
     // Always all three: emptied fields clear the cycle's contact (the programme's then answers, if any).

@@ -31,6 +31,7 @@ export const CYCLE_LIMITS = maxLengths(CreateCycleBody, [
   'location',
   'summary',
   'description',
+  'credits',
   'contactName',
   'contactEmail',
   'contactPhone',

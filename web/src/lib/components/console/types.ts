@@ -46,6 +46,7 @@ export interface CycleValues {
   opensAt: string;
   closesAt: string;
   threshold: string;
+  credits: string;
   summary: string;
   description: string;
   contactName: string;

@@ -1,5 +1,5 @@
 // /verifica/<code>: the public check of a certificate (the address printed, with a QR, on every PDF).
-// Shows only what the API returns: name, cycle and attendance. An unknown or forged code is a 404,
+// Shows only what the API returns: name, cycle, dates, attendance, credits and who issued it. An unknown or forged code is a 404,
 // rendered by ../+error.svelte with the form to try again.
 import { error, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
