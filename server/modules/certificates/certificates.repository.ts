@@ -65,6 +65,17 @@ export async function insertIfAbsent(db: Executor, c: NewCertificate) {
     .executeTakeFirst();
 }
 
+/** The holder's name on an issued certificate (not an erased one); whether there was one. */
+export async function renameHolder(db: Executor, registrationId: string, name: string) {
+  const r = await db
+    .updateTable('certificates')
+    .set({ name })
+    .where('registration_id', '=', registrationId)
+    .where('anonymised_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
 /** What issuing needs to know about a registration and its cycle. */
 export async function registrationForCertificate(db: Executor, registrationId: string) {
   return withCycle(db)
