@@ -98,7 +98,10 @@ describe('correcting a person', () => {
     for (const [body, field] of cases) {
       const res = await correct(p.id, body);
       const err = expectErrorShape(res.statusCode, res.json(), { status: 400, code: 'validation_error' });
-      expect(err.fields?.map((f) => f.field), JSON.stringify(body)).toContain(field);
+      expect(
+        err.fields?.map((f) => f.field),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     expect((await list(cycle.id))[0]).toMatchObject({ firstName: p.firstName, lastName: p.lastName });
   });
@@ -156,7 +159,12 @@ describe('searching the list', () => {
     const { cycle } = await myCycle({ capacity: 2 });
     const anna = await signUp(t.app, cycle.slug, { firstName: 'Anna', lastName: 'Bianchi', organisation: 'Comune di Lecco', email: 'anna.b@lecco.example.it' });
     const bruno = await signUp(t.app, cycle.slug, { firstName: 'Bruno', lastName: 'Verdi', organisation: 'ASST Lariana', email: 'b.verdi@asst.example.it' });
-    const carla = await signUp(t.app, cycle.slug, { firstName: 'Carla', lastName: 'Bianchini', organisation: 'Comune di Como', email: 'carla@como.example.it' });
+    const carla = await signUp(t.app, cycle.slug, {
+      firstName: 'Carla',
+      lastName: 'Bianchini',
+      organisation: 'Comune di Como',
+      email: 'carla@como.example.it',
+    });
     expect(carla.status).toBe('waitlisted');
     const ids = async (query: string) => (await list(cycle.id, query)).map((r) => r.id);
 
@@ -168,7 +176,11 @@ describe('searching the list', () => {
     // LIKE's wildcards typed by a person are letters, not wildcards.
     expect(await ids('?q=%25')).toEqual([]);
     expect(await ids('?q=_')).toEqual([]);
-    const tooLong = await t.app.inject({ method: 'GET', url: `/api/admin/cycles/${cycle.id}/registrations?q=${'a'.repeat(201)}`, headers: { cookie: org.cookie } });
+    const tooLong = await t.app.inject({
+      method: 'GET',
+      url: `/api/admin/cycles/${cycle.id}/registrations?q=${'a'.repeat(201)}`,
+      headers: { cookie: org.cookie },
+    });
     const err = expectErrorShape(tooLong.statusCode, tooLong.json(), { status: 400, code: 'validation_error' });
     expect(err.fields?.map((f) => f.field)).toEqual(['q']);
   });

@@ -13,13 +13,7 @@ const likeLiteral = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
  * the attendance sheet (arrival breaking ties). `words`: each must occur, case ignored, in the name, the
  * address or the organisation.
  */
-export async function listOfCycle(
-  db: Executor,
-  cycleId: string,
-  status: StatusFilter,
-  order: 'arrival' | 'name' = 'arrival',
-  words: readonly string[] = [],
-) {
+export async function listOfCycle(db: Executor, cycleId: string, status: StatusFilter, order: 'arrival' | 'name' = 'arrival', words: readonly string[] = []) {
   let q = db
     .selectFrom('registrations as r')
     .innerJoin('participants as p', 'p.id', 'r.participant_id')
