@@ -19,25 +19,31 @@ let log = processLogger('officina');
 
 /** The rest of the server, loaded in parallel with the database's start. */
 async function loadServer() {
-  const [kysely, pg, migrate, demo, app, secret, accounts, jobsMigrate, jobsRunner, privacyRepo, materialsImport] = await Promise.all([
-    import('kysely'),
-    import('pg'),
-    import('../db/migrate.ts'),
-    import('../db/seeds/demo.ts'),
-    import('./app.ts'),
-    import('./lib/secret.ts'),
-    import('./modules/accounts/accounts.service.ts'),
-    import('./jobs/jobs.migrate.ts'),
-    import('./jobs/jobs.runner.ts'),
-    import('./modules/privacy/privacy.repository.ts'),
-    import('./modules/materials/materials.import.ts'),
-  ]);
+  const [kysely, pg, migrate, demo, demoJourney, app, secret, accounts, jobsMigrate, jobsRunner, privacyRepo, materialsImport, services, notifications] =
+    await Promise.all([
+      import('kysely'),
+      import('pg'),
+      import('../db/migrate.ts'),
+      import('../db/seeds/demo.ts'),
+      import('../db/seeds/demo.journey.ts'),
+      import('./app.ts'),
+      import('./lib/secret.ts'),
+      import('./modules/accounts/accounts.service.ts'),
+      import('./jobs/jobs.migrate.ts'),
+      import('./jobs/jobs.runner.ts'),
+      import('./modules/privacy/privacy.repository.ts'),
+      import('./modules/materials/materials.import.ts'),
+      import('./services.ts'),
+      import('./modules/notifications/notifications.service.ts'),
+    ]);
   return {
     Kysely: kysely.Kysely,
     PostgresDialect: kysely.PostgresDialect,
     pg: pg.default,
     migrateToLatest: migrate.migrateToLatest,
     seedDemoIfEmpty: demo.seedDemoIfEmpty,
+    completeDemoJourney: demoJourney.completeDemoJourney,
+    demoShowcaseLink: demoJourney.demoShowcaseLink,
     buildApp: app.buildApp,
     LISTEN_BACKLOG: app.LISTEN_BACKLOG,
     loadOrCreateSecret: secret.loadOrCreateSecret,
@@ -46,14 +52,31 @@ async function loadServer() {
     startJobRunner: jobsRunner.startJobRunner,
     ensureNotice: privacyRepo.ensureNotice,
     importDiskMaterials: materialsImport.importDiskMaterials,
+    buildServices: services.buildServices,
+    silentNotifier: notifications.silentNotifier,
   };
 }
 type Server = Awaited<ReturnType<typeof loadServer>>;
 
 async function prepareDatabase(
-  { Kysely, PostgresDialect, pg, migrateToLatest, migrateQueue, ensureNotice, ensureBootstrapAdministrator, seedDemoIfEmpty, importDiskMaterials }: Server,
+  {
+    Kysely,
+    PostgresDialect,
+    pg,
+    migrateToLatest,
+    migrateQueue,
+    ensureNotice,
+    ensureBootstrapAdministrator,
+    seedDemoIfEmpty,
+    completeDemoJourney,
+    demoShowcaseLink,
+    importDiskMaterials,
+    buildServices,
+    silentNotifier,
+  }: Server,
   config: Config,
   url: string,
+  secretKey: string,
 ) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   // A database that dies during start-up fails the start-up (its query fails); never an uncaught error.
@@ -87,8 +110,18 @@ async function prepareDatabase(
       );
     }
     if (config.demoData) {
-      const seeded = await seedDemoIfEmpty(db, new Date());
-      if (seeded) log.info(`demo programme loaded (${seeded} cycles)`);
+      const now = new Date();
+      const demoApp = { secretKey, publicUrl: config.publicUrl };
+      const seeded = await seedDemoIfEmpty(db, now);
+      if (seeded) {
+        // The app's own services on this connection, telling no one (the demo's people are invented).
+        const { services } = buildServices(config, { db, secretKey, notifier: silentNotifier, clock: () => now });
+        const journey = await completeDemoJourney(db, services, demoApp);
+        log.info(`demo programme loaded (${seeded} cycles; the finished one with ${journey.certificates} certificates and ${journey.materials} materials)`);
+      }
+      // At every start, so a newcomer finds it again: the journey's end as a participant sees it.
+      const link = await demoShowcaseLink(db, demoApp);
+      if (link) log.info(`demo: a participant's page after a finished cycle (attendance, certificate, materials): ${link}`);
     }
   } finally {
     await db.destroy();
@@ -185,8 +218,8 @@ async function main() {
 
   try {
     const server = await loading;
-    await prepareDatabase(server, config, databaseUrl);
     const secretKey = server.loadOrCreateSecret(config);
+    await prepareDatabase(server, config, databaseUrl, secretKey);
     app = await server.buildApp({ config, databaseUrl, web: config.serveWeb, secretKey, logger: { stream: logStreams() } });
     await app.listen({ port: config.port, host: config.host, backlog: server.LISTEN_BACKLOG });
     if (config.mailWorker) {

@@ -14,7 +14,7 @@ import { cycleAttendance } from './modules/attendance/attendance.summary.ts';
 import { ReadCache } from './modules/cache/cache.service.ts';
 import { publicReads } from './modules/cache/cache.reads.ts';
 import { calendarsService } from './modules/calendars/calendars.service.ts';
-import { certificatesService } from './modules/certificates/certificates.service.ts';
+import { certificatesService, renameCertificateHolder } from './modules/certificates/certificates.service.ts';
 import { cycleManagement } from './modules/cycles/cycles.manage.ts';
 import { cyclesService } from './modules/cycles/cycles.service.ts';
 import { exportsService } from './modules/exports/exports.service.ts';
@@ -115,7 +115,14 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
     cycleManagement: cycleManagement({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
-    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
+    registrationManagement: registrationManagement({
+      db,
+      pipeline,
+      cancel,
+      attendanceOf: cycleAttendance,
+      renameCertificate: renameCertificateHolder,
+      clock,
+    }),
     attendance: attendanceService({ db, publicUrl, tokens, clock }),
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),

@@ -54,6 +54,13 @@ export interface DemoCycle {
   registrations?: string[];
   /** Among `registrations`, those who later cancelled (only in cycles that never filled up). */
   cancelled?: string[];
+  /**
+   * A finished cycle's register: for each confirmed person, the meetings (0 = the first) they attended;
+   * they were marked absent at the others. Those not listed have no marks.
+   */
+  attended?: Record<string, number[]>;
+  /** The participant whose "my registration" page after the cycle the start-up prints (demo.journey.ts). */
+  showcase?: string;
 }
 
 const ROVELLO = 'ANCI Lombardia, Via Rovello 2, 20121 Milano';
@@ -316,6 +323,20 @@ export const DEMO_CYCLES: DemoCycle[] = [
       'roberto.bonetti',
       'alessandro.fumagalli',
     ],
+    // Three meetings and a 75% threshold: all three for a certificate. Six reach it, four do not.
+    attended: {
+      'matteo.cattaneo': [0, 1, 2],
+      'chiara.galli': [0, 1, 2],
+      'laura.sala': [0, 1, 2],
+      'andrea.villa': [0, 2],
+      'davide.gatti': [0, 1, 2],
+      'luca.mariani': [1],
+      'valentina.moretti': [0, 1, 2],
+      'elena.zanetti': [0, 1],
+      'roberto.bonetti': [0, 1, 2],
+      'alessandro.fumagalli': [],
+    },
+    showcase: 'chiara.galli',
   },
   {
     slug: 'mediazione-interculturale-a-scuola',

@@ -123,7 +123,7 @@ export function planDemo(now: Date): PlannedCycle[] {
   });
 }
 
-/** 32 bytes nobody holds a token for: demo rows have no working manage or calendar link. */
+/** 32 bytes nobody holds a token for: demo rows have no working manage or calendar link (demo.journey.ts gives one its own). */
 const unusableTokenHash = () => createHash('sha256').update(randomBytes(32)).digest();
 
 async function insertThemes(trx: Transaction<Database>): Promise<Map<string, string>> {
@@ -153,6 +153,41 @@ async function insertParticipants(trx: Transaction<Database>, plan: PlannedCycle
   return new Map(rows.map((r) => [r.email!, r.id]));
 }
 
+/**
+ * The register of finished cycles (`attended`): a mark for every listed person at every meeting, present
+ * or absent, taken on the roster a quarter of an hour into the meeting, as an organiser would.
+ */
+async function insertAttendance(
+  trx: Transaction<Database>,
+  plan: PlannedCycle[],
+  cycleIds: Map<string, string>,
+  participantIds: Map<string, string>,
+  written: { id: string; cycle_id: string; participant_id: string }[],
+) {
+  const registrationOf = new Map(written.map((r) => [`${r.cycle_id}|${r.participant_id}`, r.id]));
+  const sessions = await trx.selectFrom('sessions').select(['id', 'cycle_id', 'starts_at']).orderBy('starts_at').execute();
+  const marks = [];
+  for (const p of plan) {
+    const cycleId = cycleIds.get(p.spec.slug)!;
+    const own = sessions.filter((s) => s.cycle_id === cycleId);
+    for (const [key, present] of Object.entries(p.spec.attended ?? {})) {
+      const id = registrationOf.get(`${cycleId}|${participantIds.get(DEMO_PEOPLE[key]!.email)}`);
+      if (!id) throw new Error(`demo programme: ${key} has attendance but no registration in ${p.spec.slug}`);
+      for (const [i, s] of own.entries()) {
+        marks.push({
+          registration_id: id,
+          session_id: s.id,
+          present: present.includes(i),
+          method: 'roster' as const,
+          marked_by: null,
+          marked_at: new Date(s.starts_at.getTime() + 15 * 60_000),
+        });
+      }
+    }
+  }
+  if (marks.length) await trx.insertInto('attendance').values(marks).execute();
+}
+
 export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // Held until commit: a second process waits here, then sees the committed cycles and does nothing.
@@ -164,6 +199,7 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
     const themeIds = await insertThemes(trx);
     const participantIds = await insertParticipants(trx, plan);
     const registrations = [];
+    const cycleIds = new Map<string, string>();
     for (const p of plan) {
       const themeId = themeIds.get(p.spec.theme);
       if (!themeId) throw new Error(`demo programme: unknown theme ${p.spec.theme}`);
@@ -172,6 +208,7 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
         .values({ ...p.cycle, theme_id: themeId })
         .returning('id')
         .executeTakeFirstOrThrow();
+      cycleIds.set(p.spec.slug, id);
       await trx
         .insertInto('sessions')
         .values(p.sessions.map((s) => ({ ...s, cycle_id: id, created_at: p.cycle.created_at, updated_at: p.cycle.created_at })))
@@ -181,7 +218,7 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
     // One statement in arrival order: the identity `seq` (the FIFO of the waiting list) follows time.
     registrations.sort((a, b) => a.at.getTime() - b.at.getTime());
     if (registrations.length) {
-      await trx
+      const written = await trx
         .insertInto('registrations')
         .values(
           registrations.map((r) => ({
@@ -205,7 +242,9 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
             cancelled_by: r.cancelledAt ? 'participant' : null,
           })),
         )
+        .returning(['id', 'cycle_id', 'participant_id'])
         .execute();
+      await insertAttendance(trx, plan, cycleIds, participantIds, written);
     }
     return plan.length;
   });

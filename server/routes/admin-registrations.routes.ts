@@ -1,10 +1,12 @@
-// Organiser API: the registrations of a cycle with attendance, people added by the organiser
-// (walk-ins), and cancellation by the organiser.
+// Organiser API: the registrations of a cycle with attendance (filtered by status, searched), people
+// added by the organiser (walk-ins), corrections of a person's name, and cancellation by the organiser.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AddRegistrationBody,
   AdminRegistrationSchema,
+  CorrectedRegistrationSchema,
+  CorrectRegistrationBody,
   RegistrationChangeSchema,
   RegistrationListQuery,
 } from '../modules/registrations/registrations.manage.schemas.ts';
@@ -18,13 +20,13 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: managesCycle,
       schema: {
         tags: adminTags,
-        summary: 'Registrations of a cycle in arrival order, with attendance over the sessions held',
+        summary: 'Registrations of a cycle in arrival order, with attendance over the sessions held; q searches name, e-mail and organisation',
         params: IdParams,
         querystring: RegistrationListQuery,
         response: { 200: z.object({ items: z.array(AdminRegistrationSchema) }), ...accessDenied },
       },
     },
-    async (req) => ({ items: await app.services.registrationManagement.list(scopeOf(req).cycleId, req.query.status) }),
+    async (req) => ({ items: await app.services.registrationManagement.list(scopeOf(req).cycleId, req.query.status, req.query.q) }),
   );
 
   app.post(
@@ -40,6 +42,21 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => reply.code(201).send(await app.services.registrationManagement.add(scopeOf(req).cycleId, req.body)),
+  );
+
+  app.patch(
+    '/registrations/:id',
+    {
+      config: { access: { registration: 'id' } },
+      schema: {
+        tags: adminTags,
+        summary: "Correct a person's first name, last name or organisation; an issued certificate carries the corrected name",
+        params: IdParams,
+        body: CorrectRegistrationBody,
+        response: { 200: CorrectedRegistrationSchema, 400: ErrorSchema, ...accessDenied },
+      },
+    },
+    async (req) => app.services.registrationManagement.correct(scopeOf(req).cycleId, req.params.id, req.body),
   );
 
   app.post(

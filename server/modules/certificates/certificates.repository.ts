@@ -102,6 +102,31 @@ export async function insertVerification(db: Executor, c: CertificateRow) {
     .execute();
 }
 
+/**
+ * The holder's name and organisation on an issued certificate (not an erased one), and the name on its
+ * verification record, so that /verifica agrees with the PDF; whether there was one.
+ */
+export async function renameHolder(db: Executor, registrationId: string, name: string, organisation: string) {
+  const renamed = await db
+    .updateTable('certificates')
+    .set({ name, organisation })
+    .where('registration_id', '=', registrationId)
+    .where('anonymised_at', 'is', null)
+    .returning('code')
+    .execute();
+  if (renamed.length === 0) return false;
+  await db
+    .updateTable('certificate_verifications')
+    .set({ name })
+    .where(
+      'code',
+      'in',
+      renamed.map((r) => r.code),
+    )
+    .execute();
+  return true;
+}
+
 /** What issuing needs to know about a registration and its cycle. */
 export async function registrationForCertificate(db: Executor, registrationId: string) {
   return withCycle(db)

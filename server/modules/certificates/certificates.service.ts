@@ -1,13 +1,15 @@
 // Certificates of attendance: issued on first request (or by the periodic job when the cycle ends) to a
 // registration that reached its cycle's threshold, as a snapshot that later requests return unchanged
-// (same code, same numbers, same issuer and signatory); verified by anyone from the code alone, showing
-// only name, cycle, dates, attendance, credits and who issued it. Verification reads its own record,
-// written with the certificate, which the retention rule leaves in place for
-// CERTIFICATE_VERIFICATION_RETENTION_MONTHS: a certificate is shown to employers and professional
-// orders long after the registration's data are anonymised.
+// (same code, same numbers, same issuer and signatory; only a name an organiser corrects follows,
+// renameCertificateHolder); verified by anyone from the code alone, showing only name, cycle, dates,
+// attendance, credits and who issued it. Verification reads its own record, written with the
+// certificate, which the retention rule leaves in place for CERTIFICATE_VERIFICATION_RETENTION_MONTHS:
+// a certificate is shown to employers and professional orders long after the registration's data are
+// anonymised.
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import type { CertificateIssuer } from '../../config.ts';
+import type { Executor } from '../../lib/db.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { hashToken, isWellFormedToken } from '../../lib/tokens.ts';
 import { errors } from '../../lib/errors.ts';
@@ -26,6 +28,18 @@ import { assess, type Assessment } from './certificates.rules.ts';
 
 export const verifyUrl = (publicUrl: string, code: string) => siteUrl(publicUrl, pagePath.verify(code));
 export const certificateUrl = (publicUrl: string, token: string) => `${publicUrl}/api/registrations/${token}/certificate`;
+
+/** The name a certificate carries. */
+export const holderName = (firstName: string, lastName: string) => `${firstName} ${lastName}`;
+
+/**
+ * An organiser corrected the person's name or organisation (registrations.manage.ts, in its transaction):
+ * a certificate already issued carries them from now on, in its PDF (and the name in its verification), under the same
+ * code; its numbers stay the snapshot they were. Says whether there was one.
+ */
+export async function renameCertificateHolder(trx: Executor, registrationId: string, person: { firstName: string; lastName: string; organisation: string }) {
+  return repo.renameHolder(trx, registrationId, holderName(person.firstName, person.lastName), person.organisation);
+}
 
 /** How long after a cycle's end the periodic job still looks for certificates to issue. */
 export const SWEEP_DAYS = 60;
@@ -122,7 +136,7 @@ export function certificatesService(deps: CertificatesDeps) {
             code: newCode(),
             registrationId: r.id,
             cycleId: r.cycle_id,
-            name: `${r.first_name} ${r.last_name}`,
+            name: holderName(r.first_name, r.last_name),
             cycleSlug: r.cycle_slug,
             cycleTitle: r.cycle_title,
             firstAt: a.firstAt!,

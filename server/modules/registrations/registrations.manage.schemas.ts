@@ -1,5 +1,6 @@
 // Inputs and outputs of registrations as organisers see and change them (registrations.manage.ts).
 import { z } from 'zod';
+import { text } from '../../lib/text.schemas.ts';
 import { PersonFields, RegistrationSchema } from './registrations.schemas.ts';
 
 /** A registration's attendance, as the organiser's list shows it (computed by attendance.summary.ts). */
@@ -22,6 +23,8 @@ export type AdminRegistrationView = z.infer<typeof AdminRegistrationSchema>;
 
 export const RegistrationListQuery = z.object({
   status: z.enum(['confirmed', 'waitlisted', 'cancelled', 'active', 'all']).default('all'),
+  /** Words each found in the name, e-mail address or organisation (case and accents ignored); blank: everyone. */
+  q: z.string().trim().max(200).optional(),
   lang: z.enum(['it', 'en']).optional(),
 });
 
@@ -45,4 +48,22 @@ export const RegistrationChangeSchema = z.object({
   registration: AdminRegistrationSchema,
   /** Registrations confirmed from the waiting list by this change. */
   promoted: z.array(z.uuid()),
+});
+
+/**
+ * A correction of who the person is (a misspelt name goes on the certificate). The e-mail address is
+ * not here: it is how the person is reached and identified, and they change it themselves by signing up again.
+ */
+export const CorrectRegistrationBody = z
+  .object({ firstName: text(100).optional(), lastName: text(100).optional(), organisation: text(200).optional() })
+  .strict()
+  .refine((b) => b.firstName !== undefined || b.lastName !== undefined || b.organisation !== undefined, {
+    message: 'name at least one of firstName, lastName, organisation',
+  });
+export type CorrectRegistrationInput = z.infer<typeof CorrectRegistrationBody>;
+
+export const CorrectedRegistrationSchema = z.object({
+  registration: AdminRegistrationSchema,
+  /** The person's certificate was already issued and now carries the corrected name (same code). */
+  certificateRenamed: z.boolean(),
 });

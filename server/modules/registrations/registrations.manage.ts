@@ -1,15 +1,17 @@
-// Registrations as organisers see and change them: the list with each person's attendance, people
-// added by the organiser (walk-ins) and cancellations by the organiser. Adding and cancelling go through
+// Registrations as organisers see and change them: the list with each person's attendance (searchable),
+// people added by the organiser (walk-ins), corrections of a person's name or organisation, and
+// cancellations by the organiser. Adding and cancelling go through
 // the same pipeline and the same cancellation as the public's (registrations.pipeline.ts,
 // registrations.cancel.ts): one set of rules for both audiences. Manage and calendar links are never
 // shown to organisers: they are the participant's secrets (the participant gets them by e-mail).
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
+import { inTransaction } from '../../lib/db-retry.ts';
 import { errors } from '../../lib/errors.ts';
 import type { cancellation } from './registrations.cancel.ts';
 import * as repo from './registrations.manage.repository.ts';
 import type { StatusFilter } from './registrations.manage.repository.ts';
-import type { AddRegistrationInput, AdminRegistrationView, AttendanceSummary } from './registrations.manage.schemas.ts';
+import type { AddRegistrationInput, AdminRegistrationView, AttendanceSummary, CorrectRegistrationInput } from './registrations.manage.schemas.ts';
 import type { SignupPipeline } from './registrations.pipeline.ts';
 import { registrationFields } from './registrations.service.ts';
 
@@ -22,6 +24,16 @@ export interface RegistrationManagementDeps {
    * in because attendance depends on registrations, not the other way round.
    */
   attendanceOf: (db: Kysely<Database>, cycleId: string, now: Date) => Promise<(registrationId: string) => AttendanceSummary>;
+  /**
+   * Puts a corrected name and organisation on the person's certificate if one was issued (certificates.service.ts's
+   * renameCertificateHolder), in the correction's transaction; passed in because certificates depend on
+   * registrations. Says whether there was one.
+   */
+  renameCertificate: (
+    trx: Transaction<Database>,
+    registrationId: string,
+    person: { firstName: string; lastName: string; organisation: string },
+  ) => Promise<boolean>;
   clock?: () => Date;
 }
 
@@ -29,8 +41,9 @@ export function registrationManagement(deps: RegistrationManagementDeps) {
   const { db } = deps;
   const clock = deps.clock ?? (() => new Date());
 
-  async function list(cycleId: string, status: StatusFilter = 'all'): Promise<AdminRegistrationView[]> {
-    const [rows, attendance] = await Promise.all([repo.listOfCycle(db, cycleId, status), deps.attendanceOf(db, cycleId, clock())]);
+  async function list(cycleId: string, status: StatusFilter = 'all', query = ''): Promise<AdminRegistrationView[]> {
+    const words = query.split(/\s+/).filter(Boolean);
+    const [rows, attendance] = await Promise.all([repo.listOfCycle(db, cycleId, status, 'arrival', words), deps.attendanceOf(db, cycleId, clock())]);
     // Waiting-list positions follow arrival order (seq); rows are already in that order.
     const waitlisted = await repo.waitlistOfCycle(db, cycleId);
     const position = new Map(waitlisted.map((r, i) => [r.id, i + 1]));
@@ -69,6 +82,25 @@ export function registrationManagement(deps: RegistrationManagementDeps) {
       });
       // The person gets the confirmation with their manage link and QR, as after a web sign-up.
       return { registration: await one(cycleId, record.id), promoted: [] as string[] };
+    },
+
+    /**
+     * A misspelt name or organisation put right (the name goes on the certificate: one already issued
+     * follows it). 404 for a registration whose personal data were erased: there is nobody to correct.
+     */
+    async correct(cycleId: string, registrationId: string, input: CorrectRegistrationInput) {
+      const certificateRenamed = await inTransaction(db, async (trx) => {
+        const row = await repo.correctPerson(
+          trx,
+          cycleId,
+          registrationId,
+          { first_name: input.firstName, last_name: input.lastName, organisation: input.organisation },
+          clock(),
+        );
+        if (!row) throw errors.registrationNotFound();
+        return deps.renameCertificate(trx, registrationId, { firstName: row.first_name, lastName: row.last_name, organisation: row.organisation });
+      });
+      return { registration: await one(cycleId, registrationId), certificateRenamed };
     },
 
     /** Cancelled by the organiser; a freed seat goes to the head of the waiting list at once. */

@@ -23,6 +23,8 @@ function build(locale: Locale, timeZone: string) {
   const day = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const shortDay = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
   const dayMonth = new Intl.DateTimeFormat(tag, { timeZone, day: 'numeric', month: 'long' });
+  const briefDay = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'short', day: 'numeric', month: 'long' });
+  const briefDayYear = new Intl.DateTimeFormat(tag, { timeZone, weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' });
   const year = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' });
   const time = new Intl.DateTimeFormat(tag, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -42,6 +44,19 @@ function build(locale: Locale, timeZone: string) {
       if (sameDay(start, end)) return `${day.format(start)}, ${time.format(start)}–${time.format(end)}`;
       return `${day.format(start)}, ${time.format(start)} – ${day.format(end)}, ${time.format(end)}`;
     },
+    /**
+     * "mar 9 dicembre 14:30–17:30", side by side with another one (a meeting moved): the year only when
+     * `withYear` (the two are in different years).
+     */
+    brief(startIso: string, endIso: string, withYear = false): string {
+      const start = new Date(startIso);
+      const end = new Date(endIso);
+      const d = withYear ? briefDayYear : briefDay;
+      if (sameDay(start, end)) return `${d.format(start)} ${time.format(start)}–${time.format(end)}`;
+      return `${d.format(start)} ${time.format(start)} – ${d.format(end)} ${time.format(end)}`;
+    },
+    /** Whether two instants fall in the same year in the programme's time zone. */
+    sameYear: (a: string, b: string) => year.format(new Date(a)) === year.format(new Date(b)),
     /** "12 gennaio – 9 febbraio 2027" */
     range(startIso: string, endIso: string): string {
       const start = new Date(startIso);

@@ -1,5 +1,6 @@
 // Moving or cancelling a meeting. Both take two steps: the first says what will happen (everyone
-// registered is told by e-mail, and their calendars update), the second does it.
+// registered is told by e-mail, and their calendars update; a move shows the old and the new time, and
+// warns when the new time has already begun), the second does it.
 import type { ApiJson } from '$lib/api/api.types';
 import { fail, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
@@ -40,7 +41,20 @@ export const actions: Actions = {
       ...(body.onlineUrl !== session.onlineUrl && { onlineUrl: body.onlineUrl }),
     };
     if (Object.keys(patch).length === 0) return { action: 'move' as const, values, unchanged: true };
-    if (form.get('confirm') !== 'yes') return { action: 'move' as const, values, confirm: true };
+    if (form.get('confirm') !== 'yes') {
+      const timeChanged = 'startsAt' in patch || 'endsAt' in patch;
+      return {
+        action: 'move' as const,
+        values,
+        confirm: true,
+        from: { startsAt: session.startsAt, endsAt: session.endsAt },
+        to: { startsAt: body.startsAt, endsAt: body.endsAt },
+        timeChanged,
+        // Allowed, after this warning: organisers correct the record (a meeting held on another day), and
+        // attendance and the certificate's hours follow the meeting's time (docs/http-api.md).
+        past: timeChanged && Date.parse(body.startsAt) < Date.now(),
+      };
+    }
     let cycleId: string;
     try {
       const res = await consoleApi(event).patch<ApiJson<'/api/admin/sessions/{id}', 'patch'>>(sessionPath(event.params.id), patch);
