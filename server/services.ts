@@ -63,6 +63,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
   const notifier = deps.notifier ?? queueNotifier({ clock });
   const limits = registrationLimits({ throttles, perAddress: config.signupLimitPerAddress });
   const activity = signupActivity();
+  const attendance = attendanceService({ db, publicUrl, timezone, tokens, clock });
   // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
   // hot cycle, so half the pool is plenty and the other half stays for everything else.
   const pipeline = signupPipeline({
@@ -76,6 +77,8 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
     limits: limits.forPipeline,
     activity,
+    // A walk-in at a meeting under way is marked present in their sign-up's transaction.
+    recordArrivals: attendance.arrivals.record,
   });
   // One cancellation for the person, the organiser and erasure: one set of rules.
   const cancel = cancellation({ db, notifier, clock });
@@ -98,8 +101,8 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
     cycleManagement: cycleManagement({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
-    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, clock }),
-    attendance: attendanceService({ db, publicUrl, tokens, clock }),
+    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, checkArrival: attendance.arrivals.check, clock }),
+    attendance,
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),
     themes: themesService({ db }),
