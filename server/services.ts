@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { tokenKit } from './lib/tokens.ts';
 import { accountsService } from './modules/accounts/accounts.service.ts';
 import { authService } from './modules/accounts/auth.service.ts';
+import { markArrivals } from './modules/attendance/attendance.repository.ts';
 import { attendanceService } from './modules/attendance/attendance.service.ts';
 import { cycleAttendance } from './modules/attendance/attendance.summary.ts';
 import { ReadCache } from './modules/cache/cache.service.ts';
@@ -78,7 +79,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     limits: limits.forPipeline,
     activity,
     // A walk-in at a meeting under way is marked present in their sign-up's transaction.
-    recordArrivals: attendance.arrivals.record,
+    recordArrivals: markArrivals,
   });
   // One cancellation for the person, the organiser and erasure: one set of rules.
   const cancel = cancellation({ db, notifier, clock });
@@ -101,7 +102,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     auth: authService({ db, tokens, idleMs: config.sessionIdleMs, clock }),
     accounts: accountsService({ db, clock }),
     cycleManagement: cycleManagement({ db, promote: (trx, id, now) => promoteLocked(trx, notifier, id, now), programmeContact, clock }),
-    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, checkArrival: attendance.arrivals.check, clock }),
+    registrationManagement: registrationManagement({ db, pipeline, cancel, attendanceOf: cycleAttendance, checkArrival: attendance.checkArrival, clock }),
     attendance,
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),

@@ -119,17 +119,13 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
     },
 
     /**
-     * The walk-ins' side of the sign-up pipeline: checks, before anyone is queued, that a person can be
-     * marked present at this meeting of this cycle now; `record` then writes the marks of a batch in its
-     * transaction. Handed to registrations by the composition root (registrations sit below attendance).
+     * Before a walk-in is queued for the sign-up pipeline: can a person be marked present at this
+     * meeting of this cycle now? (The pipeline then writes the mark with the registration.)
      */
-    arrivals: {
-      async check(cycleId: string, sessionId: string) {
-        const session = await sessionOrThrow(sessionId);
-        if (session.cycle_id !== cycleId) throw errors.notFound();
-        assertMarkable(session, clock());
-      },
-      record: repo.markArrivals,
+    async checkArrival(cycleId: string, sessionId: string) {
+      const session = await sessionOrThrow(sessionId);
+      if (session.cycle_id !== cycleId) throw errors.notFound();
+      assertMarkable(session, clock());
     },
 
     /**

@@ -22,7 +22,7 @@ export interface RegistrationManagementDeps {
    * in because attendance depends on registrations, not the other way round.
    */
   attendanceOf: (db: Kysely<Database>, cycleId: string, now: Date) => Promise<(registrationId: string) => AttendanceSummary>;
-  /** Whether a walk-in can be marked present at that meeting of that cycle now (attendance.service.ts's arrivals.check). */
+  /** Whether a walk-in can be marked present at that meeting of that cycle now (attendance.service.ts's checkArrival). */
   checkArrival: (cycleId: string, sessionId: string) => Promise<void>;
   clock?: () => Date;
 }
