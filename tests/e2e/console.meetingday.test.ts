@@ -144,7 +144,7 @@ describe('the meeting day on a phone', () => {
     await expect.poll(() => toggle('Verdi Sara').getAttribute('data-state')).toBe('present');
     await toggle('Verdi Sara').click();
     await expect.poll(() => toggle('Verdi Sara').getAttribute('data-state')).toBe('absent');
-    expect(await page.locator('.bulk').innerText()).toContain('3 persone da segnare');
+    expect(await page.locator('.bulk').innerText()).toContain('3 da segnare');
     const posts: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST') posts.push(r.url());
