@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { tokenKit } from './lib/tokens.ts';
 import { accountsService } from './modules/accounts/accounts.service.ts';
 import { authService } from './modules/accounts/auth.service.ts';
+import { markArrivals } from './modules/attendance/attendance.repository.ts';
 import { attendanceService } from './modules/attendance/attendance.service.ts';
 import { cycleAttendance } from './modules/attendance/attendance.summary.ts';
 import { ReadCache } from './modules/cache/cache.service.ts';
@@ -63,6 +64,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
   const notifier = deps.notifier ?? queueNotifier({ clock });
   const limits = registrationLimits({ throttles, perAddress: config.signupLimitPerAddress });
   const activity = signupActivity();
+  const attendance = attendanceService({ db, publicUrl, timezone, tokens, clock });
   // Every sign-up, public or organiser's, goes through this one pipeline; it needs one connection per
   // hot cycle, so half the pool is plenty and the other half stays for everything else.
   const pipeline = signupPipeline({
@@ -76,6 +78,8 @@ export function buildServices(config: Config, deps: ServiceDeps) {
     concurrentBatches: Math.max(1, Math.floor(config.databasePoolMax / 2)),
     limits: limits.forPipeline,
     activity,
+    // A walk-in at a meeting under way is marked present in their sign-up's transaction.
+    recordArrivals: markArrivals,
   });
   // One cancellation for the person, the organiser and erasure: one set of rules.
   const cancel = cancellation({ db, notifier, clock });
@@ -121,9 +125,10 @@ export function buildServices(config: Config, deps: ServiceDeps) {
       cancel,
       attendanceOf: cycleAttendance,
       renameCertificate: renameCertificateHolder,
+      checkArrival: attendance.checkArrival,
       clock,
     }),
-    attendance: attendanceService({ db, publicUrl, tokens, clock }),
+    attendance,
     exports: exportsService({ db, timezone, clock }),
     stats: statsService({ db, timezone, clock }),
     themes: themesService({ db }),

@@ -10,7 +10,7 @@ import {
   RegistrationChangeSchema,
   RegistrationListQuery,
 } from '../modules/registrations/registrations.manage.schemas.ts';
-import { scopeOf } from '../plugins/auth.plugin.ts';
+import { authOf, scopeOf } from '../plugins/auth.plugin.ts';
 import { accessDenied, adminTags, ErrorSchema, IdParams, managesCycle } from './common.schemas.ts';
 
 const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -35,13 +35,18 @@ const adminRegistrationsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: managesCycle,
       schema: {
         tags: adminTags,
-        summary: 'Add a person (walk-in or by the organiser): confirmed if a seat is free, else waiting list or addSeat',
+        summary:
+          'Add a person (walk-in or by the organiser): confirmed if a seat is free, else waiting list or addSeat; presentAt marks them present at a meeting under way',
         params: IdParams,
         body: AddRegistrationBody,
         response: { 201: RegistrationChangeSchema, 400: ErrorSchema, 409: ErrorSchema, ...accessDenied },
       },
     },
-    async (req, reply) => reply.code(201).send(await app.services.registrationManagement.add(scopeOf(req).cycleId, req.body)),
+    async (req, reply) => {
+      const { presentAt } = req.body;
+      const arrival = presentAt ? { sessionId: presentAt, markedBy: authOf(req).account.id } : undefined;
+      return reply.code(201).send(await app.services.registrationManagement.add(scopeOf(req).cycleId, req.body, arrival));
+    },
   );
 
   app.patch(

@@ -140,9 +140,12 @@ describe('organiser console, Italian', () => {
     expect(await page.locator('#attendance-counts').innerText()).toContain('Presenti: 2 su 3');
     expect(await page.locator('#attendance-percent').innerText()).toMatch(/^67\s?%$/);
 
-    // A second tap marks absent again.
+    // A second tap marks absent, a third goes back to "not marked", a fourth present again.
     await toggle('Bianchi Marco').click();
     await expect.poll(() => toggle('Bianchi Marco').innerText()).toContain('Assente');
+    await toggle('Bianchi Marco').click();
+    await expect.poll(() => toggle('Bianchi Marco').getAttribute('data-state')).toBe('unmarked');
+    expect(await toggle('Bianchi Marco').innerText()).toContain('Da segnare');
     await toggle('Bianchi Marco').click();
     await expect.poll(() => toggle('Bianchi Marco').getAttribute('aria-pressed')).toBe('true');
 

@@ -31,7 +31,7 @@ function routeTable(app: FastifyInstance): Route[] {
 
 // Routes any signed-in organiser may call because they name no object: they only ever show or create
 // the caller's own things (checked below). Everything else must refuse an organiser from outside.
-const OPEN_TO_ORGANISERS = new Set(['GET /api/admin/cycles', 'POST /api/admin/cycles', 'GET /api/admin/themes']);
+const OPEN_TO_ORGANISERS = new Set(['GET /api/admin/cycles', 'POST /api/admin/cycles', 'GET /api/admin/themes', 'GET /api/admin/sessions/today']);
 // Administrators only, whatever the ids ("METHOD /path": reading themes is for everyone, changing them is not).
 const ADMIN_ONLY = /^(?:[A-Z]+ \/api\/admin\/(?:accounts|cycles\/:id\/organisers|themes\/)|POST \/api\/admin\/themes$)/;
 
@@ -195,6 +195,8 @@ describe('IDOR across cycles', () => {
   it('organiser A can’t change cycle B, its sessions or registrations: nothing is written', async () => {
     const before = await t.database.db.selectFrom('cycles').select(['title', 'capacity', 'publication']).where('id', '=', b.cycleId).executeTakeFirstOrThrow();
     const sessionBefore = await t.database.db.selectFrom('sessions').selectAll().where('id', '=', b.sessionId).executeTakeFirstOrThrow();
+    // The administrator's walk above marked B's people ("everyone present" has no body to refuse): start clean.
+    await t.database.db.deleteFrom('attendance').where('registration_id', '=', b.registrationId).execute();
     const attempts = [
       { method: 'PATCH', url: `/api/admin/cycles/${b.cycleId}`, payload: { title: 'Preso!', capacity: 99, publication: 'draft' } },
       { method: 'PATCH', url: `/api/admin/sessions/${b.sessionId}`, payload: { status: 'cancelled' } },
@@ -209,6 +211,7 @@ describe('IDOR across cycles', () => {
       { method: 'PUT', url: `/api/admin/sessions/${a.sessionId}/attendance/${b.registrationId}`, payload: { present: true } },
       { method: 'PUT', url: `/api/admin/sessions/${b.sessionId}/attendance/${b.registrationId}`, payload: { present: true } },
       { method: 'POST', url: `/api/admin/sessions/${b.sessionId}/check-in/qr`, payload: { qr: 'x' } },
+      { method: 'POST', url: `/api/admin/sessions/${b.sessionId}/attendance/all-present` },
     ] as const;
     for (const attempt of attempts) {
       const res = await t.app.inject({ ...attempt, headers: orgA.headers } as never);

@@ -1,5 +1,6 @@
 // "my registration" shows the attendance marks an organiser took
 // (docs/http-api.md: attendance: {sessionId, present}[]).
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { assign, signedIn } from '../helpers/auth.ts';
@@ -23,6 +24,12 @@ describe('GET /api/registrations/:token attendance', () => {
 
     const before = await t.app.inject({ url: `/api/registrations/${token}` });
     expect(before.json().attendance).toEqual([]);
+    // The meetings have taken place: presence is marked from the day of a meeting on.
+    await t.database.db
+      .updateTable('sessions')
+      .set({ starts_at: sql`starts_at - interval '30 days'`, ends_at: sql`ends_at - interval '30 days'` })
+      .where('cycle_id', '=', cycle.id)
+      .execute();
 
     const mark = (sessionId: string, registrationId: string, present: boolean) =>
       t.app.inject({

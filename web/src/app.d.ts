@@ -1,4 +1,4 @@
-// Types shared by the pages: the error shape, what hooks put in locals, and the in-process bridge that
+// Types shared by the pages: the error shape, what hooks put in locals, a page's full-screen flag, and the in-process bridge that
 // server/plugins/web.plugin.ts publishes (the two declarations are held identical by $lib/api/facade.check.ts).
 import type { Locale } from '$lib/paraglide/runtime.js';
 import type { Cycle, CycleDetail, Theme } from '$lib/types';
@@ -15,6 +15,10 @@ declare global {
       code?: string;
       /** wrong_origin: the same page on the site's own address. */
       to?: string;
+    }
+    interface PageData {
+      /** A page alone on a screen (the projector's code): the root layout leaves out header and footer. */
+      fullScreen?: boolean;
     }
     interface Locals {
       locale: Locale;

@@ -25,9 +25,17 @@ export function sessionCode(tokens: TokenKit, sessionId: string): string {
 
 export function codeWindow(session: { starts_at: Date | string; ends_at: Date | string }) {
   return {
-    validFrom: new Date(new Date(session.starts_at).getTime() - CODE_OPENS_BEFORE_MS),
+    validFrom: markingOpensAt(session),
     validUntil: new Date(session.ends_at),
   };
+}
+
+/**
+ * When presence can first be marked at a meeting, by anyone: the opening of its self check-in window.
+ * The organiser's marks have no end (a record is corrected after the meeting); the self check-in has.
+ */
+export function markingOpensAt(session: { starts_at: Date | string }): Date {
+  return new Date(new Date(session.starts_at).getTime() - CODE_OPENS_BEFORE_MS);
 }
 
 export function checkInCode(tokens: TokenKit, registrationId: string, tokenVersion: number): string {

@@ -11,5 +11,7 @@ export const attendanceErrors = {
   invalidQr: () => new AppError(400, 'invalid_qr', msg('error_invalid_qr')),
   otherCycle: () => new AppError(409, 'other_cycle', msg('error_other_cycle')),
   sessionCancelled: () => new AppError(409, 'session_cancelled', msg('error_session_cancelled')),
+  /** Presence is taken from the opening of the meeting's check-in window (attendance.codes.ts), never days before. */
+  notOpenYet: () => new AppError(409, 'attendance_not_open', msg('error_attendance_not_open')),
   sessionNotFound: () => new AppError(404, 'not_found', msg('error_registration_session_not_found')),
 };

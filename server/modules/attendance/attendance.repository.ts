@@ -102,14 +102,100 @@ export async function recordCheckInFailure(db: Executor, f: { registrationId: st
   await db.insertInto('check_in_failures').values({ registration_id: f.registrationId, session_id: f.sessionId, at: f.at }).execute();
 }
 
-/** Every registration of a cycle, whatever its status, in roster order (name, then arrival). */
+/** Every registration of a cycle, whatever its status, with the person's address, in roster order (name, then arrival). */
 export async function rosterOfCycle(db: Executor, cycleId: string) {
   return db
-    .selectFrom('registrations')
-    .select(['id', 'first_name', 'last_name', 'organisation', 'network', 'status'])
-    .where('cycle_id', '=', cycleId)
-    .orderBy('last_name')
-    .orderBy('first_name')
-    .orderBy('seq')
+    .selectFrom('registrations as r')
+    .innerJoin('participants as p', 'p.id', 'r.participant_id')
+    .select(['r.id', 'r.first_name', 'r.last_name', 'r.organisation', 'r.network', 'r.status', 'p.email'])
+    .where('r.cycle_id', '=', cycleId)
+    .orderBy('r.last_name')
+    .orderBy('r.first_name')
+    .orderBy('r.seq')
     .execute();
+}
+
+/** Back to "not marked": the organiser's correction of a tap too many. */
+export async function deleteMark(db: Executor, registrationId: string, sessionId: string) {
+  await db.deleteFrom('attendance').where('registration_id', '=', registrationId).where('session_id', '=', sessionId).execute();
+}
+
+/**
+ * "Everyone present": every confirmed registration of the cycle without a mark at this session, in one
+ * statement (rule 12), so a mark made meanwhile (a QR scan, a self check-in, an "absent") is kept.
+ */
+export async function markUnmarkedPresent(db: Executor, m: { sessionId: string; cycleId: string; markedBy: string; at: Date }) {
+  const rows = await db
+    .insertInto('attendance')
+    .columns(['registration_id', 'session_id', 'present', 'method', 'marked_by', 'marked_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('registrations as r')
+        .select([
+          'r.id',
+          sql<string>`${m.sessionId}::uuid`.as('session_id'),
+          sql<boolean>`true`.as('present'),
+          sql<AttendanceMethod>`'roster'`.as('method'),
+          sql<string>`${m.markedBy}::uuid`.as('marked_by'),
+          sql<Date>`${m.at}::timestamptz`.as('marked_at'),
+        ])
+        .where('r.cycle_id', '=', m.cycleId)
+        .where('r.status', '=', 'confirmed'),
+    )
+    .onConflict((oc) => oc.columns(['registration_id', 'session_id']).doNothing())
+    .returning('registration_id')
+    .execute();
+  return rows.map((r) => r.registration_id);
+}
+
+/** Walk-ins marked present on arrival, in the sign-up batch's own transaction (one multi-row write). */
+export async function markArrivals(trx: Executor, marks: readonly { registrationId: string; sessionId: string; markedBy: string; at: Date }[]) {
+  if (marks.length === 0) return;
+  await trx
+    .insertInto('attendance')
+    .values(
+      marks.map((m) => ({
+        registration_id: m.registrationId,
+        session_id: m.sessionId,
+        present: true,
+        method: 'roster' as const,
+        marked_by: m.markedBy,
+        marked_at: m.at,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * The meetings of the caller's cycles (every cycle for an administrator: accountId null) that start on
+ * the day of `now` in `timezone` ('today'), or the next scheduled ones after that day ('next'); each with its
+ * cycle, the people present and the seats taken (who is expected).
+ */
+export async function meetingsOfDay(db: Executor, q: { accountId: string | null; now: Date; timezone: string; which: 'today' | 'next'; limit: number }) {
+  const dayStart = sql<Date>`(date_trunc('day', ${q.now}::timestamptz AT TIME ZONE ${q.timezone}) AT TIME ZONE ${q.timezone})`;
+  const dayEnd = sql<Date>`((date_trunc('day', ${q.now}::timestamptz AT TIME ZONE ${q.timezone}) + interval '1 day') AT TIME ZONE ${q.timezone})`;
+  let query = db
+    .selectFrom('sessions as s')
+    .innerJoin('cycles as c', 'c.id', 's.cycle_id')
+    .selectAll('s')
+    .select(['c.title as cycle_title', 'c.location as cycle_location', 'c.format as cycle_format', 'c.seats_taken as expected'])
+    .select((eb) =>
+      eb
+        .selectFrom('attendance as a')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .whereRef('a.session_id', '=', 's.id')
+        .where('a.present', '=', true)
+        .as('present'),
+    );
+  if (q.accountId) {
+    const accountId = q.accountId;
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom('cycle_organisers as co').whereRef('co.cycle_id', '=', 'c.id').where('co.account_id', '=', accountId).select('co.cycle_id')),
+    );
+  }
+  query =
+    q.which === 'today'
+      ? query.where('s.starts_at', '>=', dayStart).where('s.starts_at', '<', dayEnd)
+      : query.where('s.starts_at', '>=', dayEnd).where('s.status', '=', 'scheduled');
+  return query.orderBy('s.starts_at').orderBy('c.title').limit(q.limit).execute();
 }

@@ -9,7 +9,7 @@ import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts
 import { errors } from '../../lib/errors.ts';
 import { toSessionView } from '../cycles/cycles.service.ts';
 import * as registrationsRepo from '../registrations/registrations.repository.ts';
-import { checkInCode, codeWindow, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
+import { checkInCode, codeWindow, markingOpensAt, parseQr, qrPayload, sessionCode } from './attendance.codes.ts';
 import { attendanceErrors } from './attendance.errors.ts';
 import { qrImage } from './attendance.qr.ts';
 import * as repo from './attendance.repository.ts';
@@ -25,7 +25,7 @@ function markView(m: { registration_id: string; session_id: string; present: boo
   return { registrationId: m.registration_id, sessionId: m.session_id, present: m.present, method: m.method, markedAt: iso(m.marked_at) };
 }
 
-export function attendanceService(deps: { db: Kysely<Database>; publicUrl: string; tokens: TokenKit; clock?: () => Date }) {
+export function attendanceService(deps: { db: Kysely<Database>; publicUrl: string; timezone: string; tokens: TokenKit; clock?: () => Date }) {
   const { db, publicUrl, tokens } = deps;
   const clock = deps.clock ?? (() => new Date());
 
@@ -33,6 +33,12 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
     const s = UUID.test(sessionId) ? await repo.findSession(db, sessionId) : undefined;
     if (!s) throw errors.notFound();
     return s;
+  }
+
+  /** Presence (present or absent) is marked at a meeting that takes place, once its check-in window is open. */
+  function assertMarkable(session: { status: string; starts_at: Date }, now: Date) {
+    if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
+    if (now < markingOpensAt(session)) throw attendanceErrors.notOpenYet();
   }
 
   return {
@@ -64,6 +70,7 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
             lastName: r.last_name,
             organisation: r.organisation,
             network: r.network,
+            email: r.email,
             status: r.status,
             present: m ? m.present : null,
             method: m ? m.method : null,
@@ -72,6 +79,7 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
         });
       return {
         session: { ...toSessionView(session, 'shown'), cycleId: session.cycle_id },
+        markingOpensAt: markingOpensAt(session).toISOString(),
         counts: {
           present: items.filter((i) => i.present === true).length,
           absent: items.filter((i) => i.present === false).length,
@@ -81,16 +89,63 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
       };
     },
 
-    /** Roster mark. The access rule has checked that session and registration share one of the caller's cycles. */
-    async mark(sessionId: string, registrationId: string, present: boolean, accountId: string) {
+    /**
+     * Roster mark: present, absent, or null for "not marked" again (a tap too many; always allowed, it
+     * only removes a record). The access rule has checked that session and registration share one of
+     * the caller's cycles.
+     */
+    async mark(sessionId: string, registrationId: string, present: boolean | null, accountId: string) {
       const session = await sessionOrThrow(sessionId);
       const r = await registrationsRepo.findById(db, registrationId);
       if (!r || r.cycle_id !== session.cycle_id) throw errors.notFound();
-      if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
+      if (present === null) {
+        await repo.deleteMark(db, registrationId, sessionId);
+        return { registrationId, sessionId, present: null, method: null, markedAt: null };
+      }
+      assertMarkable(session, clock());
       // Marking someone absent stays possible for a cancelled registration (correcting the record).
       if (present && r.status !== 'confirmed') throw attendanceErrors.notConfirmed();
       const row = await repo.upsertMark(db, { registrationId, sessionId, present, method: 'roster', markedBy: accountId, at: clock() });
       return markView(row);
+    },
+
+    /** "Segna tutti presenti": everyone with a seat and no mark yet, in one write. */
+    async markAllPresent(sessionId: string, accountId: string) {
+      const session = await sessionOrThrow(sessionId);
+      const now = clock();
+      assertMarkable(session, now);
+      const marked = await repo.markUnmarkedPresent(db, { sessionId, cycleId: session.cycle_id, markedBy: accountId, at: now });
+      return { marked: marked.length, registrationIds: marked };
+    },
+
+    /**
+     * Before a walk-in is queued for the sign-up pipeline: can a person be marked present at this
+     * meeting of this cycle now? (The pipeline then writes the mark with the registration.)
+     */
+    async checkArrival(cycleId: string, sessionId: string) {
+      const session = await sessionOrThrow(sessionId);
+      if (session.cycle_id !== cycleId) throw errors.notFound();
+      assertMarkable(session, clock());
+    },
+
+    /**
+     * The organiser's day: the meetings that start today (on the programme's clock, APP_TIMEZONE) in the
+     * cycles they run (all of them for an administrator), and the next three after today.
+     */
+    async day(account: { id: string; role: string }) {
+      const now = clock();
+      const q = { accountId: account.role === 'administrator' ? null : account.id, now, timezone: deps.timezone };
+      const [today, next] = await Promise.all([
+        repo.meetingsOfDay(db, { ...q, which: 'today', limit: 50 }),
+        repo.meetingsOfDay(db, { ...q, which: 'next', limit: 3 }),
+      ]);
+      const view = (r: (typeof today)[number]) => ({
+        session: { ...toSessionView(r, 'shown'), cycleId: r.cycle_id },
+        cycle: { id: r.cycle_id, title: r.cycle_title, location: r.cycle_location, format: r.cycle_format },
+        present: Number(r.present ?? 0),
+        expected: r.expected,
+      });
+      return { now: now.toISOString(), today: today.map(view), next: next.map(view) };
     },
 
     async checkInByQr(sessionId: string, qr: string, accountId: string) {
@@ -99,7 +154,7 @@ export function attendanceService(deps: { db: Kysely<Database>; publicUrl: strin
       const r = parsed ? await registrationsRepo.findById(db, parsed.registrationId) : undefined;
       if (!parsed || !r || !tokens.matches(parsed.mac, tokens.token('checkin', r.id, r.token_version))) throw attendanceErrors.invalidQr();
       if (r.cycle_id !== session.cycle_id) throw attendanceErrors.otherCycle();
-      if (session.status === 'cancelled') throw attendanceErrors.sessionCancelled();
+      assertMarkable(session, clock());
       if (r.status !== 'confirmed') throw attendanceErrors.notConfirmed();
       const before = await repo.findRecord(db, r.id, sessionId);
       await repo.upsertMark(db, { registrationId: r.id, sessionId, present: true, method: 'qr', markedBy: accountId, at: clock() });

@@ -41,6 +41,11 @@ export const AddRegistrationBody = z.object({
    * waiting list.
    */
   addSeat: z.boolean().default(false),
+  /**
+   * A meeting (session id) of this cycle whose check-in window is open: the person walked into it, and
+   * is marked present there with their registration when they get a seat (not on the waiting list).
+   */
+  presentAt: z.uuid().optional(),
 });
 export type AddRegistrationInput = z.infer<typeof AddRegistrationBody>;
 

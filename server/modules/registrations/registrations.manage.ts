@@ -34,6 +34,8 @@ export interface RegistrationManagementDeps {
     registrationId: string,
     person: { firstName: string; lastName: string; organisation: string },
   ) => Promise<boolean>;
+  /** Whether a walk-in can be marked present at that meeting of that cycle now (attendance.service.ts's checkArrival). */
+  checkArrival: (cycleId: string, sessionId: string) => Promise<void>;
   clock?: () => Date;
 }
 
@@ -69,9 +71,12 @@ export function registrationManagement(deps: RegistrationManagementDeps) {
      * A person added by the organiser. The registration window does not apply (a walk-in arrives
      * after sign-ups closed). With a free seat: confirmed. When full: on the waiting list (like
      * anyone else; 409 cycle_full when the cycle has none), unless `addSeat` asks to raise the
-     * capacity by one for this person, which leaves the waiting list where it is.
+     * capacity by one for this person, which leaves the waiting list where it is. With an `arrival` (the
+     * body's presentAt: a meeting whose check-in window is open, and who marks) the person is also marked
+     * present there, in the same transaction as their registration, when they get a seat.
      */
-    async add(cycleId: string, input: AddRegistrationInput) {
+    async add(cycleId: string, input: AddRegistrationInput, arrival?: { sessionId: string; markedBy: string }) {
+      if (arrival) await deps.checkArrival(cycleId, arrival.sessionId);
       const { record } = await deps.pipeline.submit({
         cycle: { id: cycleId },
         person: input,
@@ -79,6 +84,7 @@ export function registrationManagement(deps: RegistrationManagementDeps) {
         source: input.source,
         addSeat: input.addSeat,
         clientKey: null,
+        arrival,
       });
       // The person gets the confirmation with their manage link and QR, as after a web sign-up.
       return { registration: await one(cycleId, record.id), promoted: [] as string[] };

@@ -56,6 +56,16 @@ export interface SignupRequest {
   addSeat: boolean;
   /** The client address as the throttles count it (lib/client-address.ts); null for the organiser's. */
   clientKey: string | null;
+  /** Organiser only: a walk-in at a meeting under way, marked present there if they get a seat. */
+  arrival?: { sessionId: string; markedBy: string };
+}
+
+/** A walk-in's presence, written with their registration (the attendance module's statement). */
+export interface Arrival {
+  registrationId: string;
+  sessionId: string;
+  markedBy: string;
+  at: Date;
 }
 
 export interface SignedUp {
@@ -89,6 +99,8 @@ export interface PipelineDeps {
   limits?: SignupLimits;
   /** Told when sign-ups start and stop being decided (the in-process mail worker steps aside). */
   activity?: SignupActivity;
+  /** Writes the presence of a batch's walk-ins in its transaction (passed in: attendance sits above registrations). */
+  recordArrivals?: (trx: Transaction<Database>, arrivals: readonly Arrival[]) => Promise<void>;
 }
 
 interface Pending {
@@ -265,6 +277,15 @@ export function signupPipeline(deps: PipelineDeps) {
         ];
       });
       const written = await repo.insertRegistrations(trx, rows);
+      // A walk-in who got a seat is present at the meeting they walked into; on the waiting list, not.
+      const arrivals = requests.flatMap((r, i) => {
+        const d = decisions[i]!;
+        return r.arrival && d.ok && d.status === 'confirmed' ? [{ registrationId: prepared[i]!.id, ...r.arrival, at: now }] : [];
+      });
+      if (arrivals.length > 0) {
+        if (!deps.recordArrivals) throw new Error('a walk-in arrival needs recordArrivals');
+        await deps.recordArrivals(trx, arrivals);
+      }
       await notifier.registrationsCreated(
         trx,
         rows.map((r) => ({ id: r.id, status: r.status })),

@@ -15,6 +15,10 @@ export type ThemeOption = ApiJson<'/api/themes', 'get'>['items'][number];
 export type Theme = ApiJson<'/api/admin/themes', 'get'>['items'][number];
 export type Roster = ApiJson<'/api/admin/sessions/{id}/attendance', 'get'>;
 export type RosterItem = Roster['items'][number];
+export type MarkAll = ApiJson<'/api/admin/sessions/{id}/attendance/all-present', 'post'>;
+/** GET /api/admin/sessions/today: the meetings of the day of the organiser's cycles, and the next ones. */
+export type MeetingDay = ApiJson<'/api/admin/sessions/today', 'get'>;
+export type DayMeeting = MeetingDay['today'][number];
 export type CheckInCode = ApiJson<'/api/admin/sessions/{id}/check-in-code', 'get'>;
 export type QrCheckIn = ApiJson<'/api/admin/sessions/{id}/check-in/qr', 'post'>;
 export type CycleStats = ApiJson<'/api/admin/cycles/{id}/stats', 'get'>;

@@ -8,13 +8,12 @@ import { m } from '$lib/paraglide/messages.js';
 import { ApiError } from '$lib/server/api';
 import { consoleApi } from '$lib/server/console';
 import { formProblem, text } from '$lib/server/console-forms';
+import { walkIn } from '$lib/server/console-walkin';
 import type { FieldErrors } from '$lib/components/console/types';
 import type { Actions, PageServerLoad } from './$types';
 
 const FILTERS = ['all', 'active', 'confirmed', 'waitlisted', 'cancelled'] as const;
 type Filter = (typeof FILTERS)[number];
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const WALK_IN_FIELDS = ['firstName', 'lastName', 'email', 'organisation', 'role', 'network', 'consent'];
 const CORRECT_FIELDS = ['firstName', 'lastName', 'organisation'];
 
 const registrationsPath = (id: string) => `/api/admin/cycles/${encodeURIComponent(id)}/registrations`;
@@ -46,20 +45,6 @@ function readCorrection(form: FormData) {
     firstName: text(form, 'firstName'),
     lastName: text(form, 'lastName'),
     organisation: text(form, 'organisation'),
-  };
-}
-
-function readWalkIn(form: FormData) {
-  return {
-    firstName: text(form, 'firstName'),
-    lastName: text(form, 'lastName'),
-    email: text(form, 'email'),
-    organisation: text(form, 'organisation'),
-    role: text(form, 'role'),
-    network: text(form, 'network'),
-    source: text(form, 'source') === 'organiser' ? ('organiser' as const) : ('walk_in' as const),
-    consent: form.get('consent') === 'yes',
-    addSeat: form.get('addSeat') === 'yes',
   };
 }
 
@@ -103,30 +88,5 @@ export const actions: Actions = {
     }
   },
 
-  walkIn: async (event) => {
-    const values = readWalkIn(await event.request.formData());
-    const errors: FieldErrors = {};
-    if (!values.firstName) errors.firstName = m.error_first_name_required();
-    if (!values.lastName) errors.lastName = m.error_last_name_required();
-    if (!values.email) errors.email = m.error_email_required();
-    else if (!EMAIL.test(values.email)) errors.email = m.error_email_invalid();
-    if (!values.organisation) errors.organisation = m.error_organisation_required();
-    if (!values.consent) errors.consent = m.console_walkin_consent_required();
-    if (Object.keys(errors).length > 0) return fail(400, { action: 'walkIn' as const, values, errors });
-    try {
-      const res = await consoleApi(event).post<ApiJson<'/api/admin/cycles/{id}/registrations', 'post', 201>>(registrationsPath(event.params.id), {
-        ...values,
-        role: values.role || null,
-        network: values.network || null,
-        consent: true,
-        locale: event.locals.locale,
-      });
-      const r = res.registration;
-      return { action: 'walkIn' as const, done: true, name: `${r.firstName} ${r.lastName}`, status: r.status, position: r.waitlistPosition };
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'cycle_full')
-        return fail(409, { action: 'walkIn' as const, values, errors: { addSeat: m.console_walkin_full() } });
-      return fail(400, { action: 'walkIn' as const, values, errors: formProblem(e, WALK_IN_FIELDS) });
-    }
-  },
+  walkIn: (event) => walkIn(event, event.params.id),
 };
