@@ -85,7 +85,6 @@ describe('the cycle page on a phone', () => {
     expect((await box(page, '#signup-bar')).bottom).toBeLessThanOrEqual(PHONE.height);
     expect(await bar.innerText()).toMatch(/10 posti disponibili\s+Iscriviti/);
     await page.screenshot({ path: `${SHOTS}/pub-cycle-phone.png` });
-    await page.locator('#calendario').screenshot({ path: `${SHOTS}/pub-cycle-phone-calendar.png` });
     await expectNoViolations(page, 'cycle page with the sign-up bar', { widths: null });
 
     await bar.locator('a').click();
@@ -96,6 +95,7 @@ describe('the cycle page on a phone', () => {
     // The form is on screen: the bar does not cover it.
     await expect.poll(() => bar.isVisible()).toBe(false);
     await page.screenshot({ path: `${SHOTS}/pub-cycle-phone-form.png` });
+    await page.locator('#calendario').screenshot({ path: `${SHOTS}/pub-cycle-phone-calendar.png` });
   });
 
   it('offers the waiting list in the bar of a full cycle, and no bar where signing up is closed', async () => {
