@@ -4,7 +4,7 @@ export type Locale = 'it' | 'en';
 
 /**
  * The person's private calendar feed and the ways to subscribe to it, as calendarLinks() of
- * server/modules/calendars/calendars.links.ts builds them (the same shape, written here because the
+ * server/lib/calendar.links.ts builds them (the same shape, written here because the
  * templates import no server module).
  */
 export interface CalendarLinks {

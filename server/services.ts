@@ -108,7 +108,7 @@ export function buildServices(config: Config, deps: ServiceDeps) {
   /** What routes, plugins and the pages' facade reach as app.services.<name>. */
   const services = {
     health: healthService({ db }),
-    reads: publicReads({ cache: readCache, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(db, publicUrl, cycleId) }),
+    reads: publicReads({ cache: readCache, publicUrl, cycles, calendars, publicMaterials: (cycleId) => publicMaterials(db, publicUrl, cycleId) }),
     cycles,
     registrations: registrationsService({ db, publicUrl, tokens, pipeline, cancel, limits }),
     participant: participantPage({ db, publicUrl, tokens, programmeContact, clock }),

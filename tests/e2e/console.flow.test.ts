@@ -250,7 +250,7 @@ describe('organiser console, Italian', () => {
     const me = () => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `officina_session=${cookie.value}` } });
     expect((await me()).statusCode).toBe(200);
     await Promise.all([page.waitForURL(/\/console\/accedi\?uscito=1$/), page.click('button.signout')]);
-    expect(await page.locator('main').innerText()).toContain('Sei uscito dalla console');
+    expect(await page.locator('main').innerText()).toContain('Hai chiuso l’accesso alla console');
     expect((await context.cookies()).some((c) => c.name === 'officina_session')).toBe(false);
     // Ended server-side: the old cookie is worth nothing.
     expect((await me()).statusCode).toBe(401);

@@ -84,7 +84,7 @@ describe('English', () => {
     await fillSignup(page, { ...me, consent: true });
     await page.click('button[type=submit]');
     await page.waitForURL(/\/en\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
-    expect(await page.locator('#confirmation h1').innerText()).toBe('Thank you Olena, you are registered!');
+    expect(await page.locator('#confirmation h1').innerText()).toBe('Thank you Olena, your registration is confirmed');
     expect(await page.locator('#confirmation').innerText()).toContain(`An email with a summary and the link to this page is on its way to ${me.email}`);
     expect(await page.locator('#registration-status').innerText()).toBe('Confirmed');
     const token = tokenOf(page.url().split('?')[0]!);

@@ -48,7 +48,7 @@ describe('keyboard only', () => {
     await tabTo(page, '#f-theme');
     expect(await focusIsVisible(page)).toBe(true);
     await tabTo(page, 'button[type=submit]');
-    await Promise.all([page.waitForURL(/\?theme=&format=&when=upcoming$/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\?theme=&format=&when=upcoming#risultati$/), page.keyboard.press('Enter')]);
 
     // Open the cycle from its card.
     await tabTo(page, 'a[href="/cicli/mediazione-interculturale"]');
@@ -69,7 +69,7 @@ describe('keyboard only', () => {
     expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
-    expect(await page.locator('#confirmation h1').innerText()).toBe('Grazie Giulia, sei iscritto o iscritta!');
+    expect(await page.locator('#confirmation h1').innerText()).toBe('Grazie Giulia, iscrizione confermata');
     expect(await seatsLeft(t, 'mediazione-interculturale')).toBe(9);
 
     // First step of the cancellation.

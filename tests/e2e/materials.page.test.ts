@@ -61,7 +61,7 @@ describe('materials on "my registration"', () => {
     const slides = page.locator(`#material-${ended.materialIds.slides}`);
     const slidesMeta = await page.locator(`#material-${ended.materialIds.slides}-meta`).innerText();
     expect(slidesMeta).toMatch(/^File PDF, \d+(,\d)? (B|KB)/);
-    expect(slidesMeta).toContain('Riservato agli iscritti');
+    expect(slidesMeta).toContain('Riservato alle persone iscritte');
     expect(await slides.getAttribute('aria-describedby')).toBe(`material-${ended.materialIds.slides}-meta`);
     expect(await page.locator(`#material-${ended.materialIds.recording}-meta`).innerText()).toContain('Riservato a chi era presente');
     expect(await page.locator(`#material-${ended.materialIds.ebook}-meta`).innerText()).toContain('Link esterno');
@@ -107,7 +107,7 @@ describe('materials on "my registration"', () => {
     expect(res?.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     const g = await groups(page);
-    expect(g.map(([h]) => h)).toEqual(['For the whole programme', 'Meeting 1: Incontro 1', 'Meeting 2: Incontro 2', 'Meeting 3: Incontro 3']);
+    expect(g.map(([h]) => h)).toEqual(['For the whole cycle', 'Meeting 1: Incontro 1', 'Meeting 2: Incontro 2', 'Meeting 3: Incontro 3']);
     expect(await page.locator(`#material-${ended.materialIds.slides}-meta`).innerText()).toMatch(/^PDF file, \d+(\.\d)? (B|KB)/);
     expect(await page.locator(`#material-${ended.materialIds.ebook}-meta`).innerText()).toContain('External link');
     // Titles written by organisers are Italian, and say so.
@@ -178,7 +178,7 @@ describe('materials on the public cycle page', () => {
       const res = await page.goto(`${t.baseUrl}${lang === 'en' ? '/en' : ''}/cicli/${ended.cycle.slug}`);
       expect(res?.status()).toBe(200);
       expect(await groups(page)).toEqual([
-        [lang === 'it' ? 'Per tutto il ciclo' : 'For the whole programme', [T.bibliography]],
+        [lang === 'it' ? 'Per tutto il ciclo' : 'For the whole cycle', [T.bibliography]],
         [lang === 'it' ? 'Incontro 3: Incontro 3' : 'Meeting 3: Incontro 3', [T.handout]],
       ]);
       const text = await page.locator('main').innerText();

@@ -96,7 +96,7 @@ describe('"my registration" after the cycle', () => {
     expect(box!.y).toBeLessThan(844);
     expect(await page.locator('#outcome-attended').innerText()).toBe('Hai partecipato a 1 incontro su 4.');
     expect(await page.locator('#certificate-status').innerText()).toContain('servivano almeno 3 incontri su 4');
-    expect(await page.locator('#outcome-contact').innerText()).toContain('scrivi agli organizzatori del ciclo');
+    expect(await page.locator('#outcome-contact').innerText()).toContain('scrivi a chi organizza il ciclo');
     expect(await page.locator('#certificate-download').count()).toBe(0);
     expect(await marks(page)).toEqual(['present', 'absent', 'absent', 'none']);
     await expectNothingForBefore(page);

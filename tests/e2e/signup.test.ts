@@ -62,7 +62,7 @@ describe('public site, Italian, with JavaScript', () => {
     await page.goto(t.baseUrl + '/?theme=mediazione');
     const card = page.locator('.cards li', { hasText: 'La mediazione interculturale' });
     expect(await card.innerText()).toContain('10 posti disponibili');
-    expect(await card.innerText()).toContain('4 incontri');
+    expect(await card.innerText()).toMatch(/Incontri\s+4/);
     await card.locator('h3 a').click();
     await page.waitForURL(/\/cicli\/mediazione-interculturale$/);
     expect(await page.locator('#seats-left').innerText()).toContain('10 posti disponibili');
@@ -71,14 +71,16 @@ describe('public site, Italian, with JavaScript', () => {
     for (const s of sessions) expect(s).toMatch(ITALIAN_SESSION);
 
     // Register. The consent asked for names the version of the notice the server records.
-    expect(await page.locator('label[for=consent]').innerText()).toContain(`(versione ${t.config.privacyVersion})`);
+    expect(await page.locator('label[for=consent]').innerText()).toBe(
+      `Dichiaro di aver preso visione dell'informativa (art. 13 GDPR), versione del ${t.config.privacyVersion}.`,
+    );
     const me = person('journey');
     await fillSignup(page, { ...me, consent: true });
     await page.click('button[type=submit]:has-text("Iscriviti")');
     await page.waitForURL(/\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
     const banner = await page.locator('#confirmation').innerText();
-    expect(banner).toContain('Grazie Giulia, sei iscritto o iscritta!');
-    expect(banner).toContain('«La mediazione interculturale» è confermata');
+    expect(banner).toContain('Grazie Giulia, iscrizione confermata');
+    expect(banner).toContain('Il tuo posto a «La mediazione interculturale» è riservato.');
     expect(banner).toContain(me.email);
     expect(await seatsLeft(t, 'mediazione-interculturale')).toBe(9);
 
@@ -167,7 +169,7 @@ describe('public site, Italian, with JavaScript', () => {
     expect(await page.locator('#email-error').innerText()).toContain('Inserisci un indirizzo email valido');
     expect(await page.locator('#lastName-error').innerText()).toContain('Inserisci il tuo cognome');
     expect(await page.locator('#organisation-error').innerText()).toContain("Indica l'ente");
-    expect(await page.locator('#consent-error').innerText()).toContain('informativa sulla privacy');
+    expect(await page.locator('#consent-error').innerText()).toContain("aver preso visione dell'informativa");
     expect(await page.locator('#firstName').getAttribute('aria-invalid')).toBeNull();
 
     // What was typed is still there.
@@ -188,7 +190,7 @@ describe('public site, Italian, with JavaScript', () => {
     await page.goto(`${t.baseUrl}/cicli/comunicazione-generativa`);
     await fillSignup(page, { firstName: 'Giulia', lastName: 'Rossi', email: body.email, organisation: 'Comune di Bergamo', consent: true });
     await page.click('button[type=submit]');
-    const notice = page.locator('.notice[role=alert]', { hasText: 'Risulti già iscritto o iscritta' });
+    const notice = page.locator('.notice[role=alert]', { hasText: 'Iscrizione già presente' });
     await notice.waitFor();
     expect(await notice.innerText()).toContain("nell'email di conferma");
     expect(await notice.innerText()).toContain(body.email);
@@ -197,8 +199,13 @@ describe('public site, Italian, with JavaScript', () => {
 
   it('closed, full and not-yet-open cycles say so and what to do next, without a form', async () => {
     await page.goto(`${t.baseUrl}/cicli/partecipazione-attiva`);
-    expect(await page.locator('#cycle-status').innerText()).toMatch(/^Iscrizioni dal \d{1,2} \w+ \d{4}$/);
-    expect(await page.locator('.signup-section').innerText()).toMatch(/Le iscrizioni si aprono il \d{1,2} \w+ \d{4}, \d{2}:\d{2}\./);
+    // "dall'11 dicembre", "dal 1° dicembre", never "dal 11" or "dal 1" (format.ts datePhrase).
+    const status = await page.locator('#cycle-status').innerText();
+    expect(status).toMatch(/^Iscrizioni (dal (1°|\d{1,2})|dall'(8|11)) \w+ \d{4}$/);
+    expect(status).not.toMatch(/dal (1|8|11) /);
+    const opens = await page.locator('.signup-section').innerText();
+    expect(opens).toMatch(/Le iscrizioni si aprono (il (1°|\d{1,2})|l'(8|11)) \w+ \d{4}, \d{2}:\d{2}\./);
+    expect(opens).not.toMatch(/il (1|8|11) /);
     expect(await page.locator('form.signup').count()).toBe(0);
     await page.goto(`${t.baseUrl}/cicli/coprogettazione`);
     expect(await page.locator('.signup-section').innerText()).toContain('Le iscrizioni a questo ciclo sono chiuse.');
@@ -239,7 +246,7 @@ describe('public site without JavaScript', () => {
     await p.check('#consent');
     await p.click('button[type=submit]');
     await p.waitForURL(/\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
-    expect(await p.locator('#confirmation h1').innerText()).toBe('Grazie Giulia, sei iscritto o iscritta!');
+    expect(await p.locator('#confirmation h1').innerText()).toBe('Grazie Giulia, iscrizione confermata');
     expect(await seatsLeft(t, 'comunicazione-generativa')).toBe(18);
 
     // And cancelling, still without JavaScript.

@@ -84,7 +84,7 @@ describe('a sign-up that waits its turn', () => {
       await lock.release();
     }
     await page.waitForURL(/\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
-    expect(await page.locator('#confirmation').innerText()).toContain('sei iscritto o iscritta');
+    expect(await page.locator('#confirmation').innerText()).toContain('iscrizione confermata');
   });
 
   it('without JavaScript: the form post simply takes longer, then the confirmation page', async () => {
@@ -105,7 +105,7 @@ describe('a sign-up that waits its turn', () => {
       }
       await submitted;
       await p.waitForURL(/\/iscrizione\/[A-Za-z0-9_-]{43}\?nuova=1$/);
-      expect(await p.locator('#confirmation').innerText()).toContain('sei iscritto o iscritta');
+      expect(await p.locator('#confirmation').innerText()).toContain('iscrizione confermata');
       expect(await p.locator('[role=alert]').count()).toBe(0);
     } finally {
       await noJs.close();

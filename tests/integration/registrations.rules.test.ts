@@ -265,8 +265,8 @@ describe('response shapes (docs/http-api.md)', () => {
   const SESSION_EXTRA = ['online'];
   // Documented in docs/http-api.md for the views that carry them (materials, attendance, certificate,
   // certificateAvailable, outcome): allowed, not required.
-  const CYCLE_DETAIL_LATER = ['materials'];
-  const SHOWN_LATER = ['materials', 'attendance', 'certificate', 'certificateAvailable', 'outcome'];
+  const CYCLE_DETAIL_LATER = ['materials', 'calendar'];
+  const SHOWN_LATER = ['materials', 'attendance', 'certificate', 'certificateAvailable', 'outcome', 'calendar'];
 
   /** Every required key present; no key outside required + allowed. */
   function expectKeys(obj: object, required: string[], allowed: string[] = []) {
@@ -327,9 +327,26 @@ describe('response shapes (docs/http-api.md)', () => {
     checkCycle(shown.body.cycle);
     expect(shown.body.registration).toEqual(created.body.registration);
     expect(shown.body.cycle.sessions.map((s: { id: string }) => s.id)).toEqual(sessions.map((s) => s.id));
+    // The private feed as subscription links (server/lib/calendar.links.ts), named as the feed names itself.
+    const feed = shown.body.registration.calendarUrl as string;
+    expect(shown.body.calendar).toEqual({
+      ics: feed,
+      download: `${feed}?download=1`,
+      webcal: feed.replace(/^http:/, 'webcal:'),
+      google: `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(feed.replace(/^http:/, 'webcal:'))}`,
+      outlook: `https://outlook.live.com/calendar/0/addfromweb?url=${encodeURIComponent(feed)}&name=${encodeURIComponent(`${cycle.title} — la mia iscrizione`)}`,
+    });
 
     const single = await request(base, 'GET', `/api/cycles/${cycle.slug}`);
     checkCycle(single.body, CYCLE_DETAIL_LATER);
+    // The cycle's public feed, in the request's language.
+    const publicFeed = `http://officina.test/ical/cycles/${cycle.slug}.ics`;
+    expect(single.body.calendar).toMatchObject({ ics: publicFeed, webcal: publicFeed.replace(/^http:/, 'webcal:') });
+    expect(new URL(single.body.calendar.google).searchParams.get('cid')).toBe(publicFeed.replace(/^http:/, 'webcal:'));
+    expect(new URL(single.body.calendar.outlook).searchParams.get('url')).toBe(publicFeed);
+    expect(new URL(single.body.calendar.outlook).searchParams.get('name')).toBe(`${cycle.title} — Officina`);
+    const english = await request(base, 'GET', `/api/cycles/${cycle.slug}?lang=en`);
+    expect(english.body.calendar.ics).toBe(`${publicFeed}?lang=en`);
     expect(single.body).toMatchObject({
       capacity: 1,
       seatsTaken: 1,

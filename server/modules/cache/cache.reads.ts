@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Locale } from '../../../db/schema.ts';
+import { calendarLinks, cycleFeedUrl } from '../../lib/calendar.links.ts';
+import { t } from '../../lib/i18n.ts';
+import { CalendarLinksSchema } from '../calendars/calendars.schemas.ts';
 import type { CalendarsService, Feed } from '../calendars/calendars.service.ts';
 import type { When } from '../cycles/cycles.repository.ts';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
@@ -14,8 +17,8 @@ import { MaterialSchema, type MaterialView } from '../materials/materials.schema
 import { EVERY_CYCLE, GLOBAL, ONE_CYCLE, type ReadCache } from './cache.service.ts';
 
 export const CatalogueSchema = z.object({ items: z.array(CycleSchema) });
-/** GET /api/cycles/:slug: the cycle with its public materials. */
-export const CycleDetailSchema = CycleSchema.extend({ materials: z.array(MaterialSchema) });
+/** GET /api/cycles/:slug: the cycle with its public materials and the links to its public feed. */
+export const CycleDetailSchema = CycleSchema.extend({ materials: z.array(MaterialSchema), calendar: CalendarLinksSchema });
 export const ThemesSchema = z.object({ items: z.array(z.object({ slug: z.string(), name: z.string() })) });
 
 /** A cached JSON answer: the value (frozen: it is shared by every reader), its bytes and their ETag. */
@@ -44,6 +47,8 @@ function cachedJson<S extends z.ZodType>(schema: S, raw: z.output<S>): CachedJso
 
 export interface PublicReadsDeps {
   cache: ReadCache;
+  /** PUBLIC_URL, for the addresses of the feeds. */
+  publicUrl: string;
   cycles: CyclesService;
   calendars: CalendarsService;
   /** A cycle's public materials (materials.access.ts publicMaterials). */
@@ -68,7 +73,9 @@ export function publicReads(deps: PublicReadsDeps) {
         `cycle:${locale}:${slug}`,
         async () => {
           const cycle = await cycles.getBySlug(slug, locale);
-          return cachedJson(CycleDetailSchema, { ...cycle, materials: await deps.publicMaterials(cycle.id) });
+          // The feed in the reader's language, named as it names itself (calendars.service.ts cycleFeed).
+          const calendar = calendarLinks(cycleFeedUrl(deps.publicUrl, cycle.slug, locale), t(locale, 'calendar_cycle_name', { cycle: cycle.title }));
+          return cachedJson(CycleDetailSchema, { ...cycle, materials: await deps.publicMaterials(cycle.id), calendar });
         },
         (c) => ONE_CYCLE(c.value.id),
       );

@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Locale, SessionRow } from '../../../db/schema.ts';
+import { webcalOf } from '../../lib/calendar.links.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
 import { errors, notFound } from '../../lib/errors.ts';
 import { msg, t } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { calendarUrl } from '../registrations/registrations.service.ts';
-import { webcalUrl } from './calendars.links.ts';
 import { fingerprint, forRegistration, renderCalendar, withoutOnlineUrl, type IcsEvent, type IcsOptions } from './calendars.ics.ts';
 import * as repo from './calendars.repository.ts';
 
@@ -195,7 +195,7 @@ export function calendarsService(deps: CalendarsDeps) {
         const issued = tokens.issue('calendar', r.id, version);
         await repo.setCalendarToken(trx, r.id, version, issued.hash);
         const url = calendarUrl(publicUrl, issued.token);
-        return { calendarUrl: url, webcalUrl: webcalUrl(url) };
+        return { calendarUrl: url, webcalUrl: webcalOf(url) };
       });
     },
   };

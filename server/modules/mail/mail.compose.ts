@@ -10,7 +10,7 @@ import { pagePath, pageUrl } from '../../lib/site.urls.ts';
 import { qrPayload } from '../attendance/attendance.codes.ts';
 import { qrImage } from '../attendance/attendance.qr.ts';
 import { forRegistration, organizerFromMailFrom, renderCalendar, type IcsEvent } from '../calendars/calendars.ics.ts';
-import { calendarLinks } from '../calendars/calendars.links.ts';
+import { calendarLinks } from '../../lib/calendar.links.ts';
 import { waitlistPosition } from '../registrations/registrations.repository.ts';
 import { findByRegistration as certificateOf } from '../certificates/certificates.repository.ts';
 import { certificateUrl } from '../certificates/certificates.service.ts';

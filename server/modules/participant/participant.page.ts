@@ -4,7 +4,9 @@
 // imports another's view (materials and certificates depend on registrations, not the other way round).
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
+import { calendarLinks } from '../../lib/calendar.links.ts';
 import { errors } from '../../lib/errors.ts';
+import { t } from '../../lib/i18n.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
 import { marksOfRegistration } from '../attendance/attendance.repository.ts';
 import { certificateSummary } from '../certificates/certificates.service.ts';
@@ -43,8 +45,9 @@ export function participantPage(deps: ParticipantPageDeps) {
         certificateSummary(db, publicUrl, r.id, token, now),
         marksOfRegistration(db, r.id),
       ]);
+      const registration = toRegistrationView(publicUrl, tokens, r, position);
       return {
-        registration: toRegistrationView(publicUrl, tokens, r, position),
+        registration,
         // The link to join online is for a confirmed seat only (not the waiting list, not after cancelling).
         cycle: toCycleView(cycle!, sessions, now, locale, r.status === 'confirmed' ? 'shown' : 'hidden', deps.programmeContact),
         materials,
@@ -52,6 +55,8 @@ export function participantPage(deps: ParticipantPageDeps) {
         certificateAvailable: certificate.available,
         attendance: attendance.map((a) => ({ sessionId: a.session_id, present: a.present })),
         outcome: certificate.outcome,
+        // Named in the registration's language, as the feed names itself (calendars.service.ts).
+        calendar: calendarLinks(registration.calendarUrl!, t(r.locale, 'calendar_registration_name', { cycle: cycle!.title })),
       };
     },
   };

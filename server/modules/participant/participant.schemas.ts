@@ -1,5 +1,6 @@
 // The answer of "my registration" (participant.page.ts), GET /api/registrations/:token.
 import { z } from 'zod';
+import { CalendarLinksSchema } from '../calendars/calendars.schemas.ts';
 import { CycleSchema } from '../cycles/cycles.schemas.ts';
 import { MaterialSchema } from '../materials/materials.schemas.ts';
 import { RegistrationSchema } from '../registrations/registrations.schemas.ts';
@@ -21,5 +22,7 @@ export const RegistrationWithCycle = z.object({
    * ones don't count) and how many of them the certificate asked for (the cycle's threshold).
    */
   outcome: z.object({ attended: z.number().int(), held: z.number().int(), required: z.number().int() }).nullable(),
+  /** The private feed (registration.calendarUrl) as subscription links, named as the feed names itself. */
+  calendar: CalendarLinksSchema,
 });
 export type ParticipantPageView = z.infer<typeof RegistrationWithCycle>;

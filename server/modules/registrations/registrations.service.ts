@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Locale } from '../../../db/schema.ts';
 import { inTransaction } from '../../lib/db-retry.ts';
+import { webcalOf } from '../../lib/calendar.links.ts';
 import { errors } from '../../lib/errors.ts';
 import { pagePath, siteUrl } from '../../lib/site.urls.ts';
 import { hashToken, isWellFormedToken, type TokenKit } from '../../lib/tokens.ts';
@@ -21,10 +22,6 @@ export function manageUrl(publicUrl: string, token: string) {
 }
 export function calendarUrl(publicUrl: string, token: string) {
   return `${publicUrl}/ical/registrations/${token}.ics`;
-}
-/** The same feed for "subscribe" links: calendar apps open webcal:// as a subscription, not a download. */
-export function webcalUrl(httpUrl: string) {
-  return httpUrl.replace(/^https?:\/\//, 'webcal://');
 }
 
 /** A registration as its holder sees it, with their own links (manage, calendar). */
@@ -61,7 +58,7 @@ export function toRegistrationView(publicUrl: string, tokens: TokenKit, r: Regis
     ...registrationFields(r, position),
     manageUrl: manageUrl(publicUrl, tokens.token('manage', r.id, r.token_version)),
     calendarUrl: feed,
-    webcalUrl: webcalUrl(feed),
+    webcalUrl: webcalOf(feed),
   };
 }
 

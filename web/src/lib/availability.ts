@@ -21,7 +21,7 @@ export function availability(cycle: Cycle, fmt: Dates): { kind: AvailabilityKind
     case 'upcoming':
       return {
         kind: 'upcoming',
-        label: cycle.registrationOpensAt ? m.status_opens_on({ date: fmt.shortDay(cycle.registrationOpensAt) }) : m.status_upcoming(),
+        label: cycle.registrationOpensAt ? m.status_opens_on({ from: fmt.dayPhrase('from', cycle.registrationOpensAt) }) : m.status_upcoming(),
       };
     case 'closed':
       return { kind: 'closed', label: m.status_closed() };

@@ -1,8 +1,39 @@
 // Dates and times as people read them, always in the programme's time zone (Europe/Rome by default),
 // with Italian or British English conventions: "martedì 12 gennaio 2027, 09:30–12:30".
-import type { Locale } from '$lib/paraglide/runtime.js';
+
+/** Paraglide's Locale, written out so that unit tests can import this file without the generated runtime. */
+type Locale = 'it' | 'en';
 
 const TAG: Record<Locale, string> = { it: 'it-IT', en: 'en-GB' };
+
+/** How a date is introduced in a sentence: "on", "from", "since", "to" it. */
+export type DateLink = 'on' | 'from' | 'since' | 'to';
+
+// Italian joins the preposition to the date's article, and the article elides before a vowel: "dal
+// 2 dicembre" but "dall'8 dicembre", "dall'11 dicembre"; the first of the month is "1°" ("dal 1°
+// dicembre"). Messages therefore take the whole phrase ("Iscrizioni {from}"), built here, rather than
+// "dal {date}", which would read "dal 11 dicembre".
+const ITALIAN: Record<DateLink, readonly [plain: string, elided: string]> = {
+  on: ['il ', "l'"],
+  from: ['dal ', "dall'"],
+  since: ['dal ', "dall'"],
+  to: ['al ', "all'"],
+};
+const ENGLISH: Record<DateLink, string> = { on: 'on ', from: 'from ', since: 'since ', to: 'to ' };
+
+/**
+ * A formatted date (starting with its day, "11 dicembre 2026, 09:30") introduced as `link` asks:
+ * "dall'11 dicembre 2026, 09:30", "il 1° dicembre"; in English "from 11 December 2026, 09:30".
+ */
+export function datePhrase(locale: Locale, link: DateLink, date: string): string {
+  if (locale === 'en') return `${ENGLISH[link]}${date}`;
+  const [plain, elided] = ITALIAN[link];
+  const day = /^\d{1,2}(?=\D|$)/.exec(date)?.[0];
+  if (day === undefined) return `${plain}${date}`;
+  // Of the days of a month only "otto" and "undici" start with a vowel.
+  const article = day === '8' || day === '11' ? elided : plain;
+  return `${article}${day === '1' ? '1°' : day}${date.slice(day.length)}`;
+}
 
 // Building an Intl.DateTimeFormat costs far more than using one (it was the largest single cost of
 // rendering the catalogue page): one set per language and zone, made once.
@@ -68,6 +99,10 @@ function build(locale: Locale, timeZone: string) {
     },
     /** "12 gennaio 2027, 09:30" */
     dateTime: (iso: string) => `${shortDay.format(new Date(iso))}, ${time.format(new Date(iso))}`,
+    /** "dall'11 gennaio 2027" (or "il", "al"...: datePhrase) */
+    dayPhrase: (link: DateLink, iso: string) => datePhrase(locale, link, shortDay.format(new Date(iso))),
+    /** "l'11 gennaio 2027, 09:30" (or "dal", "al"...: datePhrase) */
+    dateTimePhrase: (link: DateLink, iso: string) => datePhrase(locale, link, `${shortDay.format(new Date(iso))}, ${time.format(new Date(iso))}`),
   };
 }
 

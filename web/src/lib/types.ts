@@ -12,6 +12,8 @@ export type Contact = NonNullable<Cycle['contact']>;
 export type Theme = ApiJson<'/api/themes', 'get'>['items'][number];
 /** GET /api/cycles/:slug: a cycle with its public materials. */
 export type CycleDetail = ApiJson<'/api/cycles/{slug}', 'get'>;
+/** The links that subscribe a calendar app to a feed (server/lib/calendar.links.ts). */
+export type CalendarLinks = CycleDetail['calendar'];
 /** GET /api/registrations/:token: a registration with its cycle, materials, certificate and attendance. */
 export type RegistrationWithCycle = ApiJson<'/api/registrations/{token}', 'get'>;
 export type Registration = RegistrationWithCycle['registration'];

@@ -28,8 +28,3 @@ export async function loadRegistration(event: RequestEvent & { params: { token: 
     throw e;
   }
 }
-
-/** webcal:// makes calendar apps subscribe instead of importing once. */
-export function webcalOf(calendarUrl: string | null): string | null {
-  return calendarUrl ? calendarUrl.replace(/^https?:\/\//, 'webcal://') : null;
-}

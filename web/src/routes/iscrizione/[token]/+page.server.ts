@@ -5,7 +5,7 @@ import type { ApiJson } from '$lib/api/api.types';
 import { error, redirect } from '@sveltejs/kit';
 import { href, pagePath } from '$lib/i18n';
 import { ApiError, apiFor } from '$lib/server/api';
-import { PRIVATE_HEADERS, loadRegistration, registrationPath, webcalOf } from '$lib/server/registration';
+import { PRIVATE_HEADERS, loadRegistration, registrationPath } from '$lib/server/registration';
 import type { Actions, PageServerLoad } from './$types';
 
 export const csr = false;
@@ -14,7 +14,7 @@ export const csr = false;
 const CHECK_IN_OPENS_BEFORE_MS = 30 * 60_000;
 
 export const load: PageServerLoad = async (event) => {
-  const { registration, cycle, materials, certificate, certificateAvailable, attendance, outcome } = await loadRegistration(event);
+  const { registration, cycle, materials, certificate, certificateAvailable, attendance, outcome, calendar } = await loadRegistration(event);
   const q = event.url.searchParams;
   return {
     registration,
@@ -26,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
     // Set by the server once the cycle is over: the page then leads with it and drops what was for before.
     outcome,
     token: event.params.token,
-    webcalUrl: registration.webcalUrl ?? webcalOf(registration.calendarUrl),
+    calendar,
     // Meetings whose self check-in is open right now: the page links to the check-in form.
     checkInSessions:
       registration.status === 'confirmed'
