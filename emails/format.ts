@@ -33,18 +33,31 @@ export function formatDayMonth(d: Date, locale: Locale, timeZone: string): strin
   return formatter(locale, timeZone, 'dayMonth').format(d);
 }
 
-/** "11 dicembre 2026" / "11 December 2026" (after "dal"/"from", where a weekday would read heavy). */
+/** "11 dicembre 2026" / "11 December 2026"; Italian writes the first of the month "1° dicembre". */
 export function formatDayMonthYear(d: Date, locale: Locale, timeZone: string): string {
-  return formatter(locale, timeZone, 'dayMonthYear').format(d);
+  const s = formatter(locale, timeZone, 'dayMonthYear').format(d);
+  return locale === 'it' ? s.replace(/^1 /, '1° ') : s;
 }
 
+/** How a date is joined to a sentence: "dal …", "al …", "il …" (English: from, to, on). */
+export type DateLink = 'from' | 'to' | 'on';
+const LINKS: Record<DateLink, { it: readonly [plain: string, elided: string]; en: string }> = {
+  from: { it: ['dal ', 'dall’'], en: 'from ' },
+  to: { it: ['al ', 'all’'], en: 'to ' },
+  on: { it: ['il ', 'l’'], en: 'on ' },
+};
+
 /**
- * Whether Italian elides the article before this date: "dall’8 dicembre", "dall’11 dicembre", "dall’1
- * dicembre" (the days said with a vowel: uno, otto, undici), "dal 3 dicembre" otherwise.
+ * A date inside a sentence, with its preposition: "dall’11 dicembre 2026", "all’8 aprile 2026",
+ * "il 1° dicembre 2026", "dal 3 dicembre 2026"; "from 11 December 2026". Italian elides the article
+ * before the days said with a vowel (otto, undici); the day is the programme's, whatever the zone of
+ * the machine. The pages say dates the same way (web/src/lib/format.ts, datePhrase).
  */
-export function elidesArticle(d: Date, timeZone: string): boolean {
-  const day = new Intl.DateTimeFormat('en', { day: 'numeric', timeZone }).format(d);
-  return day === '1' || day === '8' || day === '11';
+export function datePhrase(d: Date, link: DateLink, locale: Locale, timeZone: string): string {
+  const day = formatDayMonthYear(d, locale, timeZone);
+  if (locale === 'en') return LINKS[link].en + day;
+  const [plain, elided] = LINKS[link].it;
+  return (/^(8|11) /.test(day) ? elided : plain) + day;
 }
 
 /** "09:30" (24-hour clock in both languages: the programme is Italian). */

@@ -79,7 +79,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     description: [
       "Il laboratorio nasce dalle richieste delle reti territoriali del Piano regionale Lab'Impact (Fondo Asilo, Migrazione e Integrazione): un'occasione di confronto sul ruolo della mediazione interculturale negli sportelli, nei servizi sociali e nelle scuole, a partire dalle esperienze già avviate sui territori.",
       "I primi tre incontri alternano brevi interventi di esperti e lavoro in piccoli gruppi su casi reali portati dai partecipanti: l'accesso ai servizi, la relazione tra scuola e famiglie, i modelli organizzativi con cui i Comuni e gli Ambiti affidano e coordinano il servizio. L'incontro conclusivo, a qualche mese di distanza, restituisce quanto sperimentato nel frattempo e presenta l'e-book del laboratorio.",
-      "Il percorso è rivolto ad assistenti sociali, insegnanti, mediatrici e mediatori culturali, operatori degli sportelli per cittadini stranieri e funzionari comunali. L'attestato di partecipazione è rilasciato a chi frequenta almeno tre incontri su quattro.",
+      "Il ciclo è rivolto ad assistenti sociali, insegnanti, mediatrici e mediatori culturali, operatori degli sportelli per cittadini stranieri e funzionari comunali. L'attestato di partecipazione è rilasciato a chi frequenta almeno tre incontri su quattro.",
     ].join('\n\n'),
     format: 'in_person',
     location: ROVELLO,
@@ -204,7 +204,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     title: 'Comunicazione generativa e inclusiva',
     summary: 'Tre incontri di formazione per raccontare i servizi e le opportunità del territorio in modo chiaro, accessibile e capace di coinvolgere.',
     description: [
-      "Come si racconta un servizio perché arrivi davvero a chi ne ha bisogno? Il laboratorio riprende l'attività di comunicazione di ANCI Lombardia, che ha dato voce ai modelli d'intervento delle 35 reti territoriali, e la trasforma in un percorso di formazione per chi scrive avvisi, pagine web, volantini e messaggi ai cittadini.",
+      "Come si racconta un servizio perché arrivi davvero a chi ne ha bisogno? Il laboratorio riprende l'attività di comunicazione di ANCI Lombardia, che ha dato voce ai modelli d'intervento delle 35 reti territoriali, e la trasforma in un ciclo di formazione per chi scrive avvisi, pagine web, volantini e messaggi ai cittadini.",
       "Si lavora sul linguaggio semplice e non discriminatorio, sulla comunicazione multilingue, sull'uso dei canali digitali e sul coinvolgimento delle associazioni di cittadini stranieri come alleate nella diffusione delle informazioni. Ogni partecipante porta un materiale del proprio ente da rivedere insieme.",
       'Le iscrizioni si aprono nei prossimi giorni. Gli incontri si tengono a Brescia, nella sede della Provincia.',
     ].join('\n\n'),
@@ -343,9 +343,9 @@ export const DEMO_CYCLES: DemoCycle[] = [
     theme: 'mediazione-interculturale',
     kind: 'cycle',
     title: 'La mediazione interculturale a scuola — Secondo livello',
-    summary: "Un percorso di approfondimento per insegnanti e mediatori sull'accoglienza degli alunni con background migratorio (in preparazione).",
+    summary: "Un ciclo di approfondimento per insegnanti e mediatori sull'accoglienza degli alunni con background migratorio (in preparazione).",
     description: [
-      'La Lombardia è la prima regione italiana per numero di alunni con cittadinanza non italiana. Il percorso, in preparazione, approfondisce con insegnanti e mediatori le azioni di prevenzione della dispersione scolastica e di accoglienza delle famiglie.',
+      'La Lombardia è la prima regione italiana per numero di alunni con cittadinanza non italiana. Il ciclo, in preparazione, approfondisce con insegnanti e mediatori le azioni di prevenzione della dispersione scolastica e di accoglienza delle famiglie.',
       'Il programma e le date sono in corso di definizione con le reti.',
     ].join('\n\n'),
     format: 'in_person',

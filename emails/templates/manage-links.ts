@@ -2,7 +2,7 @@
 // whatever the address asks from, so it says nothing a stranger could use without the mailbox.
 import { t } from '../../server/lib/i18n.ts';
 import { pagePath, pageUrl } from '../../server/lib/site.urls.ts';
-import { elidesArticle, formatDayMonthYear } from '../format.ts';
+import { datePhrase } from '../format.ts';
 import { bulletList, esc, inlineLink, layout, linkLine, paragraph, type Block } from '../layout.ts';
 import type { ContactInfo, Locale, RenderedEmail, Site } from '../types.ts';
 
@@ -25,11 +25,7 @@ export function render(props: Props, locale: Locale): RenderedEmail {
   const { site } = props;
   const subject = t(locale, 'email_links_subject');
   const items: Block[] = props.registrations.map((r) => {
-    const from = r.startsAt
-      ? t(locale, elidesArticle(r.startsAt, site.timezone) ? 'email_links_from_elided' : 'email_links_from', {
-          date: formatDayMonthYear(r.startsAt, locale, site.timezone),
-        })
-      : '';
+    const from = r.startsAt ? t(locale, 'email_links_from', { from: datePhrase(r.startsAt, 'from', locale, site.timezone) }) : '';
     const link = inlineLink(r.cycleTitle, r.manageUrl);
     const extra = ` (${t(locale, STATUS[r.status])}${from})`;
     return { html: `${link.html}${esc(extra)}`, text: `${r.cycleTitle}${extra}\n${r.manageUrl}` };

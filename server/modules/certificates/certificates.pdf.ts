@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import type { Locale } from '../../../db/schema.ts';
 import { INTL_LOCALE, msg, t } from '../../lib/i18n.ts';
+import { datePhrase, formatDayMonthYear, type DateLink } from '../../../emails/format.ts';
 
 export interface CertificateContent {
   code: string;
@@ -40,19 +41,20 @@ function findFonts(): { regular: string; bold: string } | null {
 const fonts = findFonts();
 
 function words(locale: Locale, c: CertificateContent, timezone: string) {
-  const date = new Intl.DateTimeFormat(INTL_LOCALE[locale], { day: 'numeric', month: 'long', year: 'numeric', timeZone: timezone });
   const number = new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: 2 });
-  const from = date.format(c.firstAt);
-  const to = date.format(c.lastAt);
+  const sameDay = formatDayMonthYear(c.firstAt, locale, timezone) === formatDayMonthYear(c.lastAt, locale, timezone);
+  const phrase = (d: Date, link: DateLink) => datePhrase(d, link, locale, timezone);
   const percent = Math.round((c.attended / c.held) * 100);
   const hours = number.format(c.hours);
   return {
     title: t(locale, 'certificate_pdf_title'),
     intro: t(locale, 'certificate_pdf_intro'),
     attended: t(locale, 'certificate_pdf_attended'),
-    when: from === to ? t(locale, 'certificate_pdf_held_on', { date: from }) : t(locale, 'certificate_pdf_held_from_to', { from, to }),
+    when: sameDay
+      ? t(locale, 'certificate_pdf_held_on', { on: phrase(c.firstAt, 'on') })
+      : t(locale, 'certificate_pdf_held_from_to', { from: phrase(c.firstAt, 'from'), to: phrase(c.lastAt, 'to') }),
     record: t(locale, 'certificate_pdf_record', { attended: c.attended, held: c.held, percent, hours: msg('certificate_hours', { count: c.hours, hours }) }),
-    issued: t(locale, 'certificate_pdf_issued', { date: date.format(c.issuedAt) }),
+    issued: t(locale, 'certificate_pdf_issued', { on: phrase(c.issuedAt, 'on') }),
     credits: c.credits === null ? null : t(locale, 'certificate_pdf_credits', { credits: c.credits }),
     code: t(locale, 'certificate_pdf_code'),
     check: t(locale, 'certificate_pdf_check'),
