@@ -47,7 +47,7 @@ export interface DemoCycle {
   publication: Publication;
   /** Sign-ups open this many days from today (negative: already open) or before the first meeting, at 09:00. */
   opens: { daysFromToday: number } | { daysBeforeFirst: number };
-  /** Explicit close, this many days before the first meeting at the given time; default: the first meeting. */
+  /** Sign-ups close this many days before the first meeting at the given time; default: the first meeting's start. */
   closes?: { daysBeforeFirst: number; time: string };
   sessions: DemoSession[];
   /** Sign-ups in arrival order (keys of DEMO_PEOPLE): confirmed while seats last, then waitlisted. */

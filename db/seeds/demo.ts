@@ -91,7 +91,9 @@ export function planDemo(now: Date): PlannedCycle[] {
     const first = sessions.reduce((a, b) => (b.row.starts_at < a.row.starts_at ? b : a));
     const opensDay = 'daysFromToday' in spec.opens ? addDays(today, spec.opens.daysFromToday) : addDays(first.day, -spec.opens.daysBeforeFirst);
     const opensAt = at(workingDayOnOrBefore(opensDay), '09:00');
-    const closesAt = spec.closes ? at(addDays(first.day, -spec.closes.daysBeforeFirst), spec.closes.time) : null;
+    // Every demo cycle has a deadline, as publishing requires (by default the first meeting's start, when
+    // sign-up would close anyway): the demo shows what a real programme looks like.
+    const closesAt = spec.closes ? at(addDays(first.day, -spec.closes.daysBeforeFirst), spec.closes.time) : first.row.starts_at;
     const announcedAt = new Date(minDate(opensAt, now).getTime() - 5 * DAY);
     const signUpsUntil = minDate(now, new Date(first.row.starts_at.getTime() - HOUR));
     return {

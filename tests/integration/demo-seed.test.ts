@@ -92,6 +92,8 @@ describe('demo programme on an empty database', () => {
     expect(conferences[0]!.sessions).toHaveLength(1);
     expect(conferences[0]!.capacity).toBeGreaterThan(40);
     expect(cycles.filter((c) => c.publication === 'draft')).toHaveLength(1);
+    // Published as the console would let them be: a meeting and a registration deadline each.
+    for (const c of published) expect([c.slug, c.registration_closes_at === null]).toEqual([c.slug, false]);
     expect(new Set(cycles.map((c) => c.format))).toEqual(new Set(['in_person', 'online', 'hybrid']));
     for (const c of cycles) {
       for (const s of c.sessions) {
