@@ -31,12 +31,16 @@ beforeAll(async () => {
   t = await startWebApp();
   w = await seedConsole(t);
   const db = t.database.db;
-  // Under way: the first meeting started an hour ago (sign-up still open); a second one in 12 days.
+  // Under way: the first meeting started an hour ago, or at midnight in Rome if that is later (it must be
+  // today's meeting whenever the test runs; sign-up still open); a second one in 12 days.
+  const romeNow = new Date(new Date().toLocaleString('en-US', { timeZone: 'Europe/Rome' }));
+  const minutesSinceMidnight = romeNow.getHours() * 60 + romeNow.getMinutes();
+  const startedMinutesAgo = Math.min(60, Math.max(0, minutesSinceMidnight - 1));
   const under = await createCycle(db, {
     title: 'Mediazione interculturale nei servizi',
     themeSlug: w.themeSlug,
     capacity: 6,
-    sessionDays: [-1 / 24, 12],
+    sessionDays: [-startedMinutesAgo / 1440, 12],
     registrationClosesAt: new Date(Date.now() + 5 * 86_400_000),
   });
   todayCycle = { id: under.cycle.id, title: under.cycle.title };
