@@ -46,6 +46,8 @@ export interface CyclesTable {
   contact_phone: string | null;
   /** Training credits as organisers write them, e.g. "6 crediti formativi (CNOAS)"; up to 120 characters. */
   credits: string | null;
+  /** Whom the cycle is for, as organisers write it, e.g. "Assistenti sociali e mediatori culturali"; up to 300 characters. */
+  audience: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

@@ -14,6 +14,7 @@ import * as queueRunners from './2026-12-03T1700_queue_runners.ts';
 import * as materialObjects from './2026-12-04T1000_material_objects.ts';
 import * as cycleContact from './2026-12-04T1600_cycle_contact.ts';
 import * as certificateVerifications from './2026-12-04T1800_certificate_verifications.ts';
+import * as cycleAudience from './2026-12-04T1900_cycle_audience.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-26T1200_core': core,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1000_material_objects': materialObjects,
   '2026-12-04T1600_cycle_contact': cycleContact,
   '2026-12-04T1800_certificate_verifications': certificateVerifications,
+  '2026-12-04T1900_cycle_audience': cycleAudience,
 };

@@ -41,6 +41,8 @@ export interface DemoCycle {
   contact?: { name: string; email: string; phone: string | null };
   /** Training credits, as organisers write them (issue 15): on the cycle's page and the certificate. */
   credits?: string;
+  /** Whom the cycle is for (issue 15): among the facts of the cycle's page. */
+  audience?: string;
   /** Sessions get `${onlineUrl}-${n}` (online and hybrid cycles). */
   onlineUrl?: string;
   capacity: number;
@@ -85,6 +87,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     location: ROVELLO,
     contact: SEGRETERIA,
     credits: '12 crediti per assistenti sociali (CROAS Lombardia)',
+    audience: 'Assistenti sociali, insegnanti, mediatori culturali, operatori degli sportelli per cittadini stranieri e funzionari comunali',
     capacity: 30,
     publication: 'published',
     opens: { daysFromToday: -14 },
@@ -124,6 +127,7 @@ export const DEMO_CYCLES: DemoCycle[] = [
     location: PALAZZO_LOMBARDIA,
     contact: { name: 'Chiara Locatelli', email: 'chiara.locatelli@anci-lombardia.example.it', phone: '+39 02 1234 5614' },
     credits: '21 crediti per assistenti sociali (CROAS Lombardia)',
+    audience: 'Funzionari e dirigenti comunali, enti del Terzo settore, uffici di piano',
     onlineUrl: 'https://meet.example.org/labimpact-coprogettazione',
     capacity: 35,
     publication: 'published',

@@ -110,6 +110,7 @@ export function planDemo(now: Date): PlannedCycle[] {
         contact_email: spec.contact?.email ?? null,
         contact_phone: spec.contact?.phone ?? null,
         credits: spec.credits ?? null,
+        audience: spec.audience ?? null,
         capacity: spec.capacity,
         publication: spec.publication,
         published_at: spec.publication === 'published' ? announcedAt : null,

@@ -11,6 +11,7 @@ import { endedCycleWithMaterials, issueCertificate } from './materials.fixture.t
 const PHONE = { width: 390, height: 844 };
 const SHOTS = '/tmp/shots';
 const CREDITS = '6 crediti per assistenti sociali (CROAS Lombardia)';
+const AUDIENCE = 'Assistenti sociali e mediatori culturali dei servizi comunali';
 const ISSUER = {
   CERTIFICATE_ISSUER_NAME: 'ANCI Lombardia',
   CERTIFICATE_SIGNATORY_NAME: 'Maria Bianchi',
@@ -37,23 +38,26 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe('training credits, from the console to the cycle page', () => {
+describe('training credits and whom the cycle is for, from the console to the cycle page', () => {
   it('are written in the cycle form, saved, shown again in the form and on the public cycle page', async () => {
     const { cycle } = await createCycle(t.database.db, { title: 'Welfare di comunità', themeSlug: w.themeSlug });
     await t.database.db.insertInto('cycle_organisers').values({ cycle_id: cycle.id, account_id: w.organiser.id }).execute();
     await signInThroughPage(page, t.baseUrl, w.organiser);
     await page.goto(`${t.baseUrl}/console/cicli/${cycle.id}/modifica`);
     await page.fill('#credits', CREDITS);
+    await page.fill('#audience', AUDIENCE);
     await expectNoViolations(page, 'cycle form with credits', { widths: [PHONE.width], noSideScroll: true });
     await Promise.all([page.waitForURL(/\?salvato=1/), page.click('.cycle-form button[type=submit]')]);
-    const stored = await t.database.db.selectFrom('cycles').select('credits').where('id', '=', cycle.id).executeTakeFirstOrThrow();
-    expect(stored.credits).toBe(CREDITS);
+    const stored = await t.database.db.selectFrom('cycles').select(['credits', 'audience']).where('id', '=', cycle.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ credits: CREDITS, audience: AUDIENCE });
 
     await page.goto(`${t.baseUrl}/console/cicli/${cycle.id}/modifica`);
     expect(await page.locator('#credits').inputValue()).toBe(CREDITS);
+    expect(await page.locator('#audience').inputValue()).toBe(AUDIENCE);
 
     await page.goto(`${t.baseUrl}/cicli/${cycle.slug}`);
     expect(await page.locator('#cycle-credits').innerText()).toBe(CREDITS);
+    expect(await page.locator('#cycle-audience').innerText()).toBe(AUDIENCE);
     await expectNoViolations(page, 'cycle page with credits', { widths: [PHONE.width], noSideScroll: true });
     await page.screenshot({ path: `${SHOTS}/cert-cycle-credits.png`, fullPage: true });
   });

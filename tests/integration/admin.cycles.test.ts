@@ -286,3 +286,20 @@ describe('sessions through the organiser API', () => {
     expect((await get(`/api/admin/cycles/${c.id}`)).json().sessions).toHaveLength(1);
   });
 });
+
+describe('whom a cycle is for', () => {
+  it('is written by organisers, shown on the public cycle, cleared with null, and refused past 300 characters', async () => {
+    const audience = 'Assistenti sociali, insegnanti e mediatori culturali';
+    const c = (await post('/api/admin/cycles', draft({ slug: 'per-chi', audience, registrationClosesAt: '2030-03-01T18:00:00+01:00' }))).json();
+    expect(c.audience).toBe(audience);
+    expect((await addMeeting(c.id)).statusCode).toBe(201);
+    expect((await patch(`/api/admin/cycles/${c.id}`, { publication: 'published' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/cycles/per-chi' })).json().audience).toBe(audience);
+
+    const long = await patch(`/api/admin/cycles/${c.id}`, { audience: 'x'.repeat(301) });
+    expectErrorShape(long.statusCode, long.json(), { status: 400, code: 'validation_error' });
+    expect(long.json().fields.map((f: { field: string }) => f.field)).toEqual(['audience']);
+
+    expect((await patch(`/api/admin/cycles/${c.id}`, { audience: null })).json().audience).toBeNull();
+  });
+});

@@ -131,6 +131,7 @@ describe('ETag and 304 on the JSON', () => {
     expect(Object.keys(body).sort()).toEqual(
       [
         'attendanceThreshold',
+        'audience',
         'calendar',
         'capacity',
         'contact',

@@ -260,7 +260,7 @@ describe('response shapes (docs/http-api.md)', () => {
     'status',
     'sessions',
   ];
-  const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt', 'contact', 'credits'];
+  const CYCLE_EXTRA = ['kind', 'waitlistEnabled', 'attendanceThreshold', 'startsAt', 'endsAt', 'contact', 'credits', 'audience'];
   const SESSION = ['id', 'title', 'startsAt', 'endsAt', 'location', 'onlineUrl', 'status'];
   const SESSION_EXTRA = ['online'];
   // Documented in docs/http-api.md for the views that carry them (materials, attendance, certificate,

@@ -79,6 +79,7 @@ const cycleFields = {
   attendanceThreshold: z.number().min(0).max(1).default(0.75),
   /** Free text (who grants them and how they count differ too much for a number): printed on certificates. */
   credits: optionalText(120),
+  audience: optionalText(300),
   ...contactFields,
 };
 
@@ -103,6 +104,7 @@ export const UpdateCycleBody = z
     /** 'published' puts the cycle in the public catalogue; 'draft' takes it out again. */
     publication: z.enum(['draft', 'published']).optional(),
     credits: optionalText(120).optional(),
+    audience: optionalText(300).optional(),
     ...contactFields,
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' })

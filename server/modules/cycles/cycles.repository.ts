@@ -30,6 +30,7 @@ export function cycleColumns(db: Executor) {
       'c.contact_email',
       'c.contact_phone',
       'c.credits',
+      'c.audience',
       'c.updated_at',
       't.slug as theme_slug',
       't.name_it as theme_name_it',

@@ -44,6 +44,7 @@ export const CycleSchema = z.object({
   status: CycleStatusSchema,
   /** Null only when neither the cycle nor the programme's configuration names one. */
   contact: ContactSchema.nullable().describe("Whom participants write to: the cycle's contact, or else the programme's"),
+  audience: z.string().nullable().describe('Whom the cycle is for, as organisers write it, e.g. "Assistenti sociali e mediatori culturali"'),
   credits: z.string().nullable().describe('Training credits a professional order recognises, as organisers write them, e.g. "6 crediti formativi (CNOAS)"'),
   sessions: z.array(SessionSchema),
 });

@@ -87,6 +87,7 @@ export function toCycleView(
     status: cycleStatus(c, now),
     contact: cycleContact(c, programmeContact),
     credits: c.credits,
+    audience: c.audience,
     sessions: sessions.map((s) => toSessionView(s, links)),
   };
 }

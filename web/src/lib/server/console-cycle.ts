@@ -18,6 +18,7 @@ export const CYCLE_FIELDS = [
   'closesAt',
   'threshold',
   'credits',
+  'audience',
   'summary',
   'description',
   'contactName',
@@ -48,6 +49,7 @@ export function emptyCycle(): CycleValues {
     closesAt: '',
     threshold: '75',
     credits: '',
+    audience: '',
     summary: '',
     description: '',
     contactName: '',
@@ -70,6 +72,7 @@ export function cycleValues(c: AdminCycle, timeZone: string): CycleValues {
     closesAt: localInput(c.registrationClosesAt, timeZone),
     threshold: String(Math.round(c.attendanceThreshold * 1000) / 10),
     credits: c.credits ?? '',
+    audience: c.audience ?? '',
     summary: c.summary,
     description: c.description,
     // The programme's contact is shown beside the form, not copied into it: saving must not make it the cycle's.
@@ -95,6 +98,7 @@ export function readCycle(form: FormData): CycleValues {
     closesAt: text(form, 'closesAt'),
     threshold: text(form, 'threshold').replace(',', '.'),
     credits: text(form, 'credits'),
+    audience: text(form, 'audience'),
     summary: text(form, 'summary'),
     description: text(form, 'description'),
     contactName: text(form, 'contactName'),
@@ -137,6 +141,7 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
   const threshold = v.threshold === '' ? NaN : Number(v.threshold);
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) errors.threshold = m.console_cycle_threshold_invalid();
   if (v.credits.length > CYCLE_LIMITS.credits) errors.credits = m.console_too_long({ max: CYCLE_LIMITS.credits });
+  if (v.audience.length > CYCLE_LIMITS.audience) errors.audience = m.console_too_long({ max: CYCLE_LIMITS.audience });
   if (v.summary.length > CYCLE_LIMITS.summary) errors.summary = m.console_too_long({ max: CYCLE_LIMITS.summary });
   if (v.description.length > CYCLE_LIMITS.description) errors.description = m.console_too_long({ max: CYCLE_LIMITS.description });
   checkContact(v, errors);
@@ -154,6 +159,8 @@ export function checkCycle(v: CycleValues, timeZone: string, opts: { slugLocked:
     attendanceThreshold: Math.round(threshold * 10) / 1000,
     // Emptied: the cycle grants no credits (null clears them).
     credits: v.credits || null,
+    // Emptied: the page no longer says whom the cycle is for.
+    audience: v.audience || null,
     summary: v.summary,
     description: v.description,
     // Always all three: emptied fields clear the cycle's contact (the programme's then answers, if any).

@@ -32,6 +32,7 @@ export const CYCLE_LIMITS = maxLengths(CreateCycleBody, [
   'summary',
   'description',
   'credits',
+  'audience',
   'contactName',
   'contactEmail',
   'contactPhone',

@@ -51,6 +51,7 @@ export interface CycleValues {
   closesAt: string;
   threshold: string;
   credits: string;
+  audience: string;
   summary: string;
   description: string;
   contactName: string;
