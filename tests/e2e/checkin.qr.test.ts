@@ -27,6 +27,13 @@ beforeAll(async () => {
   sessionId = sessions[0]!.id;
   const { registration, token } = await signUp(t, cycle.slug, { firstName: 'Sara', lastName: 'Verdi' });
   person = { id: registration.id, token };
+  // Signed up the day before; now the meeting is under way, as when the organiser scans at the door
+  // (presence is marked only from the meeting's check-in window).
+  await t.database.db
+    .updateTable('sessions')
+    .set({ starts_at: new Date(Date.now() - 60_000), ends_at: new Date(Date.now() + 3 * 3_600_000) })
+    .where('id', '=', sessionId)
+    .execute();
 });
 
 afterAll(async () => {

@@ -76,7 +76,9 @@ describe('presence only from the check-in window', () => {
       'La presenza si può segnare da mezz’ora prima dell’inizio dell’incontro.',
     );
     const en = await mark(sessionId, regs[0]!, false, 'en');
-    expect(expectErrorShape(en.statusCode, en.json(), { status: 409, code: 'attendance_not_open' }).message).toContain('on the day of the meeting');
+    expect(expectErrorShape(en.statusCode, en.json(), { status: 409, code: 'attendance_not_open' }).message).toBe(
+      'Attendance can be taken from half an hour before the meeting starts.',
+    );
     const qr = await t.app.inject({
       method: 'POST',
       url: `/api/admin/sessions/${sessionId}/check-in/qr`,
